@@ -1,0 +1,96 @@
+"""The shared test cast (like healthchecks' hc/test.py): a small province with two
+communes, cells, an agency, and one user per role plus an outsider."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+
+from lienhe.orgs.models import Organization
+
+from .factories import PASSWORD, MemberFactory, make_org, make_user
+
+
+@dataclass
+class Cast:
+    province: Organization
+    commune: Organization
+    cell_a: Organization
+    cell_b: Organization
+    other_commune: Organization
+    other_cell: Organization
+    agency: Organization
+    agency_cell: Organization
+    members: dict
+    users: dict
+
+
+@pytest.fixture(autouse=True)
+def _two_factor_off(settings):
+    """Most tests log staff in with force_login; two-factor enforcement is tested
+    on its own in tests/access (they set LIENHE_REQUIRE_2FA = True)."""
+    settings.LIENHE_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    province = make_org(None, name="Đảng bộ tỉnh Thử", kind="province", side="other")
+    commune = make_org(province, name="Đảng bộ phường Một", kind="base", side="residence")
+    cell_a = make_org(commune, name="Chi bộ Tổ dân phố 1", kind="cell", meeting_day=5)
+    cell_b = make_org(commune, name="Chi bộ Tổ dân phố 2", kind="cell", meeting_day=10)
+    other_commune = make_org(province, name="Đảng bộ xã Hai", kind="base", side="residence")
+    other_cell = make_org(other_commune, name="Chi bộ thôn Đông", kind="cell", is_remote=True)
+    agency = make_org(province, name="Đảng bộ Sở Y tế", kind="base", side="workplace")
+    agency_cell = make_org(agency, name="Chi bộ Văn phòng Sở", kind="cell", side="workplace")
+    members = {
+        "a1": MemberFactory(full_name="Nguyễn Văn An", organization=cell_a),
+        "a2": MemberFactory(full_name="Trần Thị Bình", organization=cell_a, gender="female"),
+        "b1": MemberFactory(full_name="Lê Văn Cường", organization=cell_b),
+        "o1": MemberFactory(full_name="Phạm Đức Dũng", organization=other_cell),
+        "w1": MemberFactory(
+            full_name="Hoàng Minh Đức",
+            organization=agency_cell,
+            is_working=True,
+            employer="Sở Y tế",
+        ),
+    }
+    users = {
+        "admin": make_user("admin", is_superuser=True, is_staff=True),
+        "province_staff": make_user("tinh", "committee_staff", province),
+        "commune_staff": make_user("xa", "committee_staff", commune),
+        "secretary_a": make_user("bithu", "cell_officer", cell_a, member=members["a2"]),
+        "secretary_b": make_user("bithub", "cell_officer", cell_b, member=members["b1"]),
+        "agency_staff": make_user("coquan", "committee_staff", agency),
+        "visitor": make_user("uyvien", "visitor", province),
+        "handler": make_user("so", "agency_handler", agency),
+        "member": make_user("dangvien", "member", agency_cell, member=members["w1"]),
+        "viewer": make_user("xem", "viewer", commune),
+        "outsider": make_user("ngoai"),
+    }
+    return Cast(
+        province,
+        commune,
+        cell_a,
+        cell_b,
+        other_commune,
+        other_cell,
+        agency,
+        agency_cell,
+        members,
+        users,
+    )
+
+
+@pytest.fixture
+def login():
+    def _login(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
