@@ -1,0 +1,59 @@
+"""View guards: 404 outside the user's scope, 403 for a missing right."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .scoping import has_org_permission, has_perm_anywhere
+
+
+def require_perm(perm: str):
+    """The user must hold `perm` somewhere; object checks come after."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_perm_anywhere(request.user, perm):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.required_perm = perm  # read by the permission-matrix test
+        return wrapped
+
+    return decorator
+
+
+def get_visible_or_404(visible: QuerySet, **lookup):
+    return get_object_or_404(visible, **lookup)
+
+
+def check_org_perm(user, org, perm: str) -> None:
+    if not has_org_permission(user, org, perm):
+        raise PermissionDenied
+
+
+def get_report_org(user, org_id, perm: str):
+    """The organization a report is about: `org_id` when given (404 outside scope or
+    malformed), else the top of the user's scope; 403 without `perm` there."""
+    from django.http import Http404
+
+    from lienhe.orgs.models import Organization
+
+    from .scoping import scope_roots
+
+    if org_id:
+        if not str(org_id).isdigit():
+            raise Http404
+        org = get_visible_or_404(Organization.objects.visible_to(user), pk=int(org_id))
+    else:
+        org = scope_roots(user, perm).order_by("depth", "path").first()
+        if org is None:
+            raise Http404
+    check_org_perm(user, org, perm)
+    return org

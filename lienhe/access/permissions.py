@@ -1,0 +1,77 @@
+"""Permissions as named strings, granted by roles. A role held at a node covers
+its whole subtree. Modules add their permissions to the role sets here."""
+
+from django.utils.translation import gettext_lazy as _
+
+ROLE_CHOICES = [
+    ("committee_staff", _("Cán bộ cấp ủy / Ban Tổ chức")),
+    ("cell_officer", _("Bí thư, chi ủy viên chi bộ")),
+    ("visitor", _("Cấp ủy viên được phân công dự sinh hoạt")),
+    ("agency_handler", _("Cán bộ sở, ngành xử lý kiến nghị")),
+    ("member", _("Đảng viên")),
+    ("viewer", _("Chỉ xem")),
+]
+
+READ = {
+    "orgs:read",
+    "members:read",
+    "reports:read",
+    "liaison:read",
+    "meetings:read",
+    "visits:read",
+    "petitions:read",
+    "away:read",
+    "reviews:read",
+}
+
+ROLE_PERMISSIONS: dict[str, set[str]] = {
+    "committee_staff": READ
+    | {
+        "orgs:write",
+        "policy:write",
+        "members:write",
+        "members:export",
+        "reports:export",
+        "liaison:write",
+        "liaison:issue",
+        "meetings:write",
+        "visits:manage",
+        "petitions:write",
+        "petitions:route",
+        "away:write",
+        "away:approve",
+        "reviews:write",
+        "notify:send",
+    },
+    "cell_officer": {
+        "orgs:read",
+        "members:read",
+        "members:export",
+        "reports:read",
+        "reports:export",
+        "liaison:read",
+        "liaison:write",
+        "meetings:read",
+        "meetings:write",
+        "petitions:read",
+        "petitions:write",
+        "away:read",
+        "away:write",
+        "reviews:read",
+        "reviews:write",
+        "notify:send",
+    },
+    "visitor": {
+        "orgs:read",
+        "meetings:read",
+        "visits:read",
+        "visits:write",
+        "petitions:read",
+        "petitions:write",
+    },
+    "agency_handler": {"petitions:read", "petitions:handle"},
+    "member": set(),
+    "viewer": set(READ),
+}
+
+ALL_PERMISSIONS = sorted(set().union(*ROLE_PERMISSIONS.values()))

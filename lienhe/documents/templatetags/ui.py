@@ -1,0 +1,46 @@
+"""Small presentation helpers used by every template."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import template
+from django.utils import formats, timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.filter
+def days_left(due: dt.date | dt.datetime | None) -> str:
+    """'còn 5 ngày' / 'hạn hôm nay' / 'quá hạn 3 ngày', wrapped in a coloured badge."""
+    if not due:
+        return ""
+    if isinstance(due, dt.datetime):
+        due = timezone.localtime(due).date()
+    delta = (due - timezone.localdate()).days
+    if delta > 0:
+        css = "badge warn" if delta <= 7 else "badge"
+        text = _("còn %(n)s ngày") % {"n": delta}
+    elif delta == 0:
+        css, text = "badge warn", _("hạn hôm nay")
+    else:
+        css, text = "badge danger", _("quá hạn %(n)s ngày") % {"n": -delta}
+    return format_html('<span class="{}">{}</span>', css, text)
+
+
+@register.simple_tag
+def percent(part, whole, digits: int = 2) -> str:
+    """30,52% — Vietnamese decimal comma; '—' when the base is zero."""
+    if not whole or part is None:
+        return "—"
+    return formats.number_format(100.0 * part / whole, digits, use_l10n=True) + "%"
+
+
+@register.filter
+def vnum(value) -> str:
+    """98.377 regardless of template localisation settings."""
+    if value is None or value == "":
+        return "—"
+    return formats.number_format(value, use_l10n=True, force_grouping=True)

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembersConfig(AppConfig):
+    name = "lienhe.members"
+    label = "members"
+    verbose_name = _("Đảng viên")
+
+    def ready(self) -> None:
+        from lienhe.orgs import services as org_services
+
+        from . import services
+
+        org_services.organization_merged.connect(
+            services.move_members_on_merge, dispatch_uid="members.move_on_merge"
+        )
+        if services.block_dissolve_with_members not in org_services.dissolve_blockers:
+            org_services.dissolve_blockers.append(services.block_dissolve_with_members)

@@ -1,0 +1,182 @@
+"""Import jobs: upload → column mapping → background dry run → confirm → background
+commit. Views and the CLI call these; the tasks in `import_tasks` run the long parts."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.scoping import has_org_permission
+from lienhe.api.models import ImportJob
+from lienhe.audit.services import log_action
+from lienhe.orgs.models import Organization
+
+from . import importers
+from .import_files import ImportFileError
+
+PERMISSION = {"members": "members:write", "orgs": "orgs:write"}
+
+
+class ImportJobError(Exception):
+    """A step the rules forbid; the message is for the user."""
+
+
+def import_roots_for(user):
+    """Organizations the user may import into (members:write or orgs:write there)."""
+    kinds = [Organization.Kind.PROVINCE, Organization.Kind.DISTRICT, Organization.Kind.BASE]
+    visible = Organization.objects.visible_to(user).filter(is_active=True)
+    candidates = list(visible.filter(kind__in=kinds).only("pk", "path", "kind")[:3000])
+    if not candidates:
+        candidates = list(visible.filter(kind=Organization.Kind.CELL).only("pk", "path")[:500])
+    allowed = [
+        o.pk
+        for o in candidates
+        if has_org_permission(user, o, "members:write") or has_org_permission(user, o, "orgs:write")
+    ]
+    return Organization.objects.filter(pk__in=allowed).order_by("path")
+
+
+def start(*, user, organization: Organization, filename: str, data: bytes) -> ImportJob:
+    """Read the header line, detect what the file holds and the column mapping."""
+    table = importers.open_table(data, filename)  # raises ImportFileError
+    kind = importers.detect_kind(table.headers)
+    if not has_org_permission(user, organization, PERMISSION[kind]):
+        raise ImportJobError(
+            _("Bạn không có quyền nhập %(what)s vào %(org)s.")
+            % {"what": importers.KIND_LABELS[kind], "org": organization.name}
+        )
+    mapping = importers.detect_mapping(table.headers, kind)
+    return ImportJob.objects.create(
+        user=user,
+        organization=organization,
+        kind=kind,
+        filename=filename[:255],
+        content=data,
+        headers=table.headers[:200],
+        mapping=mapping,
+        total=table.estimated_rows,
+    )
+
+
+def _lock(job: ImportJob) -> ImportJob:
+    return ImportJob.objects.select_for_update().get(pk=job.pk)
+
+
+@transaction.atomic
+def request_check(job: ImportJob, mapping: dict[str, str], *, actor) -> ImportJob:
+    job = _lock(job)
+    if job.running:
+        raise ImportJobError(_("Tệp đang được xử lý; hãy chờ xong."))
+    if job.state == ImportJob.State.DONE:
+        raise ImportJobError(_("Tệp này đã được nhập xong."))
+    valid = {c.key for c in importers.COLUMNS[job.kind]}
+    clean = {k: v for k, v in mapping.items() if v in valid and k.isdigit()}
+    try:
+        importers.check_mapping(clean, job.kind)
+    except ImportFileError as exc:
+        raise ImportJobError(str(exc)) from exc
+    job.mapping = clean
+    job.state = ImportJob.State.CHECKING
+    job.phase = _("Đang chờ tiến trình nền")
+    job.processed = 0
+    job.result = {}
+    job.message = ""
+    job.save()
+    from .import_tasks import check_import
+
+    transaction.on_commit(lambda: check_import.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def request_commit(job: ImportJob, *, actor) -> ImportJob:
+    job = _lock(job)
+    if job.state != ImportJob.State.CHECKED:
+        raise ImportJobError(_("Hãy kiểm tra thử (chạy thử) trước khi ghi."))
+    if job.result.get("error_count"):
+        raise ImportJobError(
+            _("Còn %(n)s lỗi; hãy sửa tệp và tải lại, chưa ghi dòng nào.")
+            % {"n": job.result["error_count"]}
+        )
+    if not has_org_permission(actor, job.organization, PERMISSION[job.kind]):
+        raise ImportJobError(_("Bạn không còn quyền nhập vào tổ chức này."))
+    job.state = ImportJob.State.COMMITTING
+    job.phase = _("Đang chờ tiến trình nền")
+    job.processed = 0
+    job.save()
+    from .import_tasks import commit_import
+
+    transaction.on_commit(lambda: commit_import.enqueue(job.pk))
+    return job
+
+
+def _progress(job: ImportJob):
+    def report(processed: int, phase: str) -> None:
+        job.touch(phase=phase, processed=processed)
+
+    return report
+
+
+def run_check(job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("organization").get(pk=job_id)
+    if job.state != ImportJob.State.CHECKING:
+        return job
+    job.touch(phase=_("Đang đọc tệp"), processed=0)
+    try:
+        plan = importers.analyze(
+            bytes(job.content),
+            job.filename,
+            job.organization,
+            kind=job.kind,
+            mapping=job.mapping,
+            progress=_progress(job),
+        )
+    except ImportFileError as exc:
+        return _finish(job, ImportJob.State.FAILED, message=str(exc))
+    job.total = plan.total
+    return _finish(job, ImportJob.State.CHECKED, result=plan.summary())
+
+
+def run_commit(job_id: int) -> ImportJob:
+    job = ImportJob.objects.select_related("organization", "user").get(pk=job_id)
+    if job.state != ImportJob.State.COMMITTING:
+        return job
+    job.touch(phase=_("Đang ghi vào cơ sở dữ liệu"), processed=0)
+    try:
+        plan = importers.commit(
+            bytes(job.content),
+            job.filename,
+            job.organization,
+            actor=job.user,
+            kind=job.kind,
+            mapping=job.mapping,
+            progress=_progress(job),
+        )
+    except importers.ImportRefused as exc:
+        return _finish(job, ImportJob.State.CHECKED, result=exc.plan.summary(), message=str(exc))
+    except ImportFileError as exc:
+        return _finish(job, ImportJob.State.FAILED, message=str(exc))
+    job.total = plan.total
+    return _finish(job, ImportJob.State.DONE, result=plan.summary())
+
+
+def _finish(job: ImportJob, state: str, *, result=None, message: str = "") -> ImportJob:
+    job.state = state
+    job.phase = ""
+    job.processed = job.total
+    if result is not None:
+        job.result = result
+    job.message = message
+    job.finished_at = timezone.now()
+    if state == ImportJob.State.DONE:
+        job.content = b""  # the data is in the tables now; do not keep a second copy
+    job.save()
+    return job
+
+
+def discard(job: ImportJob, *, actor) -> None:
+    if job.running:
+        raise ImportJobError(_("Tệp đang được xử lý; hãy chờ xong."))
+    log_action(job, "members.import.discarded", actor=actor, data={"file": job.filename})
+    job.delete()

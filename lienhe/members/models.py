@@ -1,0 +1,128 @@
+"""Party members."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lienhe.orgs.models import AdminUnit, Organization
+from lienhe.text import fold, nfc
+
+from .validators import (
+    normalize_card_number,
+    normalize_phone,
+    validate_card_number,
+    validate_citizen_id,
+    validate_phone,
+)
+
+
+class MemberQuerySet(models.QuerySet):
+    def in_subtree(self, org: Organization) -> MemberQuerySet:
+        return self.filter(organization__path__startswith=org.path)
+
+    def search(self, text: str) -> MemberQuerySet:
+        """Diacritic-insensitive search on name, card number and phone."""
+        folded = fold(text)
+        if not folded:
+            return self
+        digits = normalize_card_number(text)
+        query = models.Q(search_name__contains=folded)
+        if digits.isdigit() and len(digits) >= 4:
+            query |= models.Q(card_number__startswith=digits) | models.Q(
+                phone__startswith=normalize_phone(text)
+            )
+        return self.filter(query)
+
+    def visible_to(self, user) -> MemberQuerySet:
+        from lienhe.access.scoping import visible_members
+
+        return visible_members(user, self)
+
+
+class Member(models.Model):
+    class Gender(models.TextChoices):
+        MALE = "male", _("Nam")
+        FEMALE = "female", _("Nữ")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Đang sinh hoạt")
+        EXEMPTED = "exempted", _("Tạm miễn sinh hoạt")
+        TRANSFERRED = "transferred", _("Đã chuyển sinh hoạt đi")
+        DECEASED = "deceased", _("Đã từ trần")
+        EXPELLED = "expelled", _("Đã khai trừ/xóa tên")
+
+    card_number = models.CharField(
+        _("số thẻ đảng viên"), max_length=12, unique=True, validators=[validate_card_number]
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=120)
+    search_name = models.CharField(max_length=120, editable=False, db_index=True)
+    birth_date = models.DateField(_("ngày sinh"))
+    gender = models.CharField(_("giới tính"), max_length=6, choices=Gender.choices)
+    ethnicity = models.CharField(_("dân tộc"), max_length=40, default="Kinh")
+    citizen_id = models.CharField(
+        _("số CCCD"),
+        max_length=12,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_citizen_id],
+    )
+    phone = models.CharField(
+        _("điện thoại"), max_length=15, blank=True, db_index=True, validators=[validate_phone]
+    )
+    email = models.EmailField(_("thư điện tử"), blank=True)
+    home_address = models.CharField(_("địa chỉ nơi cư trú"), max_length=255, blank=True)
+    home_unit = models.ForeignKey(
+        AdminUnit,
+        verbose_name=_("xã/phường nơi cư trú"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    joined_on = models.DateField(_("ngày vào Đảng"))
+    official_on = models.DateField(_("ngày chính thức"), null=True, blank=True)
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=Status.choices, default=Status.ACTIVE
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("chi bộ sinh hoạt chính thức"),
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    is_working = models.BooleanField(_("đảng viên đang công tác"), default=False)
+    employer = models.CharField(_("cơ quan, đơn vị công tác"), max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["search_name", "updated_at"])
+
+    objects = MemberQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đảng viên")
+        verbose_name_plural = _("đảng viên")
+        ordering = ["search_name", "id"]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["organization", "is_working"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = nfc(self.full_name).strip()
+        self.search_name = fold(self.full_name)
+        self.card_number = normalize_card_number(self.card_number)
+        self.phone = normalize_phone(self.phone)
+        if self.citizen_id == "":
+            self.citizen_id = None
+        super().save(*args, **kwargs)
+
+    @property
+    def given_name(self) -> str:
+        return self.full_name.rsplit(" ", 1)[-1]

@@ -1,0 +1,22 @@
+"""Sections other modules add to a member's page (residence record, away periods, …).
+Register `func(request, member, full: bool) -> dict | None` returning at least
+{"template": "...", "title": "..."} plus its context, or None to show nothing."""
+
+from collections.abc import Callable
+
+MEMBER_SECTIONS: list[tuple[int, Callable]] = []
+
+
+def register_section(order: int, func: Callable) -> None:
+    if all(f is not func for _, f in MEMBER_SECTIONS):
+        MEMBER_SECTIONS.append((order, func))
+        MEMBER_SECTIONS.sort(key=lambda item: item[0])
+
+
+def sections_for(request, member, full: bool) -> list[dict]:
+    result = []
+    for _order, func in MEMBER_SECTIONS:
+        section = func(request, member, full)
+        if section:
+            result.append(section)
+    return result

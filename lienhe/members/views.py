@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.scoping import has_perm_anywhere, member_dossier_allowed
+from lienhe.audit.services import events_for, record_access
+
+from . import services
+from .exports import MemberExporter
+from .filters import MemberFilter
+from .forms import MemberForm, organization_choices_for
+from .models import Member
+from .sections import sections_for
+
+
+def _filtered(request):
+    visible = Member.objects.visible_to(request.user).select_related("organization")
+    orgs = organization_choices_for(request.user).filter(depth__lte=3)
+    return MemberFilter(request.GET or None, queryset=visible, org_choices=orgs)
+
+
+@require_perm("members:read")
+def member_list(request):
+    filterset = _filtered(request)
+    paginator = Paginator(filterset.qs, settings.MEMBER_LIST_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "members/_list_results.html" if request.htmx else "members/list.html"
+    return render(
+        request,
+        template,
+        {
+            "filter": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_write": has_perm_anywhere(request.user, "members:write"),
+            "can_export": has_perm_anywhere(request.user, "members:export"),
+        },
+    )
+
+
+@require_perm("members:export")
+def member_export(request):
+    filterset = _filtered(request)
+    qs = filterset.qs
+    count = qs.count()
+    if count > settings.EXPORT_SYNC_LIMIT:
+        messages.error(
+            request,
+            _("Danh sách có hơn %(n)s dòng; hãy lọc theo tổ chức để xuất từng phần.")
+            % {"n": f"{settings.EXPORT_SYNC_LIMIT:,}".replace(",", ".")},
+        )
+        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
+    record_access(request.user, "export", {"list": "members", **request.GET.dict()}, count=count)
+    return MemberExporter(qs).response(request.GET.get("format", "xlsx"))
+
+
+@login_required
+def member_detail(request, pk: int):
+    member = get_visible_or_404(
+        Member.objects.visible_to(request.user).select_related("organization", "home_unit"), pk=pk
+    )
+    full = member_dossier_allowed(request.user, member)
+    context = {
+        "member": member,
+        "full": full,
+        "can_edit": full and _can_edit(request.user, member),
+    }
+    context["sections"] = sections_for(request, member, full)
+    if full:
+        record_access(request.user, "dossier", member)
+        context["history"] = history_entries(member)
+        context["events"] = events_for(member)[:30]
+    return render(request, "members/detail.html", context)
+
+
+def _can_edit(user, member) -> bool:
+    from lienhe.access.scoping import has_org_permission
+
+    return has_org_permission(user, member.organization, "members:write")
+
+
+@require_perm("members:write")
+def member_create(request):
+    orgs = organization_choices_for(request.user)
+    form = MemberForm(request.POST or None, org_choices=orgs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        check_org_perm(request.user, data["organization"], "members:write")
+        try:
+            member = services.create_member(actor=request.user, **data)
+        except services.MemberError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã thêm đảng viên %(name)s.") % {"name": member.full_name})
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "creating": True})
+
+
+@require_perm("members:write")
+def member_edit(request, pk: int):
+    member = get_visible_or_404(Member.objects.visible_to(request.user), pk=pk)
+    if not _can_edit(request.user, member):
+        raise PermissionDenied
+    orgs = organization_choices_for(request.user)
+    form = MemberForm(request.POST or None, instance=member, org_choices=orgs)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        check_org_perm(request.user, data["organization"], "members:write")
+        expected = form.cleaned_data.get("version") or 0
+        member.refresh_from_db()
+        try:
+            services.update_member(member, expected_version=expected, actor=request.user, **data)
+        except services.MemberError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("members:detail", pk=member.pk)
+    return render(request, "members/form.html", {"form": form, "member": member})
+
+
+def history_entries(member: Member, limit: int = 30) -> list[dict]:
+    """Newest first, each with the list of (field label, old, new) it changed."""
+    records = list(
+        member.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+    )
+    labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
+    entries = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            changes = [(labels.get(c.field, c.field), c.old, c.new) for c in delta.changes]
+        entries.append({"record": newer, "changes": changes})
+    return entries[:limit]

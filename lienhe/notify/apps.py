@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotifyConfig(AppConfig):
+    name = "lienhe.notify"
+    label = "notify"
+    verbose_name = _("Thông báo")
+
+    def ready(self) -> None:
+        from lienhe.access.navigation import NavItem, register
+
+        register(NavItem("notify:inbox", _("Thông báo"), None, 90, "notify"))

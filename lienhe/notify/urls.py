@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "notify"
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("<int:pk>/", views.open_notification, name="open"),
+    path("da-doc/", views.mark_all_read, name="mark_all_read"),
+    path("cai-dat/", views.preferences, name="preferences"),
+]

@@ -1,0 +1,230 @@
+"""Tree operations with history, and effective policy lookup."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.dispatch import Signal
+from django.utils.translation import gettext as _
+
+from lienhe.audit.services import log_action
+
+from .models import Organization, Policy
+from .policy import PARAMETERS
+
+# Sent inside the merge transaction; modules that hold records of a cell move
+# them to the survivor (members, letters, future meetings, …).
+organization_merged = Signal()  # kwargs: source, target, actor
+
+# Callables (org) -> str | None returning a reason why the subtree cannot be dissolved.
+dissolve_blockers: list[Callable[[Organization], str | None]] = []
+
+
+class OrgError(Exception):
+    """A tree operation that the rules forbid; the message is for the user."""
+
+
+class StaleEdit(OrgError):
+    pass
+
+
+def _relabel(org: Organization) -> Organization:
+    return Organization.objects.get(pk=org.pk)
+
+
+@transaction.atomic
+def create_organization(*, parent: Organization | None, actor=None, **fields: Any) -> Organization:
+    if parent is not None and parent.kind == Organization.Kind.GROUP:
+        raise OrgError(_("Không thể tạo tổ chức bên trong một tổ đảng."))
+    if (
+        parent is not None
+        and parent.kind == Organization.Kind.CELL
+        and fields.get("kind") != Organization.Kind.GROUP
+    ):
+        raise OrgError(_("Dưới một chi bộ chỉ có thể lập tổ đảng."))
+    if parent is None:
+        org = Organization.objects.add_root(create_kwargs=fields)
+    else:
+        org = Organization.objects.add_child(_relabel(parent), create_kwargs=fields)
+    log_action(
+        org,
+        "orgs.organization.created",
+        actor=actor,
+        organization_path=org.path,
+        data={"name": org.name, "parent": parent.pk if parent else None},
+    )
+    return org
+
+
+@transaction.atomic
+def update_organization(
+    org: Organization, *, expected_version: int, actor=None, **fields: Any
+) -> Organization:
+    """Rename / edit attributes. Refuses if someone saved in between (no lost update)."""
+    current = Organization.objects.select_for_update().get(pk=org.pk)
+    if current.version != expected_version:
+        raise StaleEdit(
+            _("Tổ chức này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất.")
+        )
+    changed = {}
+    for name, value in fields.items():
+        if getattr(current, name) != value:
+            changed[name] = [str(getattr(current, name)), str(value)]
+            setattr(current, name, value)
+    current.version += 1
+    current.save()
+    action = "orgs.organization.renamed" if "name" in changed else "orgs.organization.updated"
+    log_action(current, action, actor=actor, organization_path=current.path, data=changed)
+    return current
+
+
+@transaction.atomic
+def move_subtree(org: Organization, new_parent: Organization, *, actor=None) -> Organization:
+    org = _relabel(org)
+    new_parent = _relabel(new_parent)
+    if new_parent.pk == org.pk or new_parent.path.startswith(org.path):
+        raise OrgError(_("Không thể chuyển một tổ chức vào chính nó hoặc tổ chức cấp dưới của nó."))
+    if (
+        new_parent.kind in (Organization.Kind.CELL, Organization.Kind.GROUP)
+        and org.kind != Organization.Kind.GROUP
+    ):
+        raise OrgError(_("Chỉ tổ đảng mới có thể đặt dưới một chi bộ."))
+    old_parent = Organization.objects.get_parent(org)
+    Organization.objects.move(org, new_parent, "last-child")
+    moved = _relabel(org)
+    log_action(
+        moved,
+        "orgs.organization.moved",
+        actor=actor,
+        organization_path=moved.path,
+        data={"from": old_parent.pk if old_parent else None, "to": new_parent.pk},
+    )
+    return moved
+
+
+@transaction.atomic
+def merge_cells(source: Organization, target: Organization, *, actor=None) -> Organization:
+    """Merge `source` into `target`: records move to the survivor, source is closed."""
+    source, target = _relabel(source), _relabel(target)
+    if source.pk == target.pk:
+        raise OrgError(_("Hãy chọn hai tổ chức khác nhau để hợp nhất."))
+    if source.kind != Organization.Kind.CELL or target.kind != Organization.Kind.CELL:
+        raise OrgError(_("Chỉ hợp nhất được hai chi bộ."))
+    if not target.is_active:
+        raise OrgError(_("Chi bộ tiếp nhận đã giải thể."))
+    if target.path.startswith(source.path) or source.path.startswith(target.path):
+        raise OrgError(
+            _("Không thể hợp nhất một chi bộ với tổ chức cấp trên hoặc cấp dưới của nó.")
+        )
+    # Groups of the merged cell keep existing under the survivor.
+    for child in Organization.objects.get_children(source):
+        Organization.objects.move(_relabel(child), _relabel(target), "last-child")
+    source = _relabel(source)
+    organization_merged.send(sender=Organization, source=source, target=target, actor=actor)
+    source.is_active = False
+    source.merged_into = target
+    source.version += 1
+    source.save()
+    log_action(
+        source,
+        "orgs.organization.merged",
+        actor=actor,
+        organization_path=source.path,
+        data={"into": target.pk, "into_name": target.name},
+    )
+    log_action(
+        target,
+        "orgs.organization.absorbed",
+        actor=actor,
+        organization_path=target.path,
+        data={"from": source.pk, "from_name": source.name},
+    )
+    return target
+
+
+@transaction.atomic
+def dissolve(org: Organization, *, actor=None) -> Organization:
+    org = _relabel(org)
+    for blocker in dissolve_blockers:
+        reason = blocker(org)
+        if reason:
+            raise OrgError(reason)
+    Organization.objects.filter(path__startswith=org.path).update(is_active=False)
+    org.refresh_from_db()
+    log_action(org, "orgs.organization.dissolved", actor=actor, organization_path=org.path)
+    return org
+
+
+def effective_policy(org: Organization, key: str, on: dt.date | None = None) -> Any:
+    """Value of `key` for `org` on date `on`: the deepest ancestor's latest row in force,
+    else the registry default. One query."""
+    if key not in PARAMETERS:
+        raise KeyError(key)
+    on = on or dt.date.today()
+    row = (
+        Policy.objects.filter(
+            key=key, organization__path__in=org.ancestor_paths(), effective_from__lte=on
+        )
+        .select_related("organization")
+        .order_by("-organization__depth", "-effective_from")
+        .first()
+    )
+    return row.value if row else PARAMETERS[key].default
+
+
+def effective_policies(org: Organization, on: dt.date | None = None) -> dict[str, dict[str, Any]]:
+    """All parameters for `org` with where each value comes from (for the policy page)."""
+    on = on or dt.date.today()
+    rows = (
+        Policy.objects.filter(organization__path__in=org.ancestor_paths(), effective_from__lte=on)
+        .select_related("organization")
+        .order_by("key", "-organization__depth", "-effective_from")
+    )
+    chosen: dict[str, Policy] = {}
+    for row in rows:
+        chosen.setdefault(row.key, row)
+    result = {}
+    for key, param in PARAMETERS.items():
+        row = chosen.get(key)
+        result[key] = {
+            "parameter": param,
+            "value": row.value if row else param.default,
+            "set_at": row.organization if row else None,
+            "effective_from": row.effective_from if row else None,
+            "source": (row.source if row and row.source else param.source),
+        }
+    return result
+
+
+@transaction.atomic
+def set_policy(
+    org: Organization,
+    key: str,
+    value: Any,
+    effective_from: dt.date,
+    *,
+    source: str = "",
+    actor=None,
+) -> Policy:
+    if key not in PARAMETERS:
+        raise OrgError(_("Tham số không tồn tại."))
+    default = PARAMETERS[key].default
+    if isinstance(default, int) and (not isinstance(value, int) or value < 0):
+        raise OrgError(_("Giá trị phải là số nguyên không âm."))
+    row, _created = Policy.objects.update_or_create(
+        organization=org,
+        key=key,
+        effective_from=effective_from,
+        defaults={"value": value, "source": source, "created_by": actor},
+    )
+    log_action(
+        row,
+        "orgs.policy.set",
+        actor=actor,
+        organization_path=org.path,
+        data={"key": key, "value": value, "from": effective_from.isoformat()},
+    )
+    return row

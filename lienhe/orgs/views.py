@@ -1,0 +1,226 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.scoping import has_org_permission, scope_roots
+from lienhe.audit.models import AuditEvent
+from lienhe.members.figures import ACTIVE, counts_by_child
+
+from . import services
+from .forms import DissolveForm, MergeForm, MoveForm, OrganizationForm, PolicyForm
+from .models import Organization
+
+EVENT_LABELS = {
+    "orgs.organization.created": gettext_lazy("Thành lập"),
+    "orgs.organization.renamed": gettext_lazy("Đổi tên"),
+    "orgs.organization.updated": gettext_lazy("Sửa thông tin"),
+    "orgs.organization.moved": gettext_lazy("Chuyển trực thuộc"),
+    "orgs.organization.merged": gettext_lazy("Hợp nhất vào chi bộ khác"),
+    "orgs.organization.absorbed": gettext_lazy("Tiếp nhận chi bộ hợp nhất"),
+    "orgs.organization.dissolved": gettext_lazy("Giải thể"),
+    "members.members.moved_on_merge": gettext_lazy("Nhận đảng viên của chi bộ hợp nhất"),
+}
+
+
+def _scope_roots(user):
+    return list(scope_roots(user, "orgs:read"))
+
+
+@require_perm("orgs:read")
+def tree(request):
+    roots = _scope_roots(request.user)
+    if len(roots) == 1:
+        return redirect("orgs:detail", pk=roots[0].pk)
+    return render(request, "orgs/tree.html", {"roots": roots})
+
+
+def _visible_org(request, pk):
+    return get_visible_or_404(Organization.objects.visible_to(request.user), pk=pk)
+
+
+@login_required
+def detail(request, pk: int):
+    org = _visible_org(request, pk)
+    user = request.user
+    can_read_subtree = has_org_permission(user, org, "orgs:read")
+    children = (
+        list(Organization.objects.get_children(org).select_related("admin_unit"))
+        if can_read_subtree
+        else []
+    )
+    counts = counts_by_child(org) if children else {}
+    for child in children:
+        child.figures = counts.get(child.path, {"members": 0, "working": 0, "cells": 0})
+    ancestors = [
+        a
+        for a in Organization.objects.filter(path__in=org.ancestor_paths()[:-1])
+        if user.is_superuser or has_org_permission(user, a, "orgs:read")
+    ]
+    own = org.members.filter(ACTIVE).aggregate(
+        members=Count("id"), working=Count("id", filter=Q(is_working=True))
+    )
+    context = {
+        "org": org,
+        "children": children,
+        "ancestors": ancestors,
+        "totals": {
+            "members": sum(c.figures["members"] for c in children) + own["members"],
+            "working": sum(c.figures["working"] for c in children) + own["working"],
+        },
+        "can_write": has_org_permission(user, org, "orgs:write"),
+        "can_members": has_org_permission(user, org, "members:read"),
+        "policies": services.effective_policies(org) if can_read_subtree else {},
+        "can_policy": has_org_permission(user, org, "policy:write"),
+        "events": AuditEvent.objects.filter(
+            object_type="orgs.organization", object_id=str(org.pk)
+        ).select_related("actor")[:10],
+    }
+    for event in context["events"]:
+        event.label = EVENT_LABELS.get(event.action, event.action)
+    return render(request, "orgs/detail.html", context)
+
+
+def _writable_org(request, pk, perm="orgs:write"):
+    org = _visible_org(request, pk)
+    check_org_perm(request.user, org, perm)
+    return org
+
+
+@require_perm("orgs:write")
+def create_child(request, pk: int):
+    parent = _writable_org(request, pk)
+    form = OrganizationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            org = services.create_organization(parent=parent, actor=request.user, **data)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã tạo %(name)s.") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "parent": parent})
+
+
+@require_perm("orgs:write")
+def edit(request, pk: int):
+    org = _writable_org(request, pk)
+    form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            services.update_organization(
+                org,
+                expected_version=form.cleaned_data.get("version") or 0,
+                actor=request.user,
+                **data,
+            )
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(request, "orgs/form.html", {"form": form, "org": org})
+
+
+def _targets(user, exclude: Organization, kinds):
+    return (
+        Organization.objects.visible_to(user)
+        .filter(kind__in=kinds, is_active=True)
+        .exclude(path__startswith=exclude.path)
+        .order_by("path")
+    )
+
+
+@require_perm("orgs:write")
+def move(request, pk: int):
+    org = _writable_org(request, pk)
+    form = MoveForm(request.POST or None)
+    kinds = [Organization.Kind.PROVINCE, Organization.Kind.DISTRICT, Organization.Kind.BASE]
+    if org.kind == Organization.Kind.GROUP:
+        kinds = [Organization.Kind.CELL]
+    form.fields["new_parent"].queryset = _targets(request.user, org, kinds)
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["new_parent"]
+        check_org_perm(request.user, target, "orgs:write")
+        try:
+            services.move_subtree(org, target, actor=request.user)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã chuyển %(name)s.") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request, "orgs/action.html", {"form": form, "org": org, "title": _("Chuyển tổ chức")}
+    )
+
+
+@require_perm("orgs:write")
+def merge(request, pk: int):
+    org = _writable_org(request, pk)
+    if org.kind != Organization.Kind.CELL:
+        raise PermissionDenied
+    form = MergeForm(request.POST or None)
+    form.fields["target"].queryset = _targets(request.user, org, [Organization.Kind.CELL])
+    if request.method == "POST" and form.is_valid():
+        target = form.cleaned_data["target"]
+        check_org_perm(request.user, target, "orgs:write")
+        try:
+            services.merge_cells(org, target, actor=request.user)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã hợp nhất vào %(name)s.") % {"name": target.name})
+            return redirect("orgs:detail", pk=target.pk)
+    return render(
+        request, "orgs/action.html", {"form": form, "org": org, "title": _("Hợp nhất chi bộ")}
+    )
+
+
+@require_perm("orgs:write")
+def dissolve(request, pk: int):
+    org = _writable_org(request, pk)
+    form = DissolveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.dissolve(org, actor=request.user)
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã giải thể %(name)s.") % {"name": org.name})
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request, "orgs/action.html", {"form": form, "org": org, "title": _("Giải thể tổ chức")}
+    )
+
+
+@require_perm("policy:write")
+def policy(request, pk: int):
+    org = _writable_org(request, pk, "policy:write")
+    form = PolicyForm(request.POST or None, initial={"key": request.GET.get("key")})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.set_policy(
+                org,
+                d["key"],
+                d["value"],
+                d["effective_from"],
+                source=d["source"],
+                actor=request.user,
+            )
+        except services.OrgError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu quy định."))
+            return redirect("orgs:detail", pk=org.pk)
+    return render(
+        request,
+        "orgs/policy.html",
+        {"form": form, "org": org, "policies": services.effective_policies(org)},
+    )
