@@ -1,0 +1,61 @@
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienhe.members.models import Member
+from lienhe.orgs.models import Organization
+
+from .models import Introduction
+
+
+class LetterFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm (tên, số thẻ, số giấy)"),
+        method="filter_search",
+        widget=forms.TextInput(attrs={"placeholder": _("ví dụ: tran thi b"), "type": "search"}),
+    )
+    org = django_filters.ModelChoiceFilter(
+        label=_("Tổ chức (nơi công tác hoặc nơi cư trú)"),
+        queryset=Organization.objects.none(),
+        method="filter_subtree",
+        empty_label=_("Tất cả tổ chức tôi được xem"),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Trạng thái"),
+        choices=Introduction.State.choices,
+        empty_label=_("Mọi trạng thái"),
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Hạn nộp"),
+        choices=[("1", _("Quá hạn chưa nộp")), ("late", _("Nộp chậm"))],
+        empty_label=_("Tất cả"),
+        method="filter_overdue",
+    )
+
+    class Meta:
+        model = Introduction
+        fields = ["q", "org", "state", "overdue"]
+
+    def __init__(self, *args, org_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if org_choices is not None:
+            self.filters["org"].queryset = org_choices
+
+    def filter_search(self, qs, name, value):
+        value = value.strip()
+        if not value:
+            return qs
+        members = Member.objects.search(value).values("pk")
+        return qs.filter(Q(member__in=members) | Q(number__icontains=value))
+
+    def filter_subtree(self, qs, name, value):
+        return qs.in_subtree(value) if value else qs
+
+    def filter_overdue(self, qs, name, value):
+        if value == "1":
+            return qs.overdue(timezone.localdate())
+        if value == "late":
+            return qs.filter(handed_in_on__gt=F("due_on"))
+        return qs

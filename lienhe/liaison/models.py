@@ -1,0 +1,260 @@
+"""Introduction letters (giấy giới thiệu) and the residence liaison they open:
+local tasks and the two-way thread between the workplace and the residence cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from lienhe.members.models import Member
+from lienhe.orgs.models import Organization
+
+
+class IntroductionQuerySet(models.QuerySet):
+    def in_subtree(self, org: Organization) -> IntroductionQuerySet:
+        """Letters issued by, or addressed to, an organization in `org`'s subtree."""
+        return self.filter(
+            Q(workplace_org__path__startswith=org.path)
+            | Q(residence_org__path__startswith=org.path)
+        )
+
+    def open(self) -> IntroductionQuerySet:
+        return self.exclude(state=Introduction.State.CLOSED)
+
+    def live(self) -> IntroductionQuerySet:
+        """Handed in or active: the member keeps ties with the residence cell."""
+        return self.filter(state__in=Introduction.LIVE_STATES)
+
+    def overdue(self, on: dt.date) -> IntroductionQuerySet:
+        return self.filter(state=Introduction.State.ISSUED, due_on__lt=on)
+
+    def visible_to(self, user) -> IntroductionQuerySet:
+        from lienhe.access.scoping import subtree_q
+
+        if getattr(user, "is_superuser", False):
+            return self
+        from lienhe.access.scoping import paths_with
+
+        paths = paths_with(user, "liaison:read")
+        q = subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
+        if getattr(user, "member_id", None):
+            q |= Q(member_id=user.member_id)
+        return self.filter(q)
+
+
+class Introduction(models.Model):
+    """One introduction letter and the liaison it opens. At most one open (not closed)
+    record per member; history is kept as closed records plus the history table."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        ISSUED = "issued", _("Đã cấp giấy, chờ nộp")
+        HANDED_IN = "handed_in", _("Đã nộp giấy, chờ tiếp nhận")
+        ACTIVE = "active", _("Đang sinh hoạt nơi cư trú")
+        CLOSED = "closed", _("Đã kết thúc")
+        EXEMPT = "exempt", _("Miễn giới thiệu")
+
+    class Exemption(models.TextChoices):
+        NONE = "", _("Không")
+        RESIDENCE = "residence", _("Miễn sinh hoạt nơi cư trú")
+        INTRODUCTION = "introduction", _("Miễn giới thiệu về nơi cư trú")
+
+    class ClosedReason(models.TextChoices):
+        MOVED = "moved", _("Chuyển nơi cư trú")
+        TRANSFERRED = "transferred", _("Chuyển sinh hoạt đảng")
+        RETIRED = "retired", _("Nghỉ hưu, thôi công tác")
+        EXEMPTED = "exempted", _("Được miễn")
+        DIED = "died", _("Từ trần")
+        CANCELLED = "cancelled", _("Hủy giấy (cấp sai)")
+
+    LIVE_STATES = ("handed_in", "active")
+
+    member = models.ForeignKey(
+        Member, verbose_name=_("đảng viên"), on_delete=models.PROTECT, related_name="introductions"
+    )
+    workplace_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("đảng ủy nơi công tác giới thiệu"),
+        on_delete=models.PROTECT,
+        related_name="issued_introductions",
+    )
+    residence_org = models.ForeignKey(
+        Organization,
+        verbose_name=_("tổ chức đảng nơi cư trú"),
+        on_delete=models.PROTECT,
+        related_name="received_introductions",
+    )
+    group = models.ForeignKey(
+        Organization,
+        verbose_name=_("tổ đảng"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="group_introductions",
+    )
+    state = models.CharField(
+        _("trạng thái"), max_length=12, choices=State.choices, default=State.DRAFT
+    )
+    number = models.CharField(_("số giấy"), max_length=80, blank=True)
+    document = models.ForeignKey(
+        "documents.DocumentNumber",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    issued_on = models.DateField(_("ngày cấp"), null=True, blank=True)
+    due_on = models.DateField(_("hạn nộp giấy"), null=True, blank=True)
+    handed_in_on = models.DateField(_("ngày nộp giấy"), null=True, blank=True)
+    accepted_on = models.DateField(_("ngày tiếp nhận"), null=True, blank=True)
+    exemption = models.CharField(
+        _("miễn"), max_length=12, choices=Exemption.choices, default="", blank=True
+    )
+    exemption_reason = models.CharField(_("lý do miễn"), max_length=255, blank=True)
+    exempt_from = models.DateField(_("miễn từ ngày"), null=True, blank=True)
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    closed_reason = models.CharField(
+        _("lý do kết thúc"), max_length=12, choices=ClosedReason.choices, blank=True
+    )
+    closed_note = models.CharField(_("ghi chú kết thúc"), max_length=255, blank=True)
+    previous = models.ForeignKey(
+        "self",
+        verbose_name=_("giấy trước"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_letters",
+    )
+    overdue_flagged_on = models.DateField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = IntroductionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("giấy giới thiệu sinh hoạt nơi cư trú")
+        verbose_name_plural = _("giấy giới thiệu sinh hoạt nơi cư trú")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["member"], condition=~Q(state="closed"), name="introduction_one_open"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["member", "state"]),
+            models.Index(fields=["residence_org", "state"]),
+            models.Index(fields=["workplace_org", "state"]),
+            models.Index(fields=["state", "due_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or _('Giấy giới thiệu')} — {self.member}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in self.LIVE_STATES
+
+    def days_overdue(self, on: dt.date | None = None) -> int:
+        """Days past the hand-in deadline while not handed in (0 if not overdue)."""
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        if self.state != self.State.ISSUED or not self.due_on or self.due_on >= on:
+            return 0
+        return (on - self.due_on).days
+
+    @property
+    def handed_in_late(self) -> bool | None:
+        if not self.handed_in_on or not self.due_on:
+            return None
+        return self.handed_in_on > self.due_on
+
+    @property
+    def cell(self) -> Organization | None:
+        """The residence cell once a cell holds the letter (None while at the commune)."""
+        return self.residence_org if self.residence_org.kind == Organization.Kind.CELL else None
+
+
+class LocalTask(models.Model):
+    """A small local task the residence cell gives an introduced member."""
+
+    class Kind(models.TextChoices):
+        CAMPAIGN = "campaign", _("Tuyên truyền, vận động")
+        VOLUNTEER = "volunteer", _("Lao động tình nguyện, vệ sinh môi trường")
+        MEDIATION = "mediation", _("Hòa giải ở cơ sở")
+        FUND = "fund", _("Quỹ khuyến học, quỹ vì người nghèo")
+        SECURITY = "security", _("An ninh trật tự")
+        OTHER = "other", _("Khác")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Đang thực hiện")
+        DONE = "done", _("Đã hoàn thành")
+        NOT_DONE = "not_done", _("Không hoàn thành")
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="tasks", verbose_name=_("giấy")
+    )
+    kind = models.CharField(_("loại việc"), max_length=12, choices=Kind.choices)
+    title = models.CharField(_("nội dung công việc"), max_length=200)
+    assigned_on = models.DateField(_("ngày giao"))
+    due_on = models.DateField(_("hạn hoàn thành"))
+    status = models.CharField(
+        _("kết quả"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    outcome = models.CharField(_("kết quả thực hiện"), max_length=255, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    completed_on = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("công việc được giao ở nơi cư trú")
+        verbose_name_plural = _("công việc được giao ở nơi cư trú")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["introduction", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ThreadMessage(models.Model):
+    """A message in the two-way thread of an introduction, or a system event."""
+
+    class Side(models.TextChoices):
+        WORKPLACE = "workplace", _("Nơi công tác")
+        RESIDENCE = "residence", _("Nơi cư trú")
+        SYSTEM = "system", _("Hệ thống")
+
+    introduction = models.ForeignKey(
+        Introduction, on_delete=models.CASCADE, related_name="messages"
+    )
+    side = models.CharField(_("bên"), max_length=10, choices=Side.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("nội dung"))
+    event = models.CharField(max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("trao đổi")
+        verbose_name_plural = _("trao đổi")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["introduction", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]

@@ -1,0 +1,103 @@
+"""Everything the liaison module plugs into the rest of the system (called from
+`LiaisonConfig.ready`): member window, member section, navigation, home panel,
+policy parameter, daily jobs."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .selectors import introduced_members  # noqa: F401  (re-exported for apps.ready)
+
+WINDOW_STATES = ("issued", "handed_in", "active", "exempt")
+
+
+def liaison_card_window(user) -> Q:
+    """A residence-side officer sees the liaison card of members introduced to an
+    organization in their subtree (letters incoming, handed in or active)."""
+    from lienhe.access.scoping import paths_with, subtree_q
+
+    from .models import Introduction
+
+    paths = paths_with(user, "liaison:read")
+    if not paths:
+        return Q(pk__in=[])
+    letters = Introduction.objects.filter(
+        subtree_q(paths, "residence_org__path"), state__in=WINDOW_STATES
+    )
+    return Q(pk__in=letters.values("member_id"))
+
+
+def register_all() -> None:
+    from lienhe.orgs.policy import Parameter, register
+
+    register(
+        Parameter(
+            "liaison_group_max_members",
+            _("Số đảng viên đang công tác tối đa trong một tổ/nhóm ở chi bộ nơi cư trú"),
+            # Chỉ thị 22-CT/TU (seed 003): khu dân cư đông đảng viên đang công tác phải
+            # chia thành tổ/nhóm; Hướng dẫn 33-HD/BTCTW mục 1.3 để chi ủy tự quyết.
+            # Mặc định 15 người/nhóm để nhóm còn bố trí được nơi sinh hoạt.
+            15,
+            "Chỉ thị 22-CT/TU (seed 003); Hướng dẫn 33-HD/BTCTW, mục 1.3",
+            _("đảng viên"),
+        )
+    )
+    register(
+        Parameter(
+            "letter_reminder_days",
+            _("Nhắc đảng viên nộp giấy giới thiệu trước hạn bao nhiêu ngày"),
+            # Không có quy định trung ương; thực tiễn seed 003 (nộp giấy chậm) — nhắc
+            # trước 7 ngày.
+            7,
+            "Thực tiễn Chỉ thị 22-CT/TU (seed 003)",
+            _("ngày"),
+        )
+    )
+    from lienhe.access.navigation import NavItem
+    from lienhe.access.navigation import register as register_nav
+    from lienhe.reports.home import register_panel
+
+    from . import jobs, sections  # noqa: F401  (register daily jobs, member section)
+
+    register_nav(NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"))
+    register_panel(30, home_panel)
+
+
+def home_panel(request) -> dict | None:
+    """Home: what waits for me on the liaison (incoming, overdue, my own letter)."""
+    from django.utils import timezone
+
+    from lienhe.access.scoping import paths_with, subtree_q
+
+    from .models import Introduction
+
+    user = request.user
+    today = timezone.localdate()
+    panel: dict = {"template": "liaison/_home_panel.html", "title": _("Giữ mối liên hệ nơi cư trú")}
+    paths = None if user.is_superuser else paths_with(user, "liaison:read")
+    if paths is None or paths:
+        letters = Introduction.objects.all()
+        incoming = letters.filter(state__in=["issued", "handed_in"])
+        if paths is not None:
+            incoming = incoming.filter(subtree_q(paths, "residence_org__path"))
+            letters = letters.filter(
+                subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
+            )
+        from django.db.models import Count, Q
+
+        panel["incoming"] = incoming.count()
+        panel.update(
+            letters.aggregate(
+                overdue=Count("id", filter=Q(state="issued", due_on__lt=today)),
+                live=Count("id", filter=Q(state__in=Introduction.LIVE_STATES)),
+            )
+        )
+        panel["staff"] = True
+    if user.member_id and user.member.is_working:
+        mine = Introduction.objects.open().filter(member_id=user.member_id).first()
+        panel["mine"] = mine
+        panel["member"] = True
+    if not panel.get("staff") and not panel.get("member"):
+        return None
+    return panel

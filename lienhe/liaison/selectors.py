@@ -1,0 +1,117 @@
+"""Read-side contract of the liaison module; other modules (meetings, reviews,
+reports) call these instead of querying the models directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, F, Q, QuerySet
+
+from lienhe.members.models import Member
+from lienhe.orgs.models import Organization
+
+from .models import Introduction, LocalTask, ThreadMessage
+
+
+def live_on_q(on: dt.date | None, prefix: str = "") -> Q:
+    """Q on Introduction (or a relation via `prefix`) for a liaison in force on `on`
+    (handed in or active; None = now)."""
+    p = prefix
+    if on is None:
+        return Q(**{f"{p}state__in": Introduction.LIVE_STATES})
+    return Q(**{f"{p}handed_in_on__lte": on}) & (
+        Q(**{f"{p}state__in": Introduction.LIVE_STATES})
+        | Q(**{f"{p}state": Introduction.State.CLOSED, f"{p}closed_on__gt": on})
+    )
+
+
+def introduced_members(
+    residence_org: Organization,
+    groups: Iterable[Organization] | None = None,
+    on: dt.date | None = None,
+) -> QuerySet[Member]:
+    """Working members with a liaison in force at `residence_org` (or only those placed
+    in `groups`), excluding members exempted from residence activities."""
+    letters = Introduction.objects.filter(live_on_q(on)).exclude(
+        exemption=Introduction.Exemption.RESIDENCE
+    )
+    group_ids = [g.pk for g in groups] if groups else []
+    if group_ids:
+        letters = letters.filter(group_id__in=group_ids)
+    else:
+        letters = letters.filter(residence_org=residence_org)
+    return Member.objects.filter(
+        is_working=True,
+        status=Member.Status.ACTIVE,
+        pk__in=letters.values("member_id"),
+    )
+
+
+def current_introduction(member: Member) -> Introduction | None:
+    """The member's open record, else the latest closed one."""
+    return (
+        Introduction.objects.filter(member=member)
+        .select_related("residence_org", "workplace_org", "group")
+        .order_by(F("closed_on").desc(nulls_first=True), "-created_at", "-id")
+        .first()
+    )
+
+
+def residence_record(member: Member, year: int) -> dict:
+    """What the workplace needs about the member's residence side for `year`."""
+    intro = current_introduction(member)
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    record: dict = {
+        "year": year,
+        "introduction": intro,
+        "state": None,
+        "state_display": "Chưa được giới thiệu về nơi cư trú",
+        "residence_org": None,
+        "group": None,
+        "number": "",
+        "issued_on": None,
+        "due_on": None,
+        "handed_in_on": None,
+        "on_time": None,
+        "days_overdue": 0,
+        "exemption": "",
+        "exemption_display": "",
+        "exemption_reason": "",
+        "tasks_given": 0,
+        "tasks_done": 0,
+        "tasks": [],
+        "thread_notes": 0,
+    }
+    if intro is None:
+        return record
+    record.update(
+        state=intro.state,
+        state_display=intro.get_state_display(),
+        residence_org=intro.residence_org,
+        group=intro.group,
+        number=intro.number,
+        issued_on=intro.issued_on,
+        due_on=intro.due_on,
+        handed_in_on=intro.handed_in_on,
+        on_time=None if intro.handed_in_late is None else not intro.handed_in_late,
+        days_overdue=intro.days_overdue(),
+        exemption=intro.exemption,
+        exemption_display=intro.get_exemption_display() if intro.exemption else "",
+        exemption_reason=intro.exemption_reason,
+    )
+    tasks = LocalTask.objects.filter(
+        introduction__member=member, assigned_on__range=(start, end)
+    ).select_related("introduction")
+    counts = tasks.aggregate(
+        given=Count("id"), done=Count("id", filter=Q(status=LocalTask.Status.DONE))
+    )
+    record["tasks_given"] = counts["given"]
+    record["tasks_done"] = counts["done"]
+    record["tasks"] = list(tasks.order_by("-assigned_on")[:10])
+    record["thread_notes"] = (
+        ThreadMessage.objects.filter(introduction__member=member, created_at__year=year)
+        .exclude(side=ThreadMessage.Side.SYSTEM)
+        .count()
+    )
+    return record

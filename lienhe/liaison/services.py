@@ -1,0 +1,831 @@
+"""Business rules of the residence liaison: letters and their states, exemptions,
+change of residence, groups, local tasks and the two-way thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.models import User
+from lienhe.access.permissions import ROLE_PERMISSIONS
+from lienhe.audit.sealing import seal
+from lienhe.audit.services import log_action
+from lienhe.members.models import Member
+from lienhe.orgs.models import Organization
+from lienhe.orgs.services import create_organization, effective_policy
+from lienhe.text import fold
+
+from .models import Introduction, LocalTask, ThreadMessage
+
+State = Introduction.State
+LETTER_KIND = "GGT"
+
+
+class LiaisonError(Exception):
+    """A liaison change the rules forbid; the message is for the user."""
+
+
+class StaleEdit(LiaisonError):
+    pass
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _lock(intro: Introduction, expected_version: int | None = None) -> Introduction:
+    current = (
+        Introduction.objects.select_for_update(of=("self",))
+        .select_related("member", "workplace_org", "residence_org", "group")
+        .get(pk=intro.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(
+            _("Giấy này vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới nhất.")
+        )
+    return current
+
+
+def _save(intro: Introduction, action: str, actor, data: dict | None = None) -> Introduction:
+    intro.version += 1
+    intro.save()
+    log_action(
+        intro,
+        f"liaison.letter.{action}",
+        actor=actor,
+        organization_path=intro.workplace_org.path,
+        data={"member": intro.member_id, "state": intro.state, **(data or {})},
+    )
+    return intro
+
+
+def system_event(intro: Introduction, event: str, body: str) -> ThreadMessage:
+    """A system line in the two-way thread (letter issued, handed in, overdue, …)."""
+    return ThreadMessage.objects.create(
+        introduction=intro, side=ThreadMessage.Side.SYSTEM, event=event, body=body
+    )
+
+
+# --- who to tell -----------------------------------------------------------------
+
+
+def officers_of(org: Organization, perm: str = "liaison:write", exact: bool = False) -> list[User]:
+    """Users holding `perm` at the nearest level (org itself, else its ancestors;
+    only the org itself when `exact`)."""
+    roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms]
+    paths = [org.path] if exact else org.ancestor_paths()
+    by_path: dict[str, list[User]] = {}
+    qs = User.objects.filter(
+        is_active=True, roles__role__in=roles, roles__organization__path__in=paths
+    ).values_list("pk", "roles__organization__path")
+    for pk, path in qs:
+        by_path.setdefault(path, []).append(pk)
+    for path in reversed(paths):
+        if path in by_path:
+            return list(User.objects.filter(pk__in=by_path[path]))
+    return []
+
+
+def member_user(member: Member) -> User | None:
+    return User.objects.filter(member=member, is_active=True).first()
+
+
+def _letter_url(intro: Introduction) -> str:
+    return reverse("liaison:detail", args=[intro.pk])
+
+
+# --- proposals ---------------------------------------------------------------------
+
+
+def propose_residence(member: Member) -> Organization | None:
+    """The residence organization for the member's home: the cell whose area name
+    appears in the home address, else the commune base committee of the home unit."""
+    if not member.home_unit_id:
+        return None
+    base = (
+        Organization.objects.filter(
+            admin_unit_id=member.home_unit_id,
+            side=Organization.Side.RESIDENCE,
+            kind=Organization.Kind.BASE,
+            is_active=True,
+        )
+        .order_by("depth", "path")
+        .first()
+    )
+    if base is None:
+        return None
+    address = fold(member.home_address or "")
+    if address:
+        best, best_len = None, 0
+        cells = Organization.objects.filter(
+            path__startswith=base.path, kind=Organization.Kind.CELL, is_active=True
+        ).only("pk", "name", "path", "depth", "kind")
+        for cell in cells:
+            area = fold(cell.name.removeprefix("Chi bộ ").strip())
+            if area and len(area) > best_len and _contains_word(address, area):
+                best, best_len = cell, len(area)
+        if best is not None:
+            return best
+    return base
+
+
+def _contains_word(text: str, word: str) -> bool:
+    start = text.find(word)
+    while start != -1:
+        end = start + len(word)
+        if (start == 0 or not text[start - 1].isalnum()) and (
+            end == len(text) or not text[end].isalnum()
+        ):
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _check_residence_org(org: Organization) -> None:
+    if org.side != Organization.Side.RESIDENCE or org.kind not in (
+        Organization.Kind.CELL,
+        Organization.Kind.BASE,
+    ):
+        raise LiaisonError(_("Nơi nhận phải là chi bộ hoặc đảng ủy xã, phường (khối nơi cư trú)."))
+    if not org.is_active:
+        raise LiaisonError(_("Tổ chức đảng nơi cư trú này đã giải thể hoặc hợp nhất."))
+
+
+# --- letters -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_letter(
+    member: Member,
+    *,
+    workplace_org: Organization,
+    residence_org: Organization,
+    actor=None,
+    previous: Introduction | None = None,
+) -> Introduction:
+    """A draft letter for a working member of `workplace_org`'s subtree."""
+    if not member.is_working:
+        raise LiaisonError(
+            _("%(name)s không phải đảng viên đang công tác.") % {"name": member.full_name}
+        )
+    if member.status != Member.Status.ACTIVE:
+        raise LiaisonError(
+            _("%(name)s không ở tình trạng đang sinh hoạt.") % {"name": member.full_name}
+        )
+    if not member.organization.path.startswith(workplace_org.path):
+        raise LiaisonError(
+            _("%(name)s không sinh hoạt ở đảng bộ %(org)s.")
+            % {"name": member.full_name, "org": workplace_org.name}
+        )
+    _check_residence_org(residence_org)
+    intro = Introduction(
+        member=member,
+        workplace_org=workplace_org,
+        residence_org=residence_org,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        previous=previous,
+    )
+    try:
+        with transaction.atomic():
+            intro.save()
+    except IntegrityError:
+        raise LiaisonError(
+            _("%(name)s đã có giấy giới thiệu chưa kết thúc; hãy xem giấy đó.")
+            % {"name": member.full_name}
+        ) from None
+    log_action(
+        intro,
+        "liaison.letter.created",
+        actor=actor,
+        organization_path=workplace_org.path,
+        data={"member": member.pk, "residence": residence_org.pk},
+    )
+    return intro
+
+
+def letter_content(intro: Introduction) -> dict:
+    """What may never change once a letter is issued (tamper-evident chain)."""
+    return {
+        "number": intro.number,
+        "member": intro.member_id,
+        "workplace_org": intro.workplace_org_id,
+        "issued_on": intro.issued_on,
+        "due_on": intro.due_on,
+    }
+
+
+def handin_deadline(intro: Introduction, issued_on: dt.date) -> dt.date:
+    days = effective_policy(intro.workplace_org, "letter_handin_days", issued_on)
+    return issued_on + dt.timedelta(days=int(days))
+
+
+@transaction.atomic
+def issue_letter(intro: Introduction, *, issued_on: dt.date | None = None, actor=None):
+    """Draft → issued: number from the register, deadline from Policy."""
+    from lienhe.documents.services import allocate_number
+
+    intro = _lock(intro)
+    if intro.state != State.DRAFT:
+        raise LiaisonError(_("Chỉ cấp được giấy đang ở dạng dự thảo."))
+    issued_on = issued_on or _today()
+    if issued_on > _today():
+        raise LiaisonError(_("Ngày cấp không được sau hôm nay."))
+    doc = allocate_number(
+        intro.workplace_org,
+        kind=LETTER_KIND,
+        symbol="GGT/ĐU",
+        issued_on=issued_on,
+        title=f"Giới thiệu đảng viên {intro.member.full_name} về sinh hoạt nơi cư trú",
+        obj=intro,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    intro.document = doc
+    intro.number = doc.display
+    intro.issued_on = issued_on
+    intro.due_on = handin_deadline(intro, issued_on)
+    intro.state = State.ISSUED
+    _save(intro, "issued", actor, {"number": intro.number, "due_on": intro.due_on.isoformat()})
+    # An issued letter is an official paper: its number, holder and dates are sealed.
+    seal(
+        intro,
+        letter_content(intro),
+        organization=intro.workplace_org,
+        year=issued_on.year,
+        actor=actor,
+    )
+    system_event(
+        intro,
+        "issued",
+        _("%(org)s cấp giấy giới thiệu số %(no)s ngày %(d)s; hạn nộp %(due)s.")
+        % {
+            "org": intro.workplace_org.name,
+            "no": intro.number,
+            "d": issued_on.strftime("%d/%m/%Y"),
+            "due": intro.due_on.strftime("%d/%m/%Y"),
+        },
+    )
+    from lienhe.notify.services import notify
+
+    user = member_user(intro.member)
+    if user:
+        notify(
+            [user],
+            kind="liaison.issued",
+            title=_("Bạn được giới thiệu về sinh hoạt nơi cư trú"),
+            body=_("Hãy nộp giấy giới thiệu số %(no)s cho %(org)s trước ngày %(due)s.")
+            % {
+                "no": intro.number,
+                "org": intro.residence_org.name,
+                "due": intro.due_on.strftime("%d/%m/%Y"),
+            },
+            url=reverse("liaison:mine"),
+            dedupe_key=f"liaison.issued:{intro.pk}",
+        )
+    notify(
+        officers_of(intro.residence_org),
+        kind="liaison.incoming",
+        title=_("Có giấy giới thiệu đảng viên về nơi cư trú"),
+        body=_("%(name)s (%(org)s) được giới thiệu về %(res)s.")
+        % {
+            "name": intro.member.full_name,
+            "org": intro.workplace_org.name,
+            "res": intro.residence_org.name,
+        },
+        url=_letter_url(intro),
+        dedupe_key=f"liaison.incoming:{intro.pk}",
+    )
+    return intro
+
+
+@transaction.atomic
+def issue_letters(
+    members: Iterable[Member],
+    *,
+    workplace_org: Organization,
+    residence_for: dict[int, Organization],
+    issued_on: dt.date | None = None,
+    actor=None,
+) -> list[Introduction]:
+    """Create and issue one letter per member (all or nothing)."""
+    letters = []
+    for member in members:
+        residence = residence_for.get(member.pk)
+        if residence is None:
+            raise LiaisonError(_("Hãy chọn nơi cư trú cho %(name)s.") % {"name": member.full_name})
+        intro = create_letter(
+            member, workplace_org=workplace_org, residence_org=residence, actor=actor
+        )
+        letters.append(issue_letter(intro, issued_on=issued_on, actor=actor))
+    if not letters:
+        raise LiaisonError(_("Hãy chọn ít nhất một đảng viên."))
+    return letters
+
+
+def _check_date(day: dt.date, not_before: dt.date | None, label: str) -> None:
+    if day > _today():
+        raise LiaisonError(_("%(label)s không được sau hôm nay.") % {"label": label})
+    if not_before and day < not_before:
+        raise LiaisonError(
+            _("%(label)s không được trước ngày cấp giấy (%(d)s).")
+            % {"label": label, "d": not_before.strftime("%d/%m/%Y")}
+        )
+
+
+@transaction.atomic
+def confirm_handin(
+    intro: Introduction,
+    *,
+    handed_in_on: dt.date,
+    actor=None,
+    expected_version: int | None = None,
+) -> Introduction:
+    """Issued → handed in: the residence side confirms receipt and its date."""
+    intro = _lock(intro, expected_version)
+    if intro.state != State.ISSUED:
+        raise LiaisonError(_("Chỉ xác nhận nộp giấy cho giấy đã cấp và chưa nộp."))
+    _check_date(handed_in_on, intro.issued_on, _("Ngày nộp giấy"))
+    intro.handed_in_on = handed_in_on
+    intro.state = State.HANDED_IN
+    late = handed_in_on > intro.due_on if intro.due_on else False
+    _save(intro, "handed_in", actor, {"on": handed_in_on.isoformat(), "late": late})
+    system_event(
+        intro,
+        "handed_in",
+        _("%(res)s xác nhận đảng viên đã nộp giấy ngày %(d)s%(late)s.")
+        % {
+            "res": intro.residence_org.name,
+            "d": handed_in_on.strftime("%d/%m/%Y"),
+            "late": _(" (chậm %(n)s ngày)") % {"n": (handed_in_on - intro.due_on).days}
+            if late
+            else "",
+        },
+    )
+    return intro
+
+
+@transaction.atomic
+def accept_letter(
+    intro: Introduction,
+    *,
+    cell: Organization,
+    group: Organization | None = None,
+    handed_in_on: dt.date | None = None,
+    actor=None,
+    expected_version: int | None = None,
+) -> Introduction:
+    """Handed in (or issued, confirming hand-in at once) → active in `cell`, optionally
+    placed in a group of the cell."""
+    intro = _lock(intro, expected_version)
+    if intro.state == State.ISSUED:
+        intro = confirm_handin(intro, handed_in_on=handed_in_on or _today(), actor=actor)
+    if intro.state != State.HANDED_IN:
+        raise LiaisonError(_("Chỉ tiếp nhận được giấy đã nộp và chưa tiếp nhận."))
+    cell = Organization.objects.get(pk=cell.pk)
+    if cell.kind != Organization.Kind.CELL or cell.side != Organization.Side.RESIDENCE:
+        raise LiaisonError(_("Hãy chọn một chi bộ nơi cư trú để tiếp nhận."))
+    if not cell.path.startswith(intro.residence_org.path):
+        raise LiaisonError(
+            _("Chi bộ %(cell)s không thuộc %(org)s, nơi giấy được gửi đến.")
+            % {"cell": cell.name, "org": intro.residence_org.name}
+        )
+    _check_group(cell, group)
+    intro.residence_org = cell
+    intro.group = group
+    intro.state = State.ACTIVE
+    intro.accepted_on = _today()
+    _save(intro, "accepted", actor, {"cell": cell.pk, "group": group.pk if group else None})
+    text = _("%(cell)s tiếp nhận đảng viên") % {"cell": cell.name}
+    if group:
+        text += _(", xếp vào %(g)s") % {"g": group.name}
+    system_event(intro, "accepted", text + ".")
+    return intro
+
+
+def _check_group(cell: Organization, group: Organization | None) -> None:
+    if group is None:
+        return
+    if group.kind != Organization.Kind.GROUP or not group.path.startswith(cell.path):
+        raise LiaisonError(_("Tổ đảng đã chọn không thuộc chi bộ %(c)s.") % {"c": cell.name})
+    if not group.is_active:
+        raise LiaisonError(_("Tổ đảng này đã giải thể."))
+
+
+@transaction.atomic
+def place_in_group(
+    intro: Introduction, *, group: Organization | None, actor=None, expected_version=None
+) -> Introduction:
+    intro = _lock(intro, expected_version)
+    if intro.state not in Introduction.LIVE_STATES or intro.cell is None:
+        raise LiaisonError(_("Chỉ xếp tổ cho đảng viên đã được chi bộ tiếp nhận."))
+    _check_group(intro.residence_org, group)
+    old = intro.group
+    intro.group = group
+    _save(
+        intro, "grouped", actor, {"from": old.pk if old else None, "to": getattr(group, "pk", None)}
+    )
+    system_event(
+        intro,
+        "grouped",
+        _("Chi bộ xếp đảng viên vào %(g)s.") % {"g": group.name}
+        if group
+        else _("Chi bộ đưa đảng viên ra khỏi tổ."),
+    )
+    return intro
+
+
+@transaction.atomic
+def close_letter(
+    intro: Introduction,
+    *,
+    reason: str,
+    closed_on: dt.date | None = None,
+    note: str = "",
+    actor=None,
+    expected_version: int | None = None,
+) -> Introduction:
+    intro = _lock(intro, expected_version)
+    if intro.state == State.CLOSED:
+        raise LiaisonError(_("Giấy này đã kết thúc."))
+    if reason not in Introduction.ClosedReason.values:
+        raise LiaisonError(_("Hãy chọn lý do kết thúc."))
+    closed_on = closed_on or _today()
+    _check_date(closed_on, intro.issued_on, _("Ngày kết thúc"))
+    intro.state = State.CLOSED
+    intro.closed_on = closed_on
+    intro.closed_reason = reason
+    intro.closed_note = note[:255]
+    _save(intro, "closed", actor, {"reason": reason, "on": closed_on.isoformat()})
+    system_event(
+        intro,
+        "closed",
+        _("Kết thúc giữ mối liên hệ: %(r)s%(n)s.")
+        % {"r": intro.get_closed_reason_display(), "n": f" — {note}" if note else ""},
+    )
+    return intro
+
+
+@transaction.atomic
+def set_exemption(
+    intro: Introduction,
+    *,
+    reason: str,
+    on: dt.date | None = None,
+    actor=None,
+    expected_version: int | None = None,
+) -> Introduction:
+    """Introduced, but exempted from residence activities (armed forces in barracks,
+    long residential training, students far from home — Hướng dẫn 33-HD/BTCTW)."""
+    intro = _lock(intro, expected_version)
+    if intro.state in (State.CLOSED, State.EXEMPT):
+        raise LiaisonError(_("Giấy này đã kết thúc hoặc đảng viên đã được miễn giới thiệu."))
+    if not reason.strip():
+        raise LiaisonError(_("Hãy ghi lý do miễn."))
+    intro.exemption = Introduction.Exemption.RESIDENCE
+    intro.exemption_reason = reason.strip()[:255]
+    intro.exempt_from = on or _today()
+    _save(intro, "exempted", actor, {"reason": intro.exemption_reason})
+    system_event(
+        intro,
+        "exempted",
+        _("Đảng viên được miễn sinh hoạt nơi cư trú: %(r)s.") % {"r": intro.exemption_reason},
+    )
+    return intro
+
+
+@transaction.atomic
+def lift_exemption(intro: Introduction, *, actor=None, expected_version=None) -> Introduction:
+    intro = _lock(intro, expected_version)
+    if intro.exemption != Introduction.Exemption.RESIDENCE or intro.state == State.CLOSED:
+        raise LiaisonError(_("Đảng viên không đang được miễn sinh hoạt nơi cư trú."))
+    intro.exemption = Introduction.Exemption.NONE
+    intro.exempt_from = None
+    _save(intro, "exemption_lifted", actor)
+    system_event(intro, "exemption_lifted", _("Thôi miễn sinh hoạt nơi cư trú."))
+    return intro
+
+
+@transaction.atomic
+def exempt_from_introduction(
+    member: Member,
+    *,
+    workplace_org: Organization,
+    residence_org: Organization,
+    reason: str,
+    on: dt.date | None = None,
+    actor=None,
+) -> Introduction:
+    """Record that the member is exempted from introduction altogether (no letter).
+    A draft letter is cancelled; an issued or live letter must be closed first."""
+    if not reason.strip():
+        raise LiaisonError(_("Hãy ghi lý do miễn giới thiệu."))
+    open_letter = Introduction.objects.open().filter(member=member).first()
+    if open_letter is not None:
+        if open_letter.state != State.DRAFT:
+            raise LiaisonError(
+                _("%(name)s đang có giấy giới thiệu; hãy kết thúc giấy đó với lý do “Được miễn”.")
+                % {"name": member.full_name}
+            )
+        close_letter(open_letter, reason=Introduction.ClosedReason.CANCELLED, actor=actor)
+    intro = create_letter(
+        member, workplace_org=workplace_org, residence_org=residence_org, actor=actor
+    )
+    intro.state = State.EXEMPT
+    intro.exemption = Introduction.Exemption.INTRODUCTION
+    intro.exemption_reason = reason.strip()[:255]
+    intro.exempt_from = on or _today()
+    _save(intro, "exempted_from_introduction", actor, {"reason": intro.exemption_reason})
+    system_event(
+        intro,
+        "exempted",
+        _("Đảng viên được miễn giới thiệu về nơi cư trú: %(r)s.") % {"r": intro.exemption_reason},
+    )
+    return intro
+
+
+@transaction.atomic
+def change_residence(
+    intro: Introduction,
+    *,
+    new_residence_org: Organization,
+    issue: bool = True,
+    actor=None,
+    expected_version: int | None = None,
+) -> Introduction:
+    """The member moved: the old liaison closes (moved) and a new letter is proposed
+    (issued at once when `issue`). Both stay in the history, linked by `previous`."""
+    old = _lock(intro, expected_version)
+    if old.state == State.CLOSED:
+        raise LiaisonError(_("Giấy này đã kết thúc."))
+    if new_residence_org.pk == old.residence_org_id:
+        raise LiaisonError(_("Nơi cư trú mới trùng với nơi cư trú hiện tại."))
+    _check_residence_org(new_residence_org)
+    close_letter(
+        old,
+        reason=Introduction.ClosedReason.MOVED,
+        note=_("chuyển về %(org)s") % {"org": new_residence_org.name},
+        actor=actor,
+    )
+    new = create_letter(
+        old.member,
+        workplace_org=old.workplace_org,
+        residence_org=new_residence_org,
+        actor=actor,
+        previous=old,
+    )
+    if issue:
+        new = issue_letter(new, actor=actor)
+    return new
+
+
+def on_member_moved(member: Member, *, actor=None) -> Introduction | None:
+    """Called when a member's home changes: close the open liaison and propose (draft)
+    a letter to the new residence. Returns the new draft, or None if nothing to do."""
+    current = Introduction.objects.open().filter(member=member).first()
+    if current is None or current.state == State.EXEMPT:
+        return None
+    proposal = propose_residence(member)
+    if proposal is None or proposal.pk == current.residence_org_id:
+        return None
+    if current.cell and proposal.kind == Organization.Kind.BASE:
+        if current.residence_org.path.startswith(proposal.path):
+            return None  # same commune, the address did not name another cell
+    return change_residence(current, new_residence_org=proposal, issue=False, actor=actor)
+
+
+# --- groups ------------------------------------------------------------------------
+
+
+def group_sizes(cell: Organization) -> list[dict]:
+    """Groups of the cell with how many live, non-exempted members each holds (1 query
+    + 1 for the cell's own count)."""
+    groups = list(
+        Organization.objects.filter(
+            path__startswith=cell.path, kind=Organization.Kind.GROUP, is_active=True
+        ).annotate(
+            size=Count(
+                "group_introductions",
+                filter=Q(group_introductions__state__in=Introduction.LIVE_STATES),
+            )
+        )
+    )
+    limit = int(effective_policy(cell, "liaison_group_max_members"))
+    return [{"group": g, "size": g.size, "limit": limit, "too_big": g.size > limit} for g in groups]
+
+
+def split_suggestion(cell: Organization) -> dict | None:
+    """When the cell's working members (or one group) exceed the Policy size, suggest
+    how many groups to form."""
+    limit = int(effective_policy(cell, "liaison_group_max_members"))
+    total = Introduction.objects.filter(
+        residence_org=cell, state__in=Introduction.LIVE_STATES
+    ).count()
+    ungrouped = Introduction.objects.filter(
+        residence_org=cell, state__in=Introduction.LIVE_STATES, group__isnull=True
+    ).count()
+    sizes = group_sizes(cell)
+    too_big = [s for s in sizes if s["too_big"]]
+    if total <= limit and not too_big:
+        return None
+    wanted = -(-total // limit) if limit else 1
+    return {
+        "total": total,
+        "ungrouped": ungrouped,
+        "limit": limit,
+        "groups_now": len(sizes),
+        "groups_wanted": wanted,
+        "too_big": too_big,
+    }
+
+
+@transaction.atomic
+def create_group(cell: Organization, *, name: str, actor=None) -> Organization:
+    cell = Organization.objects.get(pk=cell.pk)
+    if cell.kind != Organization.Kind.CELL:
+        raise LiaisonError(_("Chỉ lập tổ đảng trong một chi bộ."))
+    name = name.strip()
+    if not name:
+        raise LiaisonError(_("Hãy đặt tên tổ."))
+    if Organization.objects.filter(
+        path__startswith=cell.path, kind=Organization.Kind.GROUP, name__iexact=name
+    ).exists():
+        raise LiaisonError(_("Chi bộ đã có tổ tên “%(n)s”.") % {"n": name})
+    seq = Organization.objects.filter(path__startswith=cell.path, depth=cell.depth + 1).count()
+    code = f"{cell.code}-T{seq + 1:02d}"
+    while Organization.objects.filter(code=code).exists():
+        seq += 1
+        code = f"{cell.code}-T{seq + 1:02d}"
+    return create_organization(
+        parent=cell,
+        kind=Organization.Kind.GROUP,
+        side=Organization.Side.RESIDENCE,
+        code=code,
+        name=name,
+        admin_unit=cell.admin_unit,
+        actor=actor,
+    )
+
+
+# --- tasks -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_task(
+    intro: Introduction,
+    *,
+    kind: str,
+    title: str,
+    due_on: dt.date,
+    note: str = "",
+    actor=None,
+) -> LocalTask:
+    intro = _lock(intro)
+    if intro.state not in Introduction.LIVE_STATES:
+        raise LiaisonError(_("Chỉ giao việc cho đảng viên đã nộp giấy về chi bộ."))
+    if intro.exemption == Introduction.Exemption.RESIDENCE:
+        raise LiaisonError(_("Đảng viên đang được miễn sinh hoạt nơi cư trú."))
+    today = _today()
+    if due_on < today:
+        raise LiaisonError(_("Hạn hoàn thành không được trước hôm nay."))
+    task = LocalTask.objects.create(
+        introduction=intro,
+        kind=kind,
+        title=title.strip()[:200],
+        note=note,
+        assigned_on=today,
+        due_on=due_on,
+        assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    log_action(
+        task,
+        "liaison.task.assigned",
+        actor=actor,
+        organization_path=intro.residence_org.path,
+        data={"introduction": intro.pk, "title": task.title},
+    )
+    system_event(
+        intro,
+        "task_assigned",
+        _("Chi bộ giao việc: %(t)s (hạn %(d)s).")
+        % {"t": task.title, "d": due_on.strftime("%d/%m/%Y")},
+    )
+    from lienhe.notify.services import notify
+
+    user = member_user(intro.member)
+    if user:
+        notify(
+            [user],
+            kind="liaison.task",
+            title=_("Chi bộ nơi cư trú giao việc cho bạn"),
+            body=f"{task.title} — hạn {due_on:%d/%m/%Y}",
+            url=reverse("liaison:mine"),
+            dedupe_key=f"liaison.task:{task.pk}",
+        )
+    return task
+
+
+@transaction.atomic
+def record_task_result(
+    task: LocalTask,
+    *,
+    status: str,
+    outcome: str = "",
+    note: str | None = None,
+    completed_on: dt.date | None = None,
+    expected_version: int,
+    actor=None,
+) -> LocalTask:
+    current = LocalTask.objects.select_for_update().get(pk=task.pk)
+    if current.version != expected_version:
+        raise StaleEdit(
+            _("Công việc này vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới nhất.")
+        )
+    if status not in LocalTask.Status.values:
+        raise LiaisonError(_("Kết quả không hợp lệ."))
+    if status == LocalTask.Status.DONE:
+        completed_on = completed_on or _today()
+        if completed_on > _today():
+            raise LiaisonError(_("Ngày hoàn thành không được sau hôm nay."))
+    else:
+        completed_on = None
+    before = current.status
+    current.status = status
+    current.outcome = outcome.strip()[:255]
+    if note is not None:
+        current.note = note
+    current.completed_on = completed_on
+    current.version += 1
+    current.save()
+    intro = current.introduction
+    log_action(
+        current,
+        "liaison.task.result",
+        actor=actor,
+        organization_path=intro.residence_org.path,
+        data={"from": before, "to": status},
+    )
+    if status != before and status != LocalTask.Status.OPEN:
+        system_event(
+            intro,
+            "task_done" if status == LocalTask.Status.DONE else "task_not_done",
+            _("Công việc “%(t)s”: %(s)s%(o)s.")
+            % {
+                "t": current.title,
+                "s": current.get_status_display().lower(),
+                "o": f" — {current.outcome}" if current.outcome else "",
+            },
+        )
+    return current
+
+
+# --- thread ------------------------------------------------------------------------
+
+
+def sides_of(user, intro: Introduction) -> list[str]:
+    """Which side(s) of the liaison the user speaks for."""
+    from lienhe.access.scoping import has_org_permission
+
+    sides = []
+    if has_org_permission(user, intro.workplace_org, "liaison:write"):
+        sides.append(ThreadMessage.Side.WORKPLACE)
+    if has_org_permission(user, intro.residence_org, "liaison:write"):
+        sides.append(ThreadMessage.Side.RESIDENCE)
+    return sides
+
+
+@transaction.atomic
+def post_message(intro: Introduction, *, body: str, side: str, actor) -> ThreadMessage:
+    body = body.strip()
+    if not body:
+        raise LiaisonError(_("Hãy nhập nội dung trao đổi."))
+    if len(body) > 4000:
+        raise LiaisonError(_("Nội dung quá dài (tối đa 4.000 ký tự)."))
+    if side not in sides_of(actor, intro):
+        raise LiaisonError(_("Bạn không thể viết thay cho bên này."))
+    msg = ThreadMessage.objects.create(introduction=intro, side=side, author=actor, body=body)
+    log_action(
+        msg,
+        "liaison.thread.posted",
+        actor=actor,
+        organization_path=(
+            intro.workplace_org.path if side == "workplace" else intro.residence_org.path
+        ),
+        data={"introduction": intro.pk},
+    )
+    other = intro.residence_org if side == "workplace" else intro.workplace_org
+    from lienhe.notify.services import notify
+
+    notify(
+        [u for u in officers_of(other) if u.pk != actor.pk],
+        kind="liaison.thread",
+        title=_("Trao đổi mới về đảng viên %(n)s") % {"n": intro.member.full_name},
+        body=body[:300],
+        url=_letter_url(intro) + "#trao-doi",
+        dedupe_key=f"liaison.thread:{msg.pk}",
+    )
+    return msg
