@@ -1,0 +1,175 @@
+"""Daily jobs (idempotent; `send_reminders` / `run_daily` call them): generate the
+regular schedule, invite and remind expected members, flag cells with no meeting
+recorded after their meeting day, flag members with repeated unexcused absences."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.models import User
+from lienhe.notify.services import daily_job, notify
+from lienhe.orgs.models import Organization
+from lienhe.orgs.services import effective_policy
+
+from . import services
+from .models import Attendance, Meeting
+
+INVITE_DAYS = 7
+SCHEDULE_MONTHS = 3
+
+
+def _officers(org_ids) -> dict[int, list]:
+    out: dict[int, list] = {}
+    users = User.objects.filter(
+        is_active=True, roles__role="cell_officer", roles__organization_id__in=list(org_ids)
+    ).values_list("roles__organization_id", "pk")
+    by_id = {u.pk: u for u in User.objects.filter(pk__in=[pk for _o, pk in users])}
+    for org_id, pk in users:
+        out.setdefault(org_id, []).append(by_id[pk])
+    return out
+
+
+@daily_job("meetings.schedule")
+def generate_regular_schedule(today: dt.date) -> int:
+    cells = Organization.objects.filter(
+        kind=Organization.Kind.CELL, is_active=True, meeting_day__isnull=False
+    ).only("pk", "name", "meeting_day", "side", "address", "kind")
+    return services.generate_schedule(cells, start=today, months=SCHEDULE_MONTHS)
+
+
+@daily_job("meetings.invitations")
+def invitations_and_reminders(today: dt.date) -> int:
+    """Invitation a week before, reminder the day before (once each per date)."""
+    sent = 0
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    horizon = start + dt.timedelta(days=INVITE_DAYS + 1)
+    meetings = Meeting.objects.filter(
+        state__in=[Meeting.State.PLANNED, Meeting.State.MOVED],
+        planned_at__gte=start,
+        planned_at__lt=horizon,
+    ).select_related("organization")
+    for meeting in meetings.iterator(chunk_size=500):
+        local = timezone.localtime(meeting.planned_at)
+        days = (local.date() - today).days
+        if days <= 1:
+            kind, key, field = "reminder", "remind", "reminded_at"
+            title = _("Nhắc lịch: %(org)s sinh hoạt lúc %(when)s") % {
+                "org": meeting.organization.name,
+                "when": local.strftime("%H:%M %d/%m/%Y"),
+            }
+        else:
+            kind, key, field = "invitation", "invite", "invited_at"
+            title = _("Giấy mời sinh hoạt: %(org)s, %(when)s") % {
+                "org": meeting.organization.name,
+                "when": local.strftime("%H:%M %d/%m/%Y"),
+            }
+        if getattr(meeting, field) is not None and key == "invite":
+            continue
+        users = services._users_of(services.expected_members(meeting))
+        sent += notify(
+            users,
+            kind=f"meetings.{kind}",
+            title=title,
+            body=_("%(kind)s. Địa điểm: %(place)s.")
+            % {"kind": meeting.title or meeting.get_kind_display(), "place": meeting.place or "—"},
+            url=f"/sinh-hoat/{meeting.pk}/",
+            dedupe_key=f"meeting-{key}-{meeting.pk}-{local.date().isoformat()}",
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(**{field: timezone.now()})
+    return sent
+
+
+@daily_job("meetings.not_recorded")
+def meetings_not_recorded(today: dt.date) -> int:
+    """A cell whose meeting day passed more than N days ago with the meeting neither
+    recorded as held nor moved/cancelled gets a reminder (its officers)."""
+    sent = 0
+    cells = list(
+        Organization.objects.filter(kind=Organization.Kind.CELL, is_active=True)
+        .filter(meetings__state=Meeting.State.PLANNED)
+        .distinct()
+        .only("pk", "path", "name")
+    )
+    if not cells:
+        return 0
+    days = effective_policy(cells[0], "meeting_unrecorded_alert_days", today)
+    cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+    late = (
+        Meeting.objects.filter(
+            state=Meeting.State.PLANNED,
+            planned_at__lt=cutoff,
+            planned_at__gte=cutoff - dt.timedelta(days=60),
+        )
+        .select_related("organization")
+        .order_by("planned_at")
+    )
+    late = list(late[:5000])
+    officers = _officers({m.organization_id for m in late})
+    for meeting in late:
+        when = timezone.localtime(meeting.planned_at).strftime("%d/%m/%Y")
+        sent += notify(
+            officers.get(meeting.organization_id, []),
+            kind="meetings.not_recorded",
+            title=_("Chưa ghi nhận buổi sinh hoạt ngày %(d)s") % {"d": when},
+            body=_(
+                "%(org)s chưa điểm danh hoặc lập biên bản buổi sinh hoạt ngày %(d)s. "
+                "Nếu đã họp, hãy điểm danh; nếu không họp, hãy ghi lý do dời hoặc hủy."
+            )
+            % {"org": meeting.organization.name, "d": when},
+            url=f"/sinh-hoat/{meeting.pk}/",
+            dedupe_key=f"meeting-unrecorded-{meeting.pk}",
+        )
+    return sent
+
+
+@daily_job("meetings.absences")
+def repeated_absences(today: dt.date) -> int:
+    """Members with at least N unexcused absences this year: tell the cell where they
+    missed the meetings and, for working members, their workplace cell too."""
+    province = Organization.objects.filter(depth=1).first()
+    if province is None:
+        return 0
+    limit = effective_policy(province, "unexcused_absence_alert", today)
+    rows = list(
+        Attendance.objects.filter(
+            meeting__year=today.year,
+            meeting__state=Meeting.State.HELD,
+            status=Attendance.Status.ABSENT,
+        )
+        .values("member_id", "member__full_name", "member__organization_id")
+        .annotate(n=Count("id"), cells=Count("meeting__organization", distinct=True))
+        .filter(n__gte=limit)[:5000]
+    )
+    if not rows:
+        return 0
+    where = dict(
+        Attendance.objects.filter(
+            member_id__in=[r["member_id"] for r in rows],
+            meeting__year=today.year,
+            status=Attendance.Status.ABSENT,
+        )
+        .filter(~Q(meeting__organization_id=None))
+        .values_list("member_id", "meeting__organization_id")
+    )
+    officers = _officers({r["member__organization_id"] for r in rows} | {v for v in where.values()})
+    sent = 0
+    for row in rows:
+        targets = set(officers.get(where.get(row["member_id"]), []))
+        targets |= set(officers.get(row["member__organization_id"], []))
+        sent += notify(
+            targets,
+            kind="meetings.absences",
+            title=_("%(name)s vắng sinh hoạt không lý do %(n)s lần trong năm")
+            % {"name": row["member__full_name"], "n": row["n"]},
+            body=_(
+                "Điều lệ Đảng: đảng viên bỏ sinh hoạt chi bộ ba tháng trong năm không có lý "
+                "do chính đáng thì chi bộ xem xét, đề nghị xóa tên."
+            ),
+            url=f"/dang-vien/{row['member_id']}/",
+            dedupe_key=f"meeting-absences-{row['member_id']}-{today.year}-{row['n']}",
+        )
+    return sent

@@ -1,0 +1,88 @@
+"""Read-side contract of the meetings module; other modules (liaison, reviews, reports,
+visits) call these instead of querying the models directly."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
+
+from lienhe.orgs.models import Organization
+
+from .models import Attendance, Meeting
+
+STATUS_KEYS = ("present", "excused", "absent", "late")
+
+
+def attendance_summary(member_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
+    """{member_id: {"expected", "present", "excused", "absent", "late"}} over the held
+    meetings of `year` (one query). Members with no row get zeros."""
+    ids = list(member_ids)
+    result = {mid: dict.fromkeys(("expected", *STATUS_KEYS), 0) for mid in ids}
+    if not ids:
+        return result
+    rows = (
+        Attendance.objects.filter(
+            member_id__in=ids, meeting__year=year, meeting__state=Meeting.State.HELD
+        )
+        .values("member_id")
+        .annotate(
+            expected=Count("id"),
+            **{key: Count("id", filter=Q(status=key)) for key in STATUS_KEYS},
+        )
+    )
+    for row in rows:
+        mid = row.pop("member_id")
+        result[mid] = row
+    return result
+
+
+def next_meeting(org: Organization, after: dt.datetime | None = None) -> Meeting | None:
+    """The cell's next planned (or moved) meeting from `after` (default now)."""
+    return (
+        Meeting.objects.filter(organization=org)
+        .upcoming(after or timezone.now())
+        .order_by("planned_at", "id")
+        .first()
+    )
+
+
+def meetings_held(org_subtree: Organization, year: int) -> QuerySet[Meeting]:
+    """Held meetings of `year` in the subtree of `org_subtree` (for reports)."""
+    return Meeting.objects.in_subtree(org_subtree).filter(year=year, state=Meeting.State.HELD)
+
+
+def held_counts_by_cell(org_subtree: Organization, year: int) -> dict[int, dict[str, int]]:
+    """{cell_id: {kind: n, "total": n, "own_expected", "own_attended", "working_expected",
+    "working_attended"}} of held meetings, in one query over meetings only: attendance
+    comes from each meeting's counters (kept by the roll call), so a report never scans
+    the million attendance rows. At a meeting with working members everyone expected is
+    a working member; at the others, the cell's own members."""
+    wm = Q(kind=Meeting.Kind.WORKING_MEMBERS)
+    rows = (
+        meetings_held(org_subtree, year)
+        .values("organization_id")
+        .annotate(
+            total=Count("id"),
+            **{kind: Count("id", filter=Q(kind=kind)) for kind in Meeting.Kind.values},
+            own_expected=Sum("expected_count", filter=~wm, default=0),
+            own_attended=Sum("present_count", filter=~wm, default=0),
+            working_expected=Sum("expected_count", filter=wm, default=0),
+            working_attended=Sum("present_count", filter=wm, default=0),
+        )
+    )
+    return {row.pop("organization_id"): row for row in rows}
+
+
+def member_meetings(member, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
+    """Meetings of the member's own cell and those they attended, in [start, end]."""
+    return (
+        Meeting.objects.filter(
+            Q(organization_id=member.organization_id)
+            | Q(pk__in=Attendance.objects.filter(member=member).values("meeting_id"))
+        )
+        .filter(planned_at__date__range=(start, end))
+        .select_related("organization")
+    )

@@ -1,0 +1,550 @@
+"""Calendar, meeting page, plan/edit/move/cancel, guests, minutes, issues, rating."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
+from lienhe.documents.exports import ListExporter
+from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.orgs.models import Organization
+from lienhe.text import fold
+
+from . import services
+from .forms import (
+    CancelForm,
+    EditMeetingForm,
+    GuestForm,
+    IssueForm,
+    MeetingFilterForm,
+    MeetingForm,
+    MinutesForm,
+    MoveForm,
+    RatingForm,
+)
+from .models import Attendance, Guest, Meeting, Minutes, Rating
+
+
+def writable_cells(user):
+    qs = Organization.objects.filter(kind=Organization.Kind.CELL, is_active=True)
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(subtree_q(paths_with(user, "meetings:write")))
+
+
+def get_meeting(request, pk: int, perm: str | None = None) -> Meeting:
+    meeting = get_visible_or_404(
+        Meeting.objects.visible_to(request.user).select_related("organization"), pk=pk
+    )
+    if perm:
+        check_org_perm(request.user, meeting.organization, perm)
+    return meeting
+
+
+def can_rate_higher(user, meeting: Meeting) -> bool:
+    """A committee above the cell (meetings:write at a strict ancestor)."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return any(
+        meeting.organization.path.startswith(p) and p != meeting.organization.path
+        for p in paths_with(user, "meetings:write")
+    )
+
+
+# ---------------------------------------------------------------- calendar list
+
+
+def _filtered(request):
+    visible = Meeting.objects.visible_to(request.user).select_related("organization")
+    orgs = Organization.objects.visible_to(request.user).filter(
+        kind__in=["province", "district", "base", "cell"]
+    )
+    form = MeetingFilterForm(request.GET or None, orgs=orgs)
+    qs = visible
+    when = "upcoming"
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            qs = qs.filter(search_text__contains=fold(data["q"]))
+        if data["organization"]:
+            qs = qs.filter(organization__path__startswith=data["organization"].path)
+        if data["kind"]:
+            qs = qs.filter(kind=data["kind"])
+        if data["state"]:
+            qs = qs.filter(state=data["state"])
+        if data["year"]:
+            qs = qs.filter(year=data["year"])
+        if data["month"]:
+            qs = qs.filter(planned_at__month=data["month"])
+        when = data["when"] or ("all" if data["year"] else "upcoming")
+    today = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time.min))
+    if when == "upcoming":
+        qs = qs.filter(planned_at__gte=today).order_by("planned_at", "id")
+    elif when == "past":
+        qs = qs.filter(planned_at__lt=today).order_by("-planned_at", "-id")
+    else:
+        qs = qs.order_by("-planned_at", "-id")
+    return form, qs
+
+
+@require_perm("meetings:read")
+def meeting_list(request):
+    form, qs = _filtered(request)
+    paginator = Paginator(qs, 30)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "meetings/_list_results.html" if request.htmx else "meetings/list.html"
+    return render(
+        request,
+        template,
+        {
+            "filter": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_write": has_perm_anywhere(request.user, "meetings:write"),
+        },
+    )
+
+
+class MeetingExporter(ListExporter):
+    title = "Lịch sinh hoạt chi bộ"
+    filename = "sinh-hoat-chi-bo"
+
+    def __init__(self, qs):
+        self.qs = qs
+
+    def header(self):
+        return [
+            "Chi bộ",
+            "Loại",
+            "Chủ đề",
+            "Ngày",
+            "Giờ",
+            "Địa điểm",
+            "Trạng thái",
+            "Lý do dời/hủy",
+            "Số dự kiến",
+            "Số có mặt",
+        ]
+
+    def rows(self):
+        for m in self.qs.iterator(chunk_size=1000):
+            local = timezone.localtime(m.planned_at)
+            yield [
+                m.organization.name,
+                m.get_kind_display(),
+                m.title,
+                local.date(),
+                local.strftime("%H:%M"),
+                m.place,
+                m.get_state_display(),
+                m.state_reason,
+                m.expected_count,
+                m.present_count,
+            ]
+
+
+@require_perm("meetings:read")
+def meeting_export(request):
+    _form, qs = _filtered(request)
+    if qs.count() > settings.EXPORT_SYNC_LIMIT:
+        messages.error(request, _("Danh sách quá dài; hãy lọc theo tổ chức hoặc năm để xuất."))
+        return redirect(f"{request.path.rsplit('xuat/', 1)[0]}?{request.GET.urlencode()}")
+    return MeetingExporter(qs).response(request.GET.get("format", "xlsx"))
+
+
+# ---------------------------------------------------------------- one meeting
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = get_meeting(request, pk)
+    can_write = has_org_permission(request.user, meeting.organization, "meetings:write")
+    attendances = list(
+        Attendance.objects.filter(meeting=meeting)
+        .select_related("member")
+        .order_by("member__search_name")
+    )
+    counts = {s: 0 for s in Attendance.Status.values}
+    for a in attendances:
+        counts[a.status] += 1
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    ratings = {r.by: r for r in Rating.objects.filter(meeting=meeting)}
+    own_attendance = None
+    if request.user.member_id:
+        own_attendance = next(
+            (a for a in attendances if a.member_id == request.user.member_id), None
+        )
+    return render(
+        request,
+        "meetings/detail.html",
+        {
+            "meeting": meeting,
+            "can_write": can_write,
+            "can_rate_higher": can_rate_higher(request.user, meeting),
+            "attendances": attendances
+            if can_write or has_org_permission(request.user, meeting.organization, "meetings:read")
+            else [],
+            "counts": counts,
+            "expected": services.expected_members(meeting).count() if meeting.is_upcoming else None,
+            "guests": list(meeting.guests.all()),
+            "groups": list(meeting.groups.all()),
+            "minutes": minutes,
+            "issues": list(meeting.issues.all()),
+            "ratings": ratings,
+            "own_attendance": own_attendance,
+            "guest_form": GuestForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _group_choices(cells, org_id: str | None):
+    """Groups of the chosen cell (the form reloads with ?org= when the cell changes)."""
+    if not org_id or not str(org_id).isdigit():
+        return Organization.objects.none()
+    cell = cells.filter(pk=int(org_id)).first()
+    if cell is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(path__startswith=cell.path, kind="group")
+
+
+@require_perm("meetings:write")
+def meeting_create(request):
+    cells = writable_cells(request.user).order_by("path")
+    org_id = (
+        request.POST.get("organization")
+        or request.GET.get("organization")
+        or request.GET.get("org")
+    )
+    initial = {"duration_minutes": 120, "time": dt.time(19, 30)}
+    if request.GET.get("org", "").isdigit():
+        initial["organization"] = int(request.GET["org"])
+    else:
+        only = list(cells.values_list("pk", flat=True)[:2])
+        if len(only) == 1:  # a cell secretary: her cell is the only choice
+            initial["organization"] = org_id = org_id or only[0]
+    # The cell select reloads the form (htmx GET with the typed values) to list its groups.
+    initial.update({k: v for k, v in request.GET.items() if k in MeetingForm.base_fields})
+    if request.GET.get("kind") in Meeting.Kind.values:
+        initial["kind"] = request.GET["kind"]
+    form = MeetingForm(
+        request.POST or None, initial=initial, cells=cells, groups=_group_choices(cells, org_id)
+    )
+    form.fields["organization"].widget.attrs.update(
+        {
+            "hx-get": request.path,
+            "hx-trigger": "change",
+            "hx-target": "#main",
+            "hx-select": "#main",
+            "hx-include": "closest form",
+        }
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        check_org_perm(request.user, data["organization"], "meetings:write")
+        try:
+            meeting = services.plan_meeting(
+                data["organization"],
+                kind=data["kind"],
+                planned_at=form.planned_at(),
+                place=data["place"],
+                title=data["title"],
+                duration_minutes=data["duration_minutes"],
+                groups=data["groups"],
+                actor=request.user,
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lên lịch buổi sinh hoạt."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "heading": _("Lên lịch buổi sinh hoạt"), "creating": True},
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    form = EditMeetingForm(
+        request.POST or None,
+        initial={
+            "version": meeting.version,
+            "title": meeting.title,
+            "place": meeting.place,
+            "duration_minutes": meeting.duration_minutes,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.update_meeting(
+                meeting,
+                expected_version=data["version"],
+                title=data["title"],
+                place=data["place"],
+                duration_minutes=data["duration_minutes"],
+                actor=request.user,
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu thay đổi."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "heading": _("Sửa thông tin buổi sinh hoạt")},
+    )
+
+
+@login_required
+def meeting_move(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    local = timezone.localtime(meeting.planned_at)
+    form = MoveForm(
+        request.POST or None,
+        initial={"version": meeting.version, "date": local.date(), "time": local.time()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.move_meeting(
+                meeting,
+                new_at=form.planned_at(),
+                reason=data["reason"],
+                place=data["place"],
+                expected_version=data["version"],
+                actor=request.user,
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã dời lịch và báo cho đảng viên."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "heading": _("Dời lịch buổi sinh hoạt")},
+    )
+
+
+@login_required
+def meeting_cancel(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    form = CancelForm(request.POST or None, initial={"version": meeting.version})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cancel_meeting(
+                meeting,
+                reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
+                actor=request.user,
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã hủy buổi sinh hoạt và báo cho đảng viên."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/form.html",
+        {"form": form, "meeting": meeting, "heading": _("Hủy buổi sinh hoạt"), "danger": True},
+    )
+
+
+@require_perm("meetings:write")
+@require_POST
+def schedule_generate(request):
+    cells = writable_cells(request.user).filter(meeting_day__isnull=False)
+    created = services.generate_schedule(cells, start=timezone.localdate(), months=3)
+    messages.success(
+        request, _("Đã tạo %(n)s buổi sinh hoạt định kỳ cho 3 tháng tới.") % {"n": created}
+    )
+    return redirect("meetings:list")
+
+
+# ---------------------------------------------------------------- guests
+
+
+@login_required
+@require_POST
+def guest_add(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    form = GuestForm(request.POST)
+    if form.is_valid():
+        try:
+            services.add_guest(meeting, actor=request.user, **form.cleaned_data)
+        except services.MeetingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã ghi nhận đại biểu dự."))
+    else:
+        messages.error(request, _("Hãy nhập họ tên đại biểu."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def guest_remove(request, pk: int, guest_pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    guest = get_object_or_404(Guest, meeting=meeting, pk=guest_pk)
+    services.remove_guest(guest, actor=request.user)
+    messages.success(request, _("Đã xóa đại biểu."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+# ---------------------------------------------------------------- minutes & issues
+
+
+@login_required
+def minutes_edit(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    initial = {"version": minutes.version if minutes else 0}
+    if minutes is None:
+        initial["agenda"] = services.default_agenda(meeting)
+    form = MinutesForm(request.POST or None, instance=minutes, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        version = form.cleaned_data.get("version")
+        try:
+            services.save_minutes(
+                meeting,
+                expected_version=version if minutes else None,
+                actor=request.user,
+                **data,
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu biên bản."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "meetings/minutes_form.html",
+        {"form": form, "meeting": meeting, "issue_form": IssueForm()},
+    )
+
+
+@login_required
+def minutes_pdf(request, pk: int):
+    meeting = get_meeting(request, pk)
+    if not has_org_permission(request.user, meeting.organization, "meetings:read"):
+        raise PermissionDenied
+    minutes = get_object_or_404(Minutes, meeting=meeting)
+    attendances = Attendance.objects.filter(meeting=meeting)
+    counts = {s: attendances.filter(status=s).count() for s in Attendance.Status.values}
+    parent = Organization.objects.get_parent(meeting.organization)
+    local = timezone.localtime(meeting.planned_at)
+    pdf = render_pdf(
+        "meetings/minutes_pdf.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "counts": counts,
+            "expected": sum(counts.values()),
+            "absent_names": list(
+                attendances.exclude(status__in=["present", "late"])
+                .select_related("member")
+                .order_by("member__search_name")
+            ),
+            "guests": list(meeting.guests.all()),
+            "issues": list(meeting.issues.all()),
+            "issuer_parent": parent.name if parent else "",
+            "issuer": meeting.organization.name,
+            "number": minutes.number,
+            "place": meeting.organization.admin_unit.name
+            if meeting.organization.admin_unit_id
+            else "",
+            "date": local.date(),
+            "local": local,
+        },
+    )
+    return pdf_response(pdf, f"bien-ban-sinh-hoat-{local:%Y%m%d}-{meeting.pk}.pdf")
+
+
+@login_required
+@require_POST
+def issue_add(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    form = IssueForm(request.POST)
+    if form.is_valid():
+        try:
+            services.raise_issue(meeting, actor=request.user, **form.cleaned_data)
+        except services.MeetingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã ghi kiến nghị vào biên bản và chuyển theo dõi."))
+    else:
+        messages.error(request, _("Hãy nhập nội dung kiến nghị."))
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+# ---------------------------------------------------------------- rating
+
+
+@login_required
+def meeting_rate(request, pk: int, by: str):
+    meeting = get_meeting(request, pk)
+    if by == Rating.By.SELF:
+        check_org_perm(request.user, meeting.organization, "meetings:write")
+    elif by == Rating.By.HIGHER:
+        if not can_rate_higher(request.user, meeting):
+            raise PermissionDenied
+    else:
+        raise PermissionDenied
+    existing = Rating.objects.filter(meeting=meeting, by=by).first()
+    form = RatingForm(
+        request.POST or None,
+        initial={"checks": existing.checks, "note": existing.note} if existing else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rating = services.rate_meeting(
+                meeting,
+                by=by,
+                checks=form.cleaned_data["checks"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Đã đánh giá: %(score)s điểm, xếp loại %(level)s.")
+                % {"score": rating.score, "level": rating.get_level_display()},
+            )
+            return redirect("meetings:detail", pk=meeting.pk)
+    groups = []
+    for key, label, items in services.CRITERIA:
+        groups.append({"key": key, "label": label, "items": items})
+    return render(
+        request,
+        "meetings/rate.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "by": by,
+            "criteria": groups,
+            "checked": set(form["checks"].value() or []),
+            "max_score": services.MAX_SCORE,
+            "by_label": Rating.By(by).label,
+        },
+    )

@@ -1,0 +1,193 @@
+"""Phone roll call (one tap per person, saved as you go, idempotent) and QR check-in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lienhe.members.models import Member
+
+from . import services
+from .models import Attendance, Meeting
+from .views import get_meeting
+
+
+def _counts(meeting: Meeting) -> dict:
+    return {
+        "present": meeting.present_count,
+        "marked": meeting.expected_count,
+    }
+
+
+def roll_call_rows(meeting: Meeting) -> list[dict]:
+    """Expected members plus anyone already marked, by name (3 queries)."""
+    marked = {
+        a.member_id: a
+        for a in Attendance.objects.filter(meeting=meeting).only("member_id", "status")
+    }
+    expected = list(
+        services.expected_members(meeting).only("pk", "full_name", "search_name", "organization_id")
+    )
+    seen = {m.pk for m in expected}
+    extra = [mid for mid in marked if mid not in seen]
+    if extra:
+        expected += list(Member.objects.filter(pk__in=extra).only("pk", "full_name", "search_name"))
+    expected.sort(key=lambda m: (m.search_name.rsplit(" ", 1)[-1], m.search_name))
+    return [
+        {
+            "member": m,
+            "status": marked[m.pk].status if m.pk in marked else "",
+            "tap_id": uuid.uuid4().hex,
+            "working": m.organization_id != meeting.organization_id,
+        }
+        for m in expected
+    ]
+
+
+@login_required
+def roll_call(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    rows = roll_call_rows(meeting)
+    return render(
+        request,
+        "meetings/roll_call.html",
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "statuses": [
+                ("present", "Có mặt", "P"),
+                ("late", "Đến muộn", "M"),
+                ("excused", "Vắng có lý do", "VL"),
+                ("absent", "Vắng không lý do", "V"),
+            ],
+            "marked": sum(1 for r in rows if r["status"]),
+            "present": sum(1 for r in rows if r["status"] in ("present", "late")),
+            "now_ms": int(timezone.now().timestamp() * 1000),
+        },
+    )
+
+
+def _parse_ms(value: str | None) -> dt.datetime | None:
+    try:
+        ms = int(value or "")
+    except ValueError:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(ms / 1000, tz=dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def roll_call_tap(request, pk: int):
+    """One tap: member, status, tap_id, tapped_at (ms since epoch, client clock).
+    JSON for the page's script; a plain form post redirects back (works without JS)."""
+    meeting = get_meeting(request, pk, "meetings:write")
+    wants_json = request.headers.get("Accept", "").startswith("application/json")
+    member_id = request.POST.get("member", "")
+    status = request.POST.get("status", "")
+    member = Member.objects.filter(pk=member_id).first() if member_id.isdigit() else None
+    error = None
+    changed = False
+    attendance = None
+    if member is None:
+        error = _("Không tìm thấy đảng viên.")
+    else:
+        try:
+            attendance, changed = services.mark_attendance(
+                meeting,
+                member,
+                status,
+                actor=request.user,
+                tap_id=request.POST.get("tap_id", ""),
+                tapped_at=_parse_ms(request.POST.get("tapped_at")),
+            )
+        except services.MeetingError as exc:
+            error = str(exc)
+    if wants_json:
+        if error:
+            return JsonResponse({"ok": False, "error": error}, status=400)
+        return JsonResponse(
+            {
+                "ok": True,
+                "changed": changed,
+                "status": attendance.status,
+                "present": meeting.present_count,
+                "marked": meeting.expected_count,
+            }
+        )
+    if error:
+        messages.error(request, error)
+    return redirect(f"{reverse('meetings:roll_call', args=[meeting.pk])}#m{member_id}")
+
+
+@login_required
+@require_POST
+def roll_call_close(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    try:
+        absent = services.close_roll_call(meeting, actor=request.user)
+    except services.MeetingError as exc:
+        messages.error(request, str(exc))
+        return redirect("meetings:roll_call", pk=meeting.pk)
+    messages.success(
+        request,
+        _("Đã chốt điểm danh; %(n)s người chưa điểm danh được ghi vắng.") % {"n": absent},
+    )
+    return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+def checkin_qr(request, pk: int):
+    """The officer shows this QR on their phone; members scan it with theirs."""
+    meeting = get_meeting(request, pk, "meetings:write")
+    token = services.checkin_token(meeting)
+    url = request.build_absolute_uri(reverse("meetings:checkin", args=[token]))
+    qr = segno.make(url, error="m")
+    return render(
+        request,
+        "meetings/checkin_qr.html",
+        {
+            "meeting": meeting,
+            "svg": qr.svg_inline(scale=6, dark="#000", light="#fff"),
+            "url": url,
+            "open_now": meeting.checkin_open(),
+        },
+    )
+
+
+@login_required
+def checkin(request, token: str):
+    """A member scanned the QR: confirm with one tap (a GET never changes anything)."""
+    try:
+        meeting = services.meeting_for_token(token)
+    except services.MeetingError as exc:
+        return render(request, "meetings/checkin.html", {"error": str(exc)}, status=400)
+    done = None
+    error = None
+    if request.method == "POST":
+        try:
+            done = services.check_in(token, user=request.user)
+        except services.MeetingError as exc:
+            error = str(exc)
+    elif request.user.member_id:
+        done = Attendance.objects.filter(
+            meeting=meeting, member_id=request.user.member_id, status__in=["present", "late"]
+        ).first()
+    return render(
+        request,
+        "meetings/checkin.html",
+        {"meeting": meeting, "done": done, "error": error, "open_now": meeting.checkin_open()},
+        status=400 if error else 200,
+    )

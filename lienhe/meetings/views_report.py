@@ -1,0 +1,183 @@
+"""Meeting-frequency report: page with drill-down and chart, Excel and PDF."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils import timezone
+
+from lienhe.access.guards import require_perm
+from lienhe.access.scoping import paths_with
+from lienhe.documents.exports import ListExporter
+from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.orgs.models import Organization
+
+from . import report as rep
+from .models import Meeting, Rating
+
+
+def _scope(request) -> tuple[Organization, int]:
+    visible = Organization.objects.visible_to(request.user).filter(
+        kind__in=["province", "district", "base", "cell"]
+    )
+    org_id = request.GET.get("org", "")
+    if org_id.isdigit():
+        org = visible.filter(pk=int(org_id)).first()
+        if org is None:
+            raise Http404
+    else:
+        roots = paths_with(request.user, "meetings:read")
+        org = visible.filter(path__in=roots).order_by("depth", "path").first() if roots else None
+        if org is None:
+            org = visible.order_by("depth", "path").first()
+        if org is None:
+            raise Http404
+    year_s = request.GET.get("year", "")
+    year = int(year_s) if year_s.isdigit() and 2000 <= int(year_s) <= 2100 else None
+    return org, year or timezone.localdate().year
+
+
+def _chart(report: rep.Report) -> dict:
+    """Bars of meetings per cell on average for each row, against the minimums."""
+    bars = []
+    top = max(
+        [report.min_regular]
+        + [(r.held[Meeting.Kind.REGULAR] / r.cells) if r.cells else 0 for r in report.rows]
+    )
+    top = max(top, 1)
+    for i, row in enumerate(report.rows[:40]):
+        regular = row.held[Meeting.Kind.REGULAR] / row.cells if row.cells else 0
+        working = (
+            row.held[Meeting.Kind.WORKING_MEMBERS] / row.residence_cells
+            if row.residence_cells
+            else 0
+        )
+        bars.append(
+            {
+                "y": 24 + i * 26,
+                "label": row.org.name[:38],
+                "regular": round(regular, 1),
+                "working": round(working, 1),
+                "w_regular": round(300 * regular / top),
+                "w_working": round(300 * working / top),
+                "flagged": row.flagged,
+            }
+        )
+    return {
+        "bars": bars,
+        "height": 40 + 26 * len(bars),
+        "min_x": 240 + round(300 * report.min_regular / top),
+        "min_w_x": 240 + round(300 * report.min_working / top),
+    }
+
+
+def _context(request):
+    org, year = _scope(request)
+    report = rep.build(org, year, timezone.localdate())
+    ancestors = list(
+        Organization.objects.visible_to(request.user)
+        .filter(path__in=org.ancestor_paths()[:-1])
+        .order_by("depth")
+    )
+    return {
+        "report": report,
+        "rows": [
+            {
+                "row": r,
+                "own_rate": rep.rate(r.own_attended, r.own_expected),
+                "working_rate": rep.rate(r.working_attended, r.working_expected),
+            }
+            for r in report.rows
+        ],
+        "totals": {
+            "row": report.totals,
+            "own_rate": rep.rate(report.totals.own_attended, report.totals.own_expected),
+            "working_rate": rep.rate(
+                report.totals.working_attended, report.totals.working_expected
+            ),
+        },
+        "ancestors": ancestors,
+        "year": year,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+        "chart": _chart(report),
+        "kinds": Meeting.Kind,
+        "levels": Rating.Level.choices,
+    }
+
+
+@require_perm("meetings:read")
+def frequency_report(request):
+    from django.shortcuts import render
+
+    return render(request, "meetings/report.html", _context(request))
+
+
+@require_perm("meetings:read")
+def frequency_pdf(request):
+    ctx = _context(request)
+    report = ctx["report"]
+    parent = Organization.objects.get_parent(report.org)
+    ctx.update(
+        issuer_parent=parent.name if parent else "",
+        issuer=report.org.name,
+        place="",
+        date=timezone.localdate(),
+    )
+    pdf = render_pdf("meetings/report_pdf.html", ctx)
+    return pdf_response(pdf, f"bao-cao-sinh-hoat-{report.year}-{report.org.code}.pdf")
+
+
+class FrequencyExporter(ListExporter):
+    title = "Tần suất sinh hoạt chi bộ"
+    filename = "tan-suat-sinh-hoat"
+
+    def __init__(self, report: rep.Report, cell_rows: list[rep.Row]):
+        self.report = report
+        self.cell_rows = cell_rows
+
+    def header(self):
+        return [
+            "Tổ chức",
+            "Số chi bộ",
+            "Định kỳ",
+            "Chuyên đề",
+            "Bất thường",
+            "Với ĐV đang công tác",
+            "Tổng số buổi",
+            f"Dưới {self.report.min_regular} buổi định kỳ",
+            f"Dưới {self.report.min_working} buổi với ĐV đang công tác",
+            "Tỷ lệ dự của đảng viên chi bộ (%)",
+            "Tỷ lệ dự của ĐV đang công tác (%)",
+            "Tốt",
+            "Khá",
+            "Trung bình",
+            "Kém",
+        ]
+
+    def rows(self):
+        for r in self.cell_rows:
+            yield [
+                r.org.name,
+                r.cells,
+                r.held["regular"],
+                r.held["thematic"],
+                r.held["extraordinary"],
+                r.held["working_members"],
+                r.total,
+                r.below_regular,
+                r.below_working,
+                rep.rate(r.own_attended, r.own_expected),
+                rep.rate(r.working_attended, r.working_expected),
+                r.levels["good"],
+                r.levels["fair"],
+                r.levels["average"],
+                r.levels["poor"],
+            ]
+
+
+@require_perm("reports:export")
+def frequency_export(request):
+    ctx = _context(request)
+    report = ctx["report"]
+    return FrequencyExporter(report, report.rows + [report.totals]).response(
+        request.GET.get("format", "xlsx")
+    )

@@ -1,0 +1,131 @@
+import datetime as dt
+
+from django.utils import timezone
+
+from tests.matrix import Case, only
+
+
+def _meeting(cast):
+    """A regular meeting of cell A that started an hour ago (roll call allowed)."""
+    from lienhe.meetings.models import Meeting
+
+    meeting = Meeting.objects.filter(organization=cast.cell_a, title="Ma trận").first()
+    if meeting is None:
+        meeting = Meeting.objects.create(
+            organization=cast.cell_a,
+            kind=Meeting.Kind.THEMATIC,
+            title="Ma trận",
+            planned_at=timezone.now() - dt.timedelta(hours=1),
+        )
+    return meeting
+
+
+def _pk(cast):
+    return {"pk": _meeting(cast).pk}
+
+
+def _with_minutes(cast):
+    from lienhe.meetings.models import Minutes
+
+    meeting = _meeting(cast)
+    Minutes.objects.get_or_create(meeting=meeting, defaults={"agenda": "Nghị quyết tháng"})
+    return {"pk": meeting.pk}
+
+
+def _guest(cast):
+    from lienhe.meetings.models import Guest
+
+    meeting = _meeting(cast)
+    guest, _ = Guest.objects.get_or_create(meeting=meeting, full_name="Đồng chí Khách")
+    return {"pk": meeting.pk, "guest_pk": guest.pk}
+
+
+def _token(cast):
+    from lienhe.meetings.services import checkin_token
+
+    return {"token": checkin_token(_meeting(cast))}
+
+
+READERS = {
+    "admin": 200,
+    "province_staff": 200,
+    "commune_staff": 200,
+    "secretary_a": 200,
+    "secretary_b": 200,
+    "agency_staff": 200,
+    "visitor": 200,
+    "viewer": 200,
+}
+WRITERS_ANYWHERE = {
+    "admin": 200,
+    "province_staff": 200,
+    "commune_staff": 200,
+    "secretary_a": 200,
+    "secretary_b": 200,
+    "agency_staff": 200,
+}
+# A meeting of cell A: visible to readers of its subtree (404 elsewhere).
+SEE_A = {
+    "admin": 200,
+    "province_staff": 200,
+    "commune_staff": 200,
+    "secretary_a": 200,
+    "visitor": 200,
+    "viewer": 200,
+}
+WRITE_A = {
+    "admin": 200,
+    "province_staff": 200,
+    "commune_staff": 200,
+    "secretary_a": 200,
+    "visitor": 403,
+    "viewer": 403,
+}
+
+
+def _as(statuses: dict, code: int) -> dict:
+    return {k: (code if v == 200 else v) for k, v in statuses.items()}
+
+
+CASES = [
+    Case("meetings:list", only(READERS, 403)),
+    Case("meetings:export", only(READERS, 403)),
+    Case("meetings:create", only(WRITERS_ANYWHERE, 403)),
+    Case(
+        "meetings:schedule_generate",
+        only(_as(WRITERS_ANYWHERE, 302), 403),
+        method="post",
+    ),
+    Case("meetings:report", only(READERS, 403)),
+    Case(
+        "meetings:report_export",
+        only({k: v for k, v in READERS.items() if k not in ("visitor", "viewer")}, 403),
+    ),
+    Case("meetings:report_pdf", only(READERS, 403)),
+    Case("meetings:checkin", only({}, 200), kwargs=_token),
+    Case("meetings:detail", only(SEE_A, 404), kwargs=_pk),
+    Case("meetings:edit", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:move", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:cancel", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:roll_call", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:roll_call_tap", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case("meetings:roll_call_close", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case("meetings:checkin_qr", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:guest_add", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case("meetings:guest_remove", only(_as(WRITE_A, 302), 404), kwargs=_guest, method="post"),
+    Case("meetings:minutes", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:minutes_pdf", only(SEE_A, 404), kwargs=_with_minutes),
+    Case("meetings:issue_add", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case(
+        "meetings:rate",
+        only(WRITE_A, 404),
+        kwargs=lambda c: {**_pk(c), "by": "self"},
+        label="meetings:rate self",
+    ),
+    Case(
+        "meetings:rate",
+        only({**WRITE_A, "secretary_a": 403}, 404),
+        kwargs=lambda c: {**_pk(c), "by": "higher"},
+        label="meetings:rate higher",
+    ),
+]
