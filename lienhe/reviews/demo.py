@@ -1,0 +1,124 @@
+"""Demo comments and reviews: last year complete, this year's campaign under way, with
+realistic leniency (some cells rate everyone top) and a few conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from lienhe.demo.context import DemoContext, extender
+from lienhe.liaison.models import Introduction
+
+from .constants import DUTY_KEYS, ReviewLevel
+from .models import ResidenceComment, YearReview
+
+LEVELS = ["Thực hiện tốt", "Thực hiện chưa tốt", "Không thực hiện"]
+GOOD_TEXT = {
+    "exemplary": "Gương mẫu chấp hành chủ trương, pháp luật và quy ước của khu dân cư.",
+    "citizen": "Thực hiện đầy đủ nghĩa vụ công dân; vận động gia đình tham gia giữ gìn vệ sinh môi trường.",
+    "meetings": "Tham gia sinh hoạt chi bộ nơi cư trú theo kế hoạch, có ý kiến đóng góp.",
+    "people": "Dự hội nghị nhân dân cuối năm; giữ liên hệ với trưởng thôn, tổ trưởng tổ dân phố.",
+    "movements": "Tham gia phong trào xây dựng nông thôn mới, ủng hộ quỹ khuyến học.",
+    "ethics": "Lối sống giản dị, quan hệ tốt với hàng xóm.",
+}
+WEAK_TEXT = {
+    "meetings": "Ít tham gia sinh hoạt; vắng nhiều buổi không báo lý do.",
+    "movements": "Chưa tham gia nhiệm vụ được phân công.",
+}
+
+
+def _comment(intro, year, state, conclusion, now, due, rng, evidence):
+    duties = {
+        k: (WEAK_TEXT.get(k) if conclusion and k in WEAK_TEXT else GOOD_TEXT[k]) for k in DUTY_KEYS
+    }
+    sent_day = due - dt.timedelta(days=rng.randint(-6, 20))
+    sent_at = timezone.make_aware(dt.datetime(sent_day.year, sent_day.month, sent_day.day, 9, 0))
+    is_sent = state == "sent"
+    return ResidenceComment(
+        member_id=intro.member_id,
+        year=year,
+        introduction_id=intro.pk,
+        residence_org_id=intro.residence_org_id,
+        workplace_org_id=intro.member.organization_id,
+        requested_via=rng.choice(["workplace", "workplace", "member"]),
+        due_on=due,
+        state=state,
+        duties=duties if state != "requested" else {},
+        conclusion=conclusion if state != "requested" else None,
+        conclusion_label=LEVELS[conclusion] if state != "requested" else "",
+        evidence=evidence if state != "requested" else {},
+        sent_at=min(sent_at, now) if is_sent else None,
+        signer_title="Bí thư chi bộ" if is_sent else "",
+    )
+
+
+@extender(80)
+def build(ctx: DemoContext) -> None:
+    rng, today = ctx.rng, ctx.today
+    now = timezone.now()
+    intros = list(
+        Introduction.objects.filter(state__in=Introduction.LIVE_STATES, exemption="")
+        .select_related("member")
+        .order_by("id")
+    )
+    if not intros:
+        return
+    cells = sorted({i.residence_org_id for i in intros})
+    lenient_cells = set(rng.sample(cells, max(1, len(cells) // 8)))
+    demo_cell = ctx.extras.get("demo_cell")
+    if demo_cell is not None:
+        lenient_cells.discard(demo_cell.pk)
+    comments: list[ResidenceComment] = []
+    year, last = today.year, today.year - 1
+    window_open, due = dt.date(year, 11, 1), dt.date(year, 11, 30)
+    for intro in intros:
+        lenient = intro.residence_org_id in lenient_cells
+        weak = rng.random() < 0.12
+        attended = rng.randint(0, 3) if weak else rng.randint(5, 10)
+        evidence = {
+            "meetings_expected": 10,
+            "meetings_present": attended,
+            "meetings_excused": 1,
+            "meetings_absent": 10 - attended - 1 if attended < 9 else 0,
+            "tasks_given": 2,
+            "tasks_done": 0 if weak else 2,
+            "letter_on_time": not weak,
+            "thread_notes": 1,
+        }
+        level = 0 if lenient or not weak else rng.choice([1, 1, 2])
+        comments.append(
+            _comment(intro, last, "sent", level, now, dt.date(last, 11, 30), rng, evidence)
+        )
+        if today >= window_open:
+            roll = rng.random()
+            state = "sent" if roll < 0.55 else ("draft" if roll < 0.7 else "requested")
+            comments.append(_comment(intro, year, state, level, now, due, rng, evidence))
+    ResidenceComment.objects.bulk_create(comments, batch_size=2000)
+
+    sent_last = {c.member_id: c for c in ResidenceComment.objects.filter(year=last, state="sent")}
+    reviews = []
+    for member_id, comment in sent_last.items():
+        weak_residence = comment.conclusion > 0
+        decision = ReviewLevel.GOOD if rng.random() < 0.7 else ReviewLevel.COMPLETED
+        if rng.random() < 0.12:
+            decision = ReviewLevel.EXCELLENT
+        conflict = weak_residence and decision in (ReviewLevel.EXCELLENT, ReviewLevel.GOOD)
+        reviews.append(
+            YearReview(
+                member_id=member_id,
+                year=last,
+                organization_id=comment.workplace_org_id,
+                self_level=ReviewLevel.GOOD,
+                proposal_level=decision,
+                decision_level=decision,
+                residence_comment_id=comment.pk,
+                conflict=conflict,
+                state="final",
+                justification="Hoàn thành tốt nhiệm vụ chuyên môn; chi bộ đã trao đổi với nơi cư trú."
+                if conflict
+                else "",
+                decided_at=now,
+            )
+        )
+    YearReview.objects.bulk_create(reviews, batch_size=2000)

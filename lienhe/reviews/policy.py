@@ -1,0 +1,40 @@
+"""Regulation parameters of the comment campaign and the review (registered at start-up)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from lienhe.orgs.policy import Parameter, register
+
+
+def register_parameters() -> None:
+    register(
+        Parameter(
+            "comment_levels",
+            _("Các mức kết luận của phiếu nhận xét nơi cư trú (mức đầu là mức tốt)"),
+            # Hướng dẫn 33-HD/BTCTW, mẫu phiếu nhận xét: chi ủy kết luận đảng viên thực
+            # hiện tốt / chưa tốt nhiệm vụ ở nơi cư trú; tỉnh có thể chia mức chi tiết hơn.
+            ["Thực hiện tốt", "Thực hiện chưa tốt", "Không thực hiện"],
+            "Hướng dẫn 33-HD/BTCTW, mẫu phiếu nhận xét",
+        )
+    )
+    register(
+        Parameter(
+            "comment_adhoc_days",
+            _("Số ngày chi ủy nơi cư trú trả lời yêu cầu nhận xét đột xuất"),
+            # No national number: default borrows the 15-day answer time of Luật Tiếp
+            # công dân 2013; provinces set their own in their guidance.
+            15,
+            "Mặc định của hệ thống (tham chiếu Luật Tiếp công dân 2013); tỉnh quy định lại",
+            _("ngày"),
+        )
+    )
+    register(
+        Parameter(
+            "leniency_evidence_threshold",
+            _("Ngưỡng tỷ lệ dự sinh hoạt/hoàn thành nhiệm vụ dưới đó nhận xét mức tốt bị đánh dấu"),
+            # Seeds 000 and 003 name nể nang (lenient comments); a top-level comment for a
+            # member who attended under half the meetings is worth a second look.
+            50,
+            "Mặc định của hệ thống theo bài học seed 000/003 (nể nang)",
+            "%",
+        )
+    )

@@ -1,0 +1,122 @@
+"""Comment and review report for a subtree and year: coverage, distributions, conflicts,
+leniency signals; page, Excel and PDF."""
+
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.guards import get_report_org, require_perm
+from lienhe.dbrouter import reads_from_replica
+from lienhe.reports.toolkit import Column, TableExporter, bar_chart_svg, ratio, render_report_pdf
+
+from . import selectors
+from .params import year_param
+
+COLUMNS = [
+    Column("name", "Tổ chức", "text", 40),
+    Column("requested", "Đã yêu cầu"),
+    Column("sent", "Đã gửi"),
+    Column("sent_rate", "Tỷ lệ đã gửi", "percent"),
+    Column("top", "Mức tốt"),
+    Column("top_rate", "Tỷ lệ mức tốt", "percent"),
+]
+
+
+def _org_and_year(request):
+    org = get_report_org(request.user, request.GET.get("org"), "reviews:read")
+    year = year_param(request)
+    return org, year
+
+
+def _table(org, year):
+    rows = []
+    for r in selectors.by_child(org, year):
+        rows.append(
+            {
+                "org": r["org"],
+                "name": r["org"].name,
+                "requested": r["requested"],
+                "sent": r["sent"],
+                "sent_rate": ratio(r["sent"], r["requested"]),
+                "top": r["top"],
+                "top_rate": ratio(r["top"], r["sent"]),
+            }
+        )
+    totals = {
+        "name": _("Tổng cộng"),
+        **{k: sum(r[k] for r in rows) for k in ("requested", "sent", "top")},
+    }
+    totals["sent_rate"] = ratio(totals["sent"], totals["requested"])
+    totals["top_rate"] = ratio(totals["top"], totals["sent"])
+    return rows, totals
+
+
+def _chart(rows):
+    bars = [
+        (r["name"], None if r["sent_rate"] is None else 100 * r["sent_rate"]) for r in rows[:25]
+    ]
+    return bar_chart_svg(bars, title=_("Tỷ lệ nhận xét đã gửi theo đơn vị"), max_value=100)
+
+
+@require_perm("reviews:read")
+@reads_from_replica
+def report(request):
+    org, year = _org_and_year(request)
+    rows, totals = _table(org, year)
+    fmt = request.GET.get("format")
+    title = _("Báo cáo nhận xét nơi cư trú và đánh giá đảng viên năm %(y)s") % {"y": year}
+    if fmt in ("xlsx", "csv"):
+        return TableExporter(
+            title=title,
+            subtitle=org.name,
+            columns=COLUMNS,
+            rows=rows,
+            totals=totals,
+            filename=f"nhan-xet-{year}",
+        ).response(fmt)
+    coverage = selectors.comment_coverage(org, year)
+    if fmt == "pdf":
+        from lienhe.documents.services import pdf_response
+
+        notes = [
+            _(
+                "Đảng viên đang công tác: %(n)s; đã yêu cầu nhận xét: %(r)s; đã gửi đúng hạn: %(o)s; "
+                "gửi muộn: %(l)s; quá hạn chưa gửi: %(d)s."
+            )
+            % {
+                "n": coverage["working_members"],
+                "r": coverage["requested"],
+                "o": coverage["sent_on_time"],
+                "l": coverage["sent_late"],
+                "d": coverage["overdue"],
+            },
+        ]
+        pdf = render_report_pdf(
+            title=title,
+            subtitle=org.name,
+            columns=COLUMNS,
+            rows=rows,
+            totals=totals,
+            issuer=org.name,
+            date=timezone.localdate(),
+            chart=_chart(rows),
+            notes=notes,
+            place=org.admin_unit.name if org.admin_unit else "",
+        )
+        return pdf_response(pdf, f"bao-cao-nhan-xet-{year}.pdf")
+    return render(
+        request,
+        "reviews/report.html",
+        {
+            "org": org,
+            "year": year,
+            "rows": rows,
+            "totals": totals,
+            "coverage": coverage,
+            "conclusions": selectors.conclusion_distribution(org, year),
+            "reviews": selectors.review_distribution(org, year),
+            "conflicts": selectors.conflicts(org, year)[:50],
+            "leniency": selectors.leniency_signals(org, year, limit=30),
+            "chart": _chart(rows),
+        },
+    )

@@ -1,0 +1,137 @@
+"""Year-end review (đánh giá, xếp loại) pages on the workplace side."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.scoping import has_org_permission
+from lienhe.liaison.selectors import current_introduction
+from lienhe.members.models import Member
+from lienhe.text import fold
+
+from . import services
+from .constants import ReviewLevel
+from .forms import ReviewForm
+from .models import YearReview
+from .params import year_param
+
+
+@require_perm("reviews:read")
+def review_list(request):
+    """Members of the user's subtree with their review state and residence conclusion."""
+    year = year_param(request)
+    members = Member.objects.visible_to(request.user).filter(status=Member.Status.ACTIVE)
+    if request.GET.get("working") == "1":
+        members = members.filter(is_working=True)
+    q = fold(request.GET.get("q", ""))
+    if q:
+        members = members.filter(search_name__contains=q)
+    if request.GET.get("conflict") == "1":
+        members = members.filter(year_reviews__year=year, year_reviews__conflict=True)
+    page = Paginator(
+        members.select_related("organization").order_by("organization__path", "search_name"), 50
+    ).get_page(request.GET.get("page"))
+    ids = [m.pk for m in page.object_list]
+    reviews = {r.member_id: r for r in YearReview.objects.filter(member_id__in=ids, year=year)}
+    comments = {}
+    for c in services.ResidenceComment.objects.filter(
+        member_id__in=ids, year=year, purpose="yearly"
+    ).exclude(state="superseded"):
+        comments[c.member_id] = c
+    rows = [
+        {"member": m, "review": reviews.get(m.pk), "comment": comments.get(m.pk)}
+        for m in page.object_list
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/review_list.html",
+        {
+            "rows": rows,
+            "page": page,
+            "year": year,
+            "q": request.GET.get("q", ""),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+def review_edit(request, member_pk: int, year: int):
+    member = get_visible_or_404(
+        Member.objects.visible_to(request.user).select_related("organization"), pk=member_pk
+    )
+    can_write = has_org_permission(request.user, member.organization, "reviews:write")
+    is_self = request.user.member_id == member.pk
+    if not (is_self or has_org_permission(request.user, member.organization, "reviews:read")):
+        raise PermissionDenied
+    review = YearReview.objects.filter(member=member, year=year).first()
+    comment = services.current_comment(member, year)
+    intro = current_introduction(member)
+    # Members who worked away: the destination authority's comment (seed 004).
+    from lienhe.away.selectors import destination_comments
+
+    destination = destination_comments([member.pk], year).get(member.pk)
+    form = ReviewForm(request.POST or None, initial={"version": review.version if review else None})
+    if request.method == "POST":
+        step = request.POST.get("step")
+        if step == "self" and not is_self:
+            check_org_perm(request.user, member.organization, "reviews:write")
+        if step in ("propose", "final"):
+            check_org_perm(request.user, member.organization, "reviews:write")
+        if form.is_valid():
+            d = form.cleaned_data
+            review = review or services.get_or_open_review(member, year)
+            try:
+                if step == "self":
+                    services.save_self_assessment(
+                        review,
+                        level=d["level"],
+                        text=d["text"],
+                        actor=request.user,
+                        expected_version=d["version"],
+                    )
+                elif step == "propose":
+                    services.propose(
+                        review,
+                        level=d["level"],
+                        note=d["text"],
+                        actor=request.user,
+                        expected_version=d["version"],
+                    )
+                else:
+                    services.finalise(
+                        review,
+                        level=d["level"],
+                        justification=d["justification"],
+                        absence_reason=d["absence_reason"],
+                        actor=request.user,
+                        expected_version=d["version"],
+                    )
+            except services.ReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Đã lưu."))
+                return redirect("reviews:review_edit", member_pk=member.pk, year=year)
+    return render(
+        request,
+        "reviews/review_edit.html",
+        {
+            "member": member,
+            "year": year,
+            "review": review,
+            "comment": comment,
+            "form": form,
+            "destination": destination,
+            "can_write": can_write,
+            "is_self": is_self,
+            "levels": ReviewLevel.choices,
+            "exempt": services.exemption_reason(intro) if member.is_working else "",
+            "conflict_preview": services.is_conflict(ReviewLevel.GOOD, comment),
+        },
+    )

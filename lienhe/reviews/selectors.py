@@ -1,0 +1,167 @@
+"""Figures of the comment campaign and the review for a subtree and year (bounded
+queries), and the leniency signals for the organization board."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from lienhe.members.models import Member
+from lienhe.orgs.models import Organization
+from lienhe.orgs.services import effective_policy
+
+from .constants import Purpose, ReviewLevel
+from .models import ResidenceComment, YearReview
+
+
+def comment_coverage(org: Organization, year: int, today: dt.date | None = None) -> dict:
+    """Comments addressed to the subtree's residence cells (or owed by its workplaces):
+    requested, sent on time, sent late, overdue (not sent, past due), pending."""
+    today = today or timezone.localdate()
+    qs = (
+        ResidenceComment.objects.in_subtree(org)
+        .filter(year=year, purpose=Purpose.YEARLY)
+        .exclude(state=ResidenceComment.State.SUPERSEDED)
+    )
+    sent = Q(state=ResidenceComment.State.SENT)
+    figures = qs.aggregate(
+        requested=Count("id"),
+        sent=Count("id", filter=sent),
+        sent_late=Count("id", filter=sent & Q(sent_at__date__gt=F("due_on"))),
+        overdue=Count("id", filter=~sent & Q(due_on__lt=today)),
+    )
+    figures["sent_on_time"] = figures["sent"] - figures["sent_late"]
+    figures["pending"] = figures["requested"] - figures["sent"]
+    figures["working_members"] = (
+        Member.objects.in_subtree(org).filter(is_working=True, status=Member.Status.ACTIVE).count()
+    )
+    return figures
+
+
+def conclusion_distribution(org: Organization, year: int) -> list[dict]:
+    rows = (
+        ResidenceComment.objects.in_subtree(org)
+        .filter(year=year, purpose=Purpose.YEARLY, state=ResidenceComment.State.SENT)
+        .values("conclusion", "conclusion_label")
+        .annotate(n=Count("id"))
+        .order_by("conclusion")
+    )
+    return [{"label": r["conclusion_label"], "level": r["conclusion"], "n": r["n"]} for r in rows]
+
+
+def review_distribution(org: Organization, year: int) -> list[dict]:
+    counts = dict(
+        YearReview.objects.in_subtree(org)
+        .filter(year=year, state=YearReview.State.FINAL)
+        .values_list("decision_level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        {"level": lvl, "label": lvl.label, "n": counts.get(lvl.value, 0)} for lvl in ReviewLevel
+    ]
+
+
+def conflicts(org: Organization, year: int):
+    return (
+        YearReview.objects.in_subtree(org)
+        .filter(year=year, conflict=True)
+        .select_related(
+            "member", "organization", "residence_comment", "residence_comment__residence_org"
+        )
+        .order_by("organization__path", "member__search_name")
+    )
+
+
+def leniency_signals(org: Organization, year: int, limit: int = 200) -> dict:
+    """Two lists, ranked, each with its evidence — never a verdict:
+    - cells whose sent comments are all at the top level this year and last year;
+    - comments at the top level while attendance/task evidence is under the threshold."""
+    threshold = int(effective_policy(org, "leniency_evidence_threshold", dt.date(year, 12, 31)))
+    sent = ResidenceComment.objects.in_subtree(org).filter(
+        purpose=Purpose.YEARLY, state=ResidenceComment.State.SENT, year__in=[year - 1, year]
+    )
+    per_cell = (
+        sent.values("residence_org_id", "residence_org__name", "year")
+        .annotate(n=Count("id"), top=Count("id", filter=Q(conclusion=0)))
+        .order_by()
+    )
+    cells: dict[int, dict] = {}
+    for row in per_cell:
+        cell = cells.setdefault(
+            row["residence_org_id"],
+            {"id": row["residence_org_id"], "name": row["residence_org__name"], "years": {}},
+        )
+        cell["years"][row["year"]] = (row["n"], row["top"])
+    all_top = []
+    for cell in cells.values():
+        years = cell["years"]
+        if (
+            year in years
+            and year - 1 in years
+            and all(n >= 3 and n == top for n, top in years.values())
+        ):
+            cell["comments"] = sum(n for n, _t in years.values())
+            all_top.append(cell)
+    all_top.sort(key=lambda c: -c["comments"])
+
+    disagreements = []
+    for comment in (
+        sent.filter(year=year, conclusion=0)
+        .select_related("member", "residence_org")
+        .order_by("residence_org__path")[: limit * 5]
+    ):
+        ev = comment.evidence or {}
+        expected = ev.get("meetings_expected") or 0
+        attendance = round(100 * (ev.get("meetings_present") or 0) / expected) if expected else None
+        given = ev.get("tasks_given") or 0
+        tasks = round(100 * (ev.get("tasks_done") or 0) / given) if given else None
+        worst = min([r for r in (attendance, tasks) if r is not None], default=None)
+        if worst is not None and worst < threshold:
+            disagreements.append(
+                {
+                    "comment": comment,
+                    "attendance": attendance,
+                    "tasks": tasks,
+                    "gap": threshold - worst,
+                }
+            )
+    disagreements.sort(key=lambda d: -d["gap"])
+    return {
+        "threshold": threshold,
+        "all_top_cells": all_top[:limit],
+        "disagreements": disagreements[:limit],
+    }
+
+
+def by_child(org: Organization, year: int) -> list[dict]:
+    """Comment coverage per child organization (drill-down), 2 grouped queries."""
+    from django.db.models.functions import Substr
+
+    width = (org.depth + 1) * Organization.steplen
+    children = list(Organization.objects.get_children(org))
+    rows = (
+        ResidenceComment.objects.filter(
+            residence_org__path__startswith=org.path,
+            residence_org__depth__gt=org.depth,
+            year=year,
+            purpose=Purpose.YEARLY,
+        )
+        .exclude(state=ResidenceComment.State.SUPERSEDED)
+        .annotate(prefix=Substr("residence_org__path", 1, width))
+        .values("prefix")
+        .annotate(
+            requested=Count("id"),
+            sent=Count("id", filter=Q(state=ResidenceComment.State.SENT)),
+            top=Count("id", filter=Q(state=ResidenceComment.State.SENT, conclusion=0)),
+        )
+        .order_by()
+    )
+    found = {r["prefix"]: r for r in rows}
+    result = []
+    for child in children:
+        r = found.get(child.path, {"requested": 0, "sent": 0, "top": 0})
+        result.append({"org": child, **{k: r[k] for k in ("requested", "sent", "top")}})
+    return result

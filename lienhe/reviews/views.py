@@ -1,0 +1,267 @@
+"""Residence comments: lists, the form, sending, corrections, PDF, self-service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.scoping import has_org_permission
+from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.liaison.selectors import current_introduction
+from lienhe.orgs.models import Organization
+from lienhe.text import fold
+
+from . import services
+from .constants import DUTIES, Purpose
+from .exports import CommentExporter
+from .forms import CommentForm, CorrectionForm, RequestForOrgForm
+from .models import ResidenceComment
+from .params import year_param
+
+
+def _filtered(request):
+    qs = ResidenceComment.objects.visible_to(request.user).select_related(
+        "member", "residence_org", "workplace_org"
+    )
+    year = year_param(request)
+    qs = qs.filter(year=year)
+    state = request.GET.get("state", "")
+    if state in ResidenceComment.State.values:
+        qs = qs.filter(state=state)
+    elif state == "overdue":
+        qs = qs.exclude(state__in=ResidenceComment.SENT_STATES).filter(
+            due_on__lt=timezone.localdate()
+        )
+    q = fold(request.GET.get("q", ""))
+    if q:
+        qs = qs.filter(member__search_name__contains=q)
+    return qs.order_by("state", "due_on", "member__search_name"), year, state
+
+
+@require_perm("reviews:read")
+def comment_list(request):
+    qs, year, state = _filtered(request)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reviews/list.html",
+        {
+            "page": page,
+            "year": year,
+            "state": state,
+            "q": request.GET.get("q", ""),
+            "states": ResidenceComment.State.choices,
+            "query": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_perm("reviews:read")
+def comment_export(request):
+    qs, year, _state = _filtered(request)
+    return CommentExporter(qs, year).response(request.GET.get("format", "xlsx"))
+
+
+def _comment(request, pk):
+    return get_visible_or_404(
+        ResidenceComment.objects.visible_to(request.user).select_related(
+            "member", "residence_org", "workplace_org", "signed_by", "supersedes"
+        ),
+        pk=pk,
+    )
+
+
+def _duty_rows(comment):
+    return [(label, (comment.duties or {}).get(key, "")) for key, label in DUTIES]
+
+
+@login_required
+def comment_detail(request, pk: int):
+    comment = _comment(request, pk)
+    return render(
+        request,
+        "reviews/detail.html",
+        {
+            "comment": comment,
+            "duty_rows": _duty_rows(comment),
+            "can_write": has_org_permission(request.user, comment.residence_org, "reviews:write"),
+            "rate": services.evidence_rate(comment.evidence or {}),
+            "correction": getattr(comment, "correction", None)
+            if comment.state == "superseded"
+            else None,
+        },
+    )
+
+
+@require_perm("reviews:write")
+def comment_edit(request, pk: int):
+    comment = _comment(request, pk)
+    check_org_perm(request.user, comment.residence_org, "reviews:write")
+    if comment.is_locked:
+        messages.info(request, _("Phiếu đã gửi; muốn sửa hãy lập bản đính chính."))
+        return redirect("reviews:comment_detail", pk=comment.pk)
+    levels = services.comment_levels(comment.residence_org, comment.year)
+    initial = {f"duty_{k}": v for k, v in (comment.duties or {}).items()}
+    initial.update(conclusion=comment.conclusion, remarks=comment.remarks, version=comment.version)
+    form = CommentForm(request.POST or None, initial=initial, levels=levels)
+    evidence = comment.evidence or services.gather_evidence(comment.member, comment.year)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            comment = services.save_draft(
+                comment,
+                duties=form.duties(),
+                conclusion=d["conclusion"],
+                remarks=d["remarks"],
+                expected_version=d["version"],
+                actor=request.user,
+            )
+            if "send" in request.POST:
+                services.send_comment(
+                    comment,
+                    expected_version=comment.version,
+                    actor=request.user,
+                    signer_title=d["signer_title"],
+                )
+                messages.success(request, _("Đã gửi nhận xét về nơi công tác và tới đảng viên."))
+                return redirect("reviews:comment_detail", pk=comment.pk)
+        except services.ReviewError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu bản nháp."))
+            return redirect("reviews:comment_edit", pk=comment.pk)
+    return render(
+        request,
+        "reviews/form.html",
+        {
+            "comment": comment,
+            "form": form,
+            "evidence": evidence,
+            "rate": services.evidence_rate(evidence),
+        },
+    )
+
+
+@require_perm("reviews:write")
+def comment_correct(request, pk: int):
+    comment = _comment(request, pk)
+    check_org_perm(request.user, comment.residence_org, "reviews:write")
+    if comment.state != ResidenceComment.State.SENT:
+        raise PermissionDenied
+    levels = services.comment_levels(comment.residence_org, comment.year)
+    initial = {f"duty_{k}": v for k, v in (comment.duties or {}).items()}
+    initial.update(conclusion=comment.conclusion, remarks=comment.remarks)
+    form = CorrectionForm(request.POST or None, initial=initial, levels=levels)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        if d["conclusion"] is None:
+            form.add_error("conclusion", _("Hãy chọn mức kết luận."))
+        else:
+            try:
+                new = services.correct_comment(
+                    comment,
+                    duties=form.duties(),
+                    conclusion=d["conclusion"],
+                    remarks=d["remarks"],
+                    reason=d["reason"],
+                    actor=request.user,
+                )
+            except services.ReviewError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Đã gửi bản đính chính; bản cũ vẫn được lưu."))
+                return redirect("reviews:comment_detail", pk=new.pk)
+    return render(
+        request,
+        "reviews/form.html",
+        {"comment": comment, "form": form, "correcting": True, "evidence": comment.evidence},
+    )
+
+
+@login_required
+def comment_pdf(request, pk: int):
+    comment = _comment(request, pk)
+    parent = Organization.objects.get_parent(comment.residence_org)
+    pdf = render_pdf(
+        "reviews/comment_pdf.html",
+        {
+            "comment": comment,
+            "duty_rows": _duty_rows(comment),
+            "issuer": comment.residence_org.name,
+            "issuer_parent": parent.name if parent else "",
+            "place": (
+                comment.residence_org.admin_unit.name if comment.residence_org.admin_unit else ""
+            ),
+            "date": timezone.localtime(comment.sent_at).date()
+            if comment.sent_at
+            else timezone.localdate(),
+        },
+    )
+    return pdf_response(pdf, f"nhan-xet-{comment.member.card_number}-{comment.year}.pdf")
+
+
+@login_required
+def mine(request):
+    """The member's own page: request the yearly comment, read sent ones."""
+    member = request.user.member
+    if member is None:
+        raise PermissionDenied
+    year = year_param(request)
+    intro = current_introduction(member)
+    if request.method == "POST":
+        purpose = request.POST.get("purpose", Purpose.YEARLY)
+        if purpose not in Purpose.values:
+            purpose = Purpose.YEARLY
+        try:
+            services.request_comment(
+                member, year, actor=request.user, via=ResidenceComment.Via.MEMBER, purpose=purpose
+            )
+        except services.ReviewError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã gửi yêu cầu nhận xét tới chi ủy nơi cư trú."))
+        return redirect(f"{request.path}?year={year}")
+    comments = (
+        ResidenceComment.objects.filter(member=member)
+        .select_related("residence_org")
+        .order_by("-year", "-id")
+    )
+    return render(
+        request,
+        "reviews/mine.html",
+        {
+            "year": year,
+            "intro": intro,
+            "exempt": services.exemption_reason(intro),
+            "comments": comments,
+            "purposes": Purpose.choices,
+        },
+    )
+
+
+@require_perm("reviews:write")
+def request_for_org(request, pk: int):
+    org = get_visible_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    check_org_perm(request.user, org, "reviews:write")
+    form = RequestForOrgForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        counts = services.request_for_organization(
+            org, form.cleaned_data["year"], actor=request.user
+        )
+        messages.success(
+            request,
+            _(
+                "Đã yêu cầu %(c)s nhận xét mới; %(e)s đã có; %(s)s đảng viên "
+                "được miễn hoặc chưa nộp giấy giới thiệu."
+            )
+            % {"c": counts["created"], "e": counts["existing"], "s": counts["skipped"]},
+        )
+        return redirect("reviews:list")
+    return render(request, "reviews/request_org.html", {"form": form, "org": org})
