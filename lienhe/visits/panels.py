@@ -1,0 +1,98 @@
+"""Home panel and member-page section of the visits module."""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import compliance
+from .models import CommitteeMember, Visit
+
+
+def my_progress(user, year: int, today=None) -> list[dict]:
+    """For each active committee seat of the user: the compliance row, the next visits
+    and the visits waiting for a report."""
+    today = today or timezone.localdate()
+    result = []
+    seats = CommitteeMember.objects.filter(user=user, is_active=True).select_related(
+        "committee__organization"
+    )
+    for cm in seats:
+        row = compliance.member_rows(
+            cm.committee, year, members=CommitteeMember.objects.filter(pk=cm.pk), today=today
+        )[0]
+        visits = Visit.objects.filter(committee_member=cm, year=year).select_related("cell")
+        result.append(
+            {
+                "cm": cm,
+                "row": row,
+                "upcoming": list(
+                    visits.filter(state=Visit.State.PLANNED, planned_on__gte=today).order_by(
+                        "planned_on"
+                    )[:5]
+                ),
+                "awaiting": list(
+                    visits.filter(state=Visit.State.PLANNED, planned_on__lt=today).order_by(
+                        "planned_on"
+                    )
+                ),
+            }
+        )
+    return result
+
+
+def home_panel(request) -> dict | None:
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    from lienhe.access.scoping import paths_with, subtree_q
+
+    from .models import Committee
+
+    today = timezone.localdate()
+    mine = my_progress(user, today.year, today)
+    board = None
+    manage_paths = paths_with(user, "visits:manage")
+    if manage_paths:
+        committee = (
+            Committee.objects.filter(subtree_q(manage_paths, "organization__path"))
+            .select_related("organization")
+            .order_by("organization__depth", "-term_start", "pk")
+            .first()
+        )
+        if committee is not None:
+            rows = compliance.member_rows(committee, today.year, today=today)
+            board = {"committee": committee, "totals": compliance.totals(rows)}
+    if not mine and board is None:
+        return None
+    return {
+        "template": "visits/_home_panel.html",
+        "title": _("Dự sinh hoạt chi bộ năm %(y)s") % {"y": today.year},
+        "mine": mine,
+        "board": board,
+        "year_end": today.replace(month=12, day=31),
+    }
+
+
+def member_section(request, member, full: bool) -> dict | None:
+    if not full:
+        return None
+    seats = list(
+        CommitteeMember.objects.filter(member=member, is_active=True).select_related("committee")
+    )
+    if not seats:
+        return None
+    year = timezone.localdate().year
+    rows = []
+    for cm in seats:
+        rows.extend(
+            compliance.member_rows(
+                cm.committee, year, members=CommitteeMember.objects.filter(pk=cm.pk)
+            )
+        )
+    return {
+        "template": "visits/_member_section.html",
+        "title": _("Dự sinh hoạt chi bộ (cấp ủy viên)"),
+        "rows": rows,
+        "year": year,
+    }
