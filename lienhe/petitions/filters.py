@@ -1,0 +1,95 @@
+import django_filters
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lienhe.orgs.models import Organization
+
+from .models import Agency, Category, Petition
+
+STATE_CHOICES = [
+    ("open", _("Chưa xong (mới, đang chờ, mở lại)")),
+    ("waiting", _("Đang chờ cơ quan trả lời")),
+    *Petition.State.choices,
+]
+
+
+class PetitionFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Tìm (nội dung, địa điểm, số)"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("ví dụ: duong xuong cap"), "type": "search"}
+        ),
+    )
+    org = django_filters.ModelChoiceFilter(
+        label=_("Thuộc tổ chức"),
+        queryset=Organization.objects.none(),
+        method="filter_subtree",
+        empty_label=_("Tất cả tổ chức tôi được xem"),
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("Trạng thái"),
+        choices=STATE_CHOICES,
+        method="filter_state",
+        empty_label=_("Mọi trạng thái"),
+    )
+    category = django_filters.ModelChoiceFilter(
+        label=_("Lĩnh vực"), queryset=Category.objects.all(), empty_label=_("Mọi lĩnh vực")
+    )
+    agency = django_filters.ModelChoiceFilter(
+        label=_("Cơ quan giải quyết"), queryset=Agency.objects.all(), empty_label=_("Mọi cơ quan")
+    )
+    source_type = django_filters.ChoiceFilter(
+        label=_("Nguồn"), choices=Petition.Source.choices, empty_label=_("Mọi nguồn")
+    )
+    priority = django_filters.ChoiceFilter(
+        label=_("Mức độ"), choices=Petition.Priority.choices, empty_label=_("Mọi mức độ")
+    )
+    overdue = django_filters.ChoiceFilter(
+        label=_("Hạn trả lời"),
+        choices=[("1", _("Đã quá hạn")), ("late", _("Trả lời muộn"))],
+        method="filter_overdue",
+        empty_label=_("Tất cả"),
+    )
+    received_from = django_filters.DateFilter(
+        label=_("Tiếp nhận từ ngày"),
+        field_name="received_on",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+    received_to = django_filters.DateFilter(
+        label=_("đến ngày"),
+        field_name="received_on",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+
+    class Meta:
+        model = Petition
+        fields = ["q", "org", "state", "category", "agency", "source_type", "priority", "overdue"]
+
+    def __init__(self, *args, org_choices=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if org_choices is not None:
+            self.filters["org"].queryset = org_choices
+
+    def filter_search(self, qs, name, value):
+        return qs.search(value)
+
+    def filter_subtree(self, qs, name, value):
+        return qs.in_subtree(value) if value else qs
+
+    def filter_state(self, qs, name, value):
+        if value == "open":
+            return qs.filter(state__in=Petition.OPEN_STATES)
+        if value == "waiting":
+            return qs.filter(state__in=Petition.WAITING_STATES)
+        return qs.filter(state=value) if value else qs
+
+    def filter_overdue(self, qs, name, value):
+        if value == "1":
+            return qs.overdue(timezone.localdate())
+        if value == "late":
+            return qs.filter(answered_late=True)
+        return qs

@@ -1,0 +1,398 @@
+"""Clusters (same issue, many cells), the petitions report and the agency register."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.guards import require_perm
+from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
+from lienhe.orgs.models import Organization
+from lienhe.reports.toolkit import (
+    Column,
+    TableExporter,
+    bar_chart_svg,
+    ratio,
+    render_report_pdf,
+)
+from lienhe.text import fold
+
+from . import forms as f
+from . import services
+from .models import Agency, Category, Cluster, Petition
+
+# ----------------------------------------------------------------- clusters
+
+
+def _period(request) -> tuple[dt.date, dt.date]:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year") or today.year)
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), today.year + 1)
+    return dt.date(year, 1, 1), dt.date(year, 12, 31)
+
+
+@require_perm("petitions:read")
+def cluster_list(request):
+    """Same issue raised in many cells: clusters with their counts, by category and
+    by place (commune) of the petitions the user sees."""
+    visible = Petition.objects.visible_to(request.user).exclude(
+        outcome__in=(Petition.Outcome.SPLIT, Petition.Outcome.MERGED)
+    )
+    in_clusters = visible.filter(cluster__isnull=False)
+    category = request.GET.get("category") or ""
+    q = fold(request.GET.get("q") or "")
+    if category.isdigit():
+        in_clusters = in_clusters.filter(category_id=int(category))
+    rows = (
+        in_clusters.values(
+            "cluster_id", "cluster__title", "cluster__confirmed_at", "category__name"
+        )
+        .annotate(
+            n=Count("id"),
+            cells=Count("organization", distinct=True),
+            open=Count("id", filter=Q(state__in=Petition.OPEN_STATES)),
+        )
+        .filter(n__gte=2)
+        .order_by("-cells", "-n", "cluster_id")
+    )
+    if q:
+        rows = rows.filter(cluster__petitions__search_text__contains=q).distinct()
+    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    by_category = list(
+        in_clusters.values("category__name")
+        .annotate(clusters=Count("cluster", distinct=True), n=Count("id"))
+        .order_by("-n")
+    )
+    by_place = list(
+        in_clusters.values("admin_unit__name")
+        .annotate(clusters=Count("cluster", distinct=True), n=Count("id"))
+        .order_by("-n")[:15]
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "petitions/clusters.html",
+        {
+            "page": page,
+            "by_category": by_category,
+            "by_place": by_place,
+            "categories": Category.objects.filter(is_active=True),
+            "category": category,
+            "q": request.GET.get("q") or "",
+            "query": query.urlencode(),
+        },
+    )
+
+
+@require_perm("petitions:read")
+def cluster_detail(request, pk: int):
+    cluster = get_object_or_404(Cluster.objects.select_related("category", "confirmed_by"), pk=pk)
+    petitions = list(
+        Petition.objects.visible_to(request.user)
+        .filter(cluster=cluster)
+        .select_related("organization", "agency", "admin_unit")
+        .order_by("received_on", "id")
+    )
+    if not petitions:
+        raise Http404
+    can_route = any(
+        has_org_permission(request.user, p.organization, "petitions:route") for p in petitions
+    )
+    form = f.ClusterForm(request.POST or None, initial={"title": cluster.title})
+    if request.method == "POST":
+        if not can_route:
+            raise PermissionDenied
+        if form.is_valid():
+            services.confirm_cluster(cluster, title=form.cleaned_data["title"], actor=request.user)
+            messages.success(request, _("Đã xác nhận đây là cùng một vấn đề."))
+            return redirect("petitions:cluster", pk=cluster.pk)
+    return render(
+        request,
+        "petitions/cluster.html",
+        {
+            "cluster": cluster,
+            "petitions": petitions,
+            "cells": len({p.organization_id for p in petitions}),
+            "people": sum(p.people_count for p in petitions),
+            "can_route": can_route,
+            "form": form,
+        },
+    )
+
+
+# ----------------------------------------------------------------- report
+
+COLUMNS = [
+    Column("label", "Nhóm", "text", 40),
+    Column("received", "Tiếp nhận"),
+    Column("answered", "Đã trả lời"),
+    Column("on_time", "Trả lời đúng hạn"),
+    Column("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
+    Column("overdue", "Đang quá hạn"),
+    Column("closed", "Đã kết thúc"),
+    Column("reopened", "Bị mở lại"),
+]
+
+
+def _aggregates(today: dt.date) -> dict:
+    return {
+        "received": Count("id"),
+        "answered": Count("id", filter=Q(answered_at__isnull=False)),
+        "on_time": Count("id", filter=Q(answered_at__isnull=False, answered_late=False)),
+        "overdue": Count("id", filter=Q(state__in=Petition.WAITING_STATES, due_on__lt=today)),
+        "closed": Count("id", filter=Q(state=Petition.State.CLOSED)),
+        "reopened": Count("id", filter=Q(reopen_count__gt=0)),
+    }
+
+
+def _rate(row: dict) -> dict:
+    return {"on_time_rate": ratio(row.get("on_time"), row.get("answered"))}
+
+
+def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
+    today = timezone.localdate()
+    base = (
+        Petition.objects.visible_to(user)
+        .in_subtree(root)
+        .filter(received_on__gte=start, received_on__lte=end)
+        .exclude(outcome__in=(Petition.Outcome.SPLIT, Petition.Outcome.MERGED))
+    )
+    aggs = _aggregates(today)
+    by_category = [
+        {"label": r.pop("category__name"), **r}
+        for r in base.values("category__name").annotate(**aggs).order_by("-received")
+    ]
+    by_agency = [
+        {"label": r.pop("agency__name") or _("(chưa chuyển cơ quan)"), **r}
+        for r in base.values("agency__name").annotate(**aggs).order_by("-received")
+    ]
+    from lienhe.reports.toolkit import subtree_breakdown
+
+    breakdown = subtree_breakdown(root, base, "organization__path", derive=_rate, **aggs)
+    by_org = [{"label": r["org"].name, **r} for r in breakdown.rows]
+    for rows in (by_category, by_agency):
+        for r in rows:
+            r.update(_rate(r))
+    totals = {"label": _("Tổng cộng"), **breakdown.totals}
+    days = [
+        (a.date() - (s or r)).days
+        for a, s, r in base.filter(answered_at__isnull=False)
+        .values_list("answered_at", "assigned_on", "received_on")
+        .iterator(chunk_size=2000)
+    ]
+    clusters = list(
+        base.filter(cluster__isnull=False)
+        .values("cluster_id", "cluster__title")
+        .annotate(n=Count("id"), cells=Count("organization", distinct=True))
+        .filter(n__gte=2)
+        .order_by("-cells", "-n")[:10]
+    )
+    return {
+        "by_category": by_category,
+        "by_agency": by_agency,
+        "by_org": by_org,
+        "totals": totals,
+        "median_days": statistics.median(days) if days else None,
+        "clusters": clusters,
+    }
+
+
+def _report_root(request) -> Organization | None:
+    user = request.user
+    roots = Organization.objects.filter(is_active=True)
+    if not user.is_superuser:
+        paths = paths_with(user, "petitions:read")
+        if not paths:
+            return None
+        default = roots.filter(path=paths[0]).first()
+    else:
+        default = roots.order_by("path").first()
+    org_id = request.GET.get("org")
+    if org_id and org_id.isdigit():
+        chosen = roots.filter(pk=int(org_id)).first()
+        if chosen is not None and (
+            user.is_superuser or has_org_permission(user, chosen, "petitions:read")
+        ):
+            return chosen
+        raise PermissionDenied
+    return default
+
+
+@require_perm("petitions:read")
+def report(request):
+    root = _report_root(request)
+    if root is None:
+        raise PermissionDenied
+    start, end = _period(request)
+    by = (
+        request.GET.get("by")
+        if request.GET.get("by") in ("category", "agency", "org")
+        else "category"
+    )
+    data = report_data(root, start, end, request.user)
+    rows = data[f"by_{by}"]
+    labels = {"category": _("lĩnh vực"), "agency": _("cơ quan giải quyết"), "org": _("tổ chức")}
+    title = _("Báo cáo kết quả giải quyết kiến nghị theo %(b)s năm %(y)s") % {
+        "b": labels[by],
+        "y": start.year,
+    }
+    chart = bar_chart_svg(
+        [
+            (r["label"], None if r["on_time_rate"] is None else r["on_time_rate"] * 100)
+            for r in rows[:15]
+        ],
+        title=_("Tỷ lệ trả lời đúng hạn"),
+        max_value=100,
+    )
+    fmt = request.GET.get("format")
+    if fmt in ("xlsx", "csv"):
+        if not has_perm_anywhere(request.user, "reports:export") and not request.user.is_superuser:
+            raise PermissionDenied
+        return TableExporter(
+            title=title,
+            subtitle=f"{root.name} — {start:%d/%m/%Y} – {end:%d/%m/%Y}",
+            columns=COLUMNS,
+            rows=rows,
+            totals=data["totals"],
+            filename="bao-cao-kien-nghi",
+        ).response(fmt)
+    if fmt == "pdf":
+        from lienhe.documents.services import pdf_response
+
+        median = data["median_days"]
+        notes = [
+            _("Số ngày trung vị từ khi chuyển cơ quan đến khi trả lời: %(d)s.")
+            % {"d": "—" if median is None else f"{median:g}".replace(".", ",")}
+        ]
+        notes += [
+            _("Vấn đề chung “%(t)s”: %(n)s kiến nghị từ %(c)s chi bộ.")
+            % {"t": c["cluster__title"], "n": c["n"], "c": c["cells"]}
+            for c in data["clusters"][:5]
+        ]
+        pdf = render_report_pdf(
+            title=title,
+            subtitle=f"{root.name} — từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
+            columns=COLUMNS,
+            rows=rows,
+            totals=data["totals"],
+            issuer=root.name.replace("Đảng bộ", "Đảng ủy"),
+            place=root.admin_unit.name if root.admin_unit_id else "",
+            date=timezone.localdate(),
+            chart=chart,
+            notes=notes,
+        )
+        return pdf_response(pdf, "bao-cao-kien-nghi.pdf")
+    return render(
+        request,
+        "petitions/report.html",
+        {
+            "root": root,
+            "year": start.year,
+            "by": by,
+            "rows": rows,
+            "data": data,
+            "chart": chart,
+            "columns": COLUMNS,
+            "orgs": _report_orgs(request.user),
+            "can_export": request.user.is_superuser
+            or has_perm_anywhere(request.user, "reports:export"),
+        },
+    )
+
+
+def _report_orgs(user):
+    qs = Organization.objects.filter(is_active=True, depth__lte=3).exclude(
+        kind=Organization.Kind.CELL
+    )
+    if user.is_superuser:
+        return qs[:300]
+    from lienhe.access.scoping import subtree_q
+
+    return qs.filter(subtree_q(paths_with(user, "petitions:read")))[:300]
+
+
+# ----------------------------------------------------------------- agencies
+
+
+@require_perm("petitions:read")
+def agency_list(request):
+    today = timezone.localdate()
+    visible = Petition.objects.visible_to(request.user)
+    agencies = Agency.objects.order_by("name")
+    q = fold(request.GET.get("q") or "")
+    if q:
+        agencies = agencies.filter(search_name__contains=q)
+    stats = {
+        r["agency_id"]: r
+        for r in visible.filter(agency__isnull=False)
+        .values("agency_id")
+        .annotate(
+            waiting=Count("id", filter=Q(state__in=Petition.WAITING_STATES)),
+            overdue=Count("id", filter=Q(state__in=Petition.WAITING_STATES, due_on__lt=today)),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            on_time=Count("id", filter=Q(answered_at__isnull=False, answered_late=False)),
+        )
+    }
+    page = Paginator(agencies.select_related("organization"), 50).get_page(request.GET.get("page"))
+    rows = [{"agency": a, **stats.get(a.pk, {})} for a in page.object_list]
+    return render(
+        request,
+        "petitions/agencies.html",
+        {
+            "page": page,
+            "rows": rows,
+            "q": request.GET.get("q") or "",
+            "query": f"q={request.GET.get('q', '')}",
+            "can_manage": _can_manage_agencies(request.user),
+        },
+    )
+
+
+def _can_manage_agencies(user) -> bool:
+    """Agencies are a province-wide register: managed by routers at a root node."""
+    if user.is_superuser:
+        return True
+    return any(len(p) == Organization.steplen for p in paths_with(user, "petitions:route"))
+
+
+def _agency_form(request, agency: Agency | None):
+    if not _can_manage_agencies(request.user):
+        raise PermissionDenied
+    form = f.AgencyForm(request.POST or None, instance=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_agency(
+                form,
+                expected_version=form.cleaned_data.get("version"),
+                actor=request.user,
+            )
+        except services.PetitionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã lưu cơ quan %(a)s.") % {"a": saved})
+            return redirect("petitions:agencies")
+    return render(request, "petitions/agency_form.html", {"form": form, "agency": agency})
+
+
+@require_perm("petitions:route")
+def agency_create(request):
+    return _agency_form(request, None)
+
+
+@require_perm("petitions:route")
+def agency_edit(request, pk: int):
+    agency = get_object_or_404(Agency, pk=pk)
+    return _agency_form(request, agency)

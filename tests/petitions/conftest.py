@@ -1,0 +1,1 @@
+from .world import agency, assigned, other_agency, petition  # noqa: F401
