@@ -1,0 +1,496 @@
+"""Demo data: away members with realistic destinations, contacts with gaps, exemptions,
+transfers, and a year of party fees with some arrears. Bulk writes only."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from lienhe.demo.context import DemoContext, extender
+from lienhe.documents.models import DocumentNumber
+from lienhe.members.models import Member
+from lienhe.orgs.models import AdminUnit
+from lienhe.text import fold
+
+from .fees import monthly_amount, months_between
+from .models import (
+    AwayPeriod,
+    Contact,
+    DestinationComment,
+    Exemption,
+    FeeClaim,
+    FeeDue,
+    FeePayment,
+    FeeProfile,
+    Transfer,
+)
+from .policy import PARAMS
+
+AWAY_SHARE = 0.03
+
+# (province name, address, employer, weight)
+DOMESTIC = [
+    (
+        "Thành phố Hồ Chí Minh",
+        "KCN VSIP I, phường Bình Hòa (Bình Dương cũ)",
+        "Công ty TNHH Điện tử Foster",
+        14,
+    ),
+    (
+        "Thành phố Hồ Chí Minh",
+        "KCN Sóng Thần, phường Dĩ An (Bình Dương cũ)",
+        "Công ty CP Giày Thái Bình",
+        10,
+    ),
+    ("Thành phố Hồ Chí Minh", "KCN Tân Tạo, phường Tân Tạo", "Công ty TNHH Pouyuen Việt Nam", 9),
+    ("Thành phố Hồ Chí Minh", "Phường Thủ Đức, khu trọ công nhân", "Lái xe công nghệ, tự do", 4),
+    ("Tỉnh Đồng Nai", "KCN Amata, phường Long Bình", "Công ty TNHH Changshin Việt Nam", 8),
+    ("Thành phố Hà Nội", "KCN Thăng Long, xã Đông Anh", "Công ty TNHH Canon Việt Nam", 8),
+    ("Thành phố Hà Nội", "Phường Cầu Giấy", "Kinh doanh tự do, bán hàng", 5),
+    (
+        "Tỉnh Bắc Ninh",
+        "KCN Yên Phong, xã Yên Phong",
+        "Công ty TNHH Samsung Electronics Việt Nam",
+        9,
+    ),
+    ("Thành phố Hải Phòng", "KCN Tràng Duệ, xã An Dương", "Công ty TNHH LG Display Việt Nam", 5),
+    ("Tỉnh Tây Ninh", "KCN Phước Đông, xã Phước Đông", "Công ty TNHH Dệt may Brotex", 3),
+]
+ABROAD = [
+    ("Hàn Quốc", "Gyeonggi-do, Ansan-si", "Lao động theo chương trình EPS, nhà máy cơ khí", 9),
+    ("Nhật Bản", "Aichi-ken, Toyota-shi", "Thực tập sinh kỹ năng, linh kiện ô tô", 8),
+    ("Đài Loan", "Đài Trung, khu chế xuất Đàm Tử", "Lao động hợp đồng, nhà máy điện tử", 7),
+]
+RELATIONS = ["vợ", "chồng", "bố", "mẹ", "con trai", "con gái", "anh trai", "chị gái"]
+CONTACT_NOTES = {
+    "call": [
+        "Gọi điện hỏi thăm, đồng chí công việc ổn định, đã đăng ký tạm trú.",
+        "Trao đổi tình hình chi bộ, nhắc đóng đảng phí.",
+        "Đồng chí báo đang tăng ca, hẹn cuối năm về dự đánh giá.",
+    ],
+    "message": [
+        "Nhắn Zalo thông báo nghị quyết chi bộ tháng này.",
+        "Gửi tin về phong trào làm đường thôn, đồng chí ủng hộ 500.000 đồng.",
+    ],
+    "family": [
+        "Thăm gia đình, vợ đồng chí cho biết sức khỏe tốt, gửi tiền về đều.",
+        "Đến nhà nắm tình hình, gia đình chấp hành tốt quy định địa phương.",
+    ],
+    "self": [
+        "Tôi vẫn làm ở công ty cũ, đã sinh hoạt với chi bộ khu phố nơi trọ.",
+        "Báo cáo chi bộ: đã chuyển đảng phí 6 tháng qua tài khoản chi bộ.",
+    ],
+}
+
+
+def _weighted(rng, items):
+    return rng.choices(items, weights=[i[-1] for i in items])[0]
+
+
+def _phone(rng, abroad_country: str = "") -> str:
+    if abroad_country == "Hàn Quốc":
+        return f"+82 10-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+    if abroad_country == "Nhật Bản":
+        return f"+81 90-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
+    if abroad_country == "Đài Loan":
+        return f"+886 9{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
+    return f"{rng.choice(['09', '03', '08', '07'])}{rng.randint(0, 99_999_999):08d}"
+
+
+class _Register:
+    """Document numbers for bulk-created decisions, consistent with allocate_number."""
+
+    def __init__(self):
+        self.next: dict[tuple, int] = {}
+        self.rows: list[DocumentNumber] = []
+
+    def take(self, org, kind: str, symbol: str, on: dt.date, title: str) -> str:
+        key = (org.pk, on.year, kind)
+        n = self.next.get(key, 0) + 1
+        self.next[key] = n
+        self.rows.append(
+            DocumentNumber(
+                organization_id=org.pk,
+                year=on.year,
+                kind=kind,
+                number=n,
+                symbol=symbol,
+                title=title[:255],
+                issued_on=on,
+            )
+        )
+        return f"{n}-{symbol}"
+
+    def save(self):
+        DocumentNumber.objects.bulk_create(self.rows, batch_size=2000)
+
+
+@extender(50)
+def build_away(ctx: DemoContext) -> None:
+    rng, today = ctx.rng, ctx.today
+    assert PARAMS  # parameters registered
+    provinces = {u.name: u for u in AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE)}
+    base_of = {
+        c.pk: b for b in ctx.communes for c in ctx.residence_cells if c.path.startswith(b.path)
+    }
+    cells = {c.pk: c for c in ctx.residence_cells}
+    demo_cell = ctx.extras["demo_cell"]
+    register = _Register()
+
+    residents = list(
+        Member.objects.filter(
+            organization_id__in=cells, is_working=False, status=Member.Status.ACTIVE
+        )
+        .filter(birth_date__gt=dt.date(today.year - 58, 1, 1))
+        .values_list("pk", "organization_id", "full_name", "birth_date")
+    )
+    n_away = max(8, round(len(residents) * AWAY_SHARE / 0.6))  # share of all residence members
+    n_away = min(n_away, len(residents))
+    chosen = rng.sample(residents, n_away)
+    # The demo cell gets a handful so `bithu` has work to do.
+    in_demo = [r for r in residents if r[1] == demo_cell.pk and r not in chosen][:6]
+    chosen += in_demo
+    secretary = ctx.users.get("bithu")
+    secretary_member = secretary.member_id if secretary else None
+    chosen = [r for r in chosen if r[0] != secretary_member]
+
+    periods: list[AwayPeriod] = []
+    for i, (pk, cell_id, name, _birth) in enumerate(chosen):
+        abroad = rng.random() < 0.22
+        if abroad:
+            country, address, employer, _w = _weighted(rng, ABROAD)
+            unit = None
+        else:
+            prov, address, employer, _w = _weighted(rng, DOMESTIC)
+            unit, country = provinces.get(prov), ""
+        start = today - dt.timedelta(days=rng.randint(20, 1400))
+        length = rng.choice([365, 730, 1095]) if abroad else rng.choice([180, 365, 730, None])
+        roll = rng.random()
+        in_demo_cell = cell_id == demo_cell.pk
+        if in_demo_cell and i % 3 == 0:
+            roll = 0.02  # make sure bithu has reports to consider
+        if roll < 0.06:
+            status, start = (
+                AwayPeriod.Status.SUBMITTED,
+                today + dt.timedelta(days=rng.randint(3, 30)),
+            )
+        elif roll < 0.10:
+            status, start = (
+                AwayPeriod.Status.CELL_AGREED,
+                today + dt.timedelta(days=rng.randint(3, 20)),
+            )
+        elif roll < 0.17:
+            status = AwayPeriod.Status.RETURNED
+        else:
+            status = AwayPeriod.Status.APPROVED
+        end = start + dt.timedelta(days=length) if length else None
+        family_relation = rng.choice(RELATIONS)
+        a = AwayPeriod(
+            member_id=pk,
+            organization_id=cell_id,
+            destination_address=address,
+            destination_unit=unit,
+            destination_country=country,
+            employer=employer,
+            start_on=start,
+            expected_end_on=end,
+            phone=_phone(rng, country),
+            other_contacts=f"Zalo {_phone(rng)}" if rng.random() < 0.6 else "",
+            family_contact=f"{name.split(' ')[0]} Thị {rng.choice(['Lan', 'Hoa', 'Hằng', 'Mai'])} ({family_relation})"
+            if family_relation in ("vợ", "mẹ", "chị gái", "con gái")
+            else f"{name.split(' ')[0]} Văn {rng.choice(['Hùng', 'Dũng', 'Sơn', 'Tuấn'])} ({family_relation})",
+            family_phone=_phone(rng),
+            wants_temporary_transfer=not abroad and rng.random() < 0.3,
+            reason="Đi làm công nhân để tăng thu nhập, lo cho con ăn học."
+            if not abroad
+            else "Đi lao động có thời hạn ở nước ngoài theo hợp đồng.",
+            status=status,
+            cell_opinion="Chi bộ thống nhất đề nghị đảng ủy đồng ý."
+            if status != AwayPeriod.Status.SUBMITTED
+            else "",
+        )
+        if status in (AwayPeriod.Status.APPROVED, AwayPeriod.Status.RETURNED):
+            approved = start - dt.timedelta(days=rng.randint(2, 10))
+            a.approved_on = approved
+            a.approved_by = (
+                ctx.users.get("xa") if base_of[cell_id].pk == ctx.communes[0].pk else None
+            )
+            a.decision_number = register.take(
+                base_of[cell_id],
+                "TB-DLAX",
+                "TB/ĐU",
+                approved,
+                f"Đồng ý đảng viên {name} đi làm ăn xa",
+            )
+        if status == AwayPeriod.Status.RETURNED:
+            a.returned_on = min(
+                today - dt.timedelta(days=1), start + dt.timedelta(days=rng.randint(60, 400))
+            )
+            if a.returned_on <= start:
+                a.returned_on = start + dt.timedelta(days=1)
+                a.start_on = a.returned_on - dt.timedelta(days=90)
+        periods.append(a)
+    for a in periods:  # bulk_create skips save(): fill the search column here
+        a.search_destination = fold(
+            " ".join([a.destination_address, a.destination_country, a.employer])
+        )[:300]
+    AwayPeriod.objects.bulk_create(periods, batch_size=2000)
+    periods = list(
+        AwayPeriod.objects.filter(member_id__in=[p.member_id for p in periods]).select_related(
+            "member"
+        )
+    )
+
+    # Contacts: every 30–120 days, with ~25% of cells letting it lapse.
+    contacts: list[Contact] = []
+    lapsed_cells = {c for c in cells if rng.random() < 0.25}
+    last_contact: dict[int, dt.date] = {}
+    bithu = ctx.users.get("bithu")
+    for a in periods:
+        if a.status not in (AwayPeriod.Status.APPROVED, AwayPeriod.Status.RETURNED):
+            continue
+        stop = a.returned_on or today
+        if a.organization_id in lapsed_cells:
+            stop = min(stop, today - dt.timedelta(days=rng.randint(100, 300)))
+        day = a.start_on + dt.timedelta(days=rng.randint(10, 40))
+        while day < stop:
+            kind = rng.choices(["call", "message", "family", "self"], weights=[5, 3, 3, 2])[0]
+            contacts.append(
+                Contact(
+                    away_id=a.pk,
+                    on=day,
+                    kind=kind,
+                    note=rng.choice(CONTACT_NOTES[kind]),
+                    by=bithu if a.organization_id == demo_cell.pk and kind != "self" else None,
+                )
+            )
+            last_contact[a.pk] = day
+            day += dt.timedelta(days=rng.randint(30, 120))
+    Contact.objects.bulk_create(contacts, batch_size=5000)
+    for a in periods:
+        if a.pk in last_contact:
+            a.last_contact_on = last_contact[a.pk]
+    AwayPeriod.objects.bulk_update(
+        [a for a in periods if a.pk in last_contact], ["last_contact_on"], batch_size=2000
+    )
+
+    # Exemptions: most members abroad and some far away, plus a few sick members.
+    exemptions: list[Exemption] = []
+    newly_exempted: list[int] = []
+    for a in periods:
+        if a.status != AwayPeriod.Status.APPROVED:
+            continue
+        if not (a.destination_country or rng.random() < 0.15):
+            continue
+        base = base_of[a.organization_id]
+        start = max(a.start_on, today - dt.timedelta(days=rng.randint(30, 330)))
+        end = min(
+            start + dt.timedelta(days=364), a.expected_end_on or start + dt.timedelta(days=364)
+        )
+        if end < today and rng.random() < 0.5:
+            end = today + dt.timedelta(days=rng.randint(3, 40))  # some expiring soon
+            start = end - dt.timedelta(days=300)
+        ground = (
+            "Đi lao động, học tập ở nước ngoài"
+            if a.destination_country
+            else "Đi làm ăn xa, không có điều kiện sinh hoạt thường xuyên"
+        )
+        issued = start - dt.timedelta(days=3)
+        exemptions.append(
+            Exemption(
+                member_id=a.member_id,
+                organization_id=a.organization_id,
+                away_id=a.pk,
+                ground=ground,
+                start_on=start,
+                end_on=end,
+                planned_end_on=end,
+                issuer_id=base.pk,
+                issued_on=issued,
+                issued_by=ctx.users.get("xa") if base.pk == ctx.communes[0].pk else None,
+                decision_number=register.take(
+                    base, "QĐ-TMSH", "QĐ/ĐU", issued, f"Tạm miễn sinh hoạt: {a.member.full_name}"
+                ),
+            )
+        )
+        if start <= today <= end:
+            newly_exempted.append(a.member_id)
+    Exemption.objects.bulk_create(exemptions, batch_size=2000)
+    # Exemption status goes on the member record (history rows are not written in bulk).
+    Member.objects.filter(pk__in=newly_exempted).update(status=Member.Status.EXEMPTED)
+
+    # Year-end comments from the destination for last year.
+    comments = []
+    for a in periods:
+        if (
+            a.status == AwayPeriod.Status.APPROVED
+            and a.start_on.year < today.year
+            and rng.random() < 0.7
+        ):
+            y = today.year - 1
+            comments.append(
+                DestinationComment(
+                    away_id=a.pk,
+                    year=y,
+                    authority=f"UBND {a.destination_unit.name if a.destination_unit_id else a.destination_country}"
+                    if not a.destination_country
+                    else f"Công ty phái cử / {a.employer}",
+                    requested_on=dt.date(y, 10, 15),
+                    request_number=f"{len(comments) + 1}-CV/ĐU",
+                    received_on=dt.date(y, 11, rng.randint(5, 28)),
+                    text=rng.choice(
+                        [
+                            "Chấp hành tốt pháp luật, quy định nơi cư trú; đăng ký tạm trú đầy đủ; tích cực trong công việc.",
+                            "Có ý thức tổ chức kỷ luật, quan hệ tốt với đồng nghiệp và nhân dân nơi ở.",
+                            "Chấp hành quy định; đôi lúc chưa tham gia sinh hoạt khu phố nơi tạm trú.",
+                        ]
+                    ),
+                )
+            )
+    DestinationComment.objects.bulk_create(comments, batch_size=2000)
+
+    # Transfers: temporary transfers at the destination; official transfers into the
+    # demo cell waiting for `bithu` to receive them.
+    transfers = []
+    for a in periods:
+        if a.wants_temporary_transfer and a.status == AwayPeriod.Status.APPROVED:
+            base = base_of[a.organization_id]
+            sent = a.start_on + dt.timedelta(days=rng.randint(5, 20))
+            received = rng.random() < 0.8
+            transfers.append(
+                Transfer(
+                    member_id=a.member_id,
+                    organization_id=a.organization_id,
+                    kind=Transfer.Kind.TEMPORARY,
+                    to_name=f"Chi bộ khu phố nơi tạm trú, {a.destination_unit.name if a.destination_unit_id else ''}",
+                    away_id=a.pk,
+                    reason="Đi làm ăn xa, sinh hoạt tạm thời nơi tạm trú",
+                    until=a.expected_end_on or today + dt.timedelta(days=180),
+                    status=Transfer.Status.RECEIVED if received else Transfer.Status.SENT,
+                    letter_number=register.take(
+                        base, "GGT-SHTT", "GGT/ĐU", sent, "Giới thiệu sinh hoạt tạm thời"
+                    ),
+                    sent_on=sent,
+                    handin_due=sent + dt.timedelta(days=42),
+                    received_on=sent + dt.timedelta(days=rng.randint(3, 25)) if received else None,
+                )
+            )
+    movers = list(
+        Member.objects.filter(
+            organization__in=ctx.residence_cells[1:40], status=Member.Status.ACTIVE
+        )
+        .exclude(organization=demo_cell)
+        .exclude(pk__in=[p.member_id for p in periods])
+        .select_related("organization")[:3]
+    )
+    for m in movers:
+        base = base_of[m.organization_id]
+        sent = today - dt.timedelta(days=rng.randint(2, 20))
+        transfers.append(
+            Transfer(
+                member_id=m.pk,
+                organization_id=m.organization_id,
+                kind=Transfer.Kind.OFFICIAL,
+                to_organization_id=demo_cell.pk,
+                reason="Chuyển nơi cư trú về ở cùng con",
+                status=Transfer.Status.SENT,
+                letter_number=register.take(
+                    base, "GGT-SHĐ", "GGT/ĐU", sent, f"Giới thiệu sinh hoạt đảng: {m.full_name}"
+                ),
+                sent_on=sent,
+                handin_due=sent + dt.timedelta(days=42),
+            )
+        )
+    Transfer.objects.bulk_create(transfers, batch_size=2000)
+    register.save()
+    _build_fees(ctx)
+    ctx.extras["away_periods"] = len(periods)
+
+
+def _build_fees(ctx: DemoContext) -> None:
+    """A year of dues and payments for the demo commune and the demo agency; every
+    other member gets this month's dues (the daily job opens the following months)."""
+    rng, today = ctx.rng, ctx.today
+    scope_paths = [ctx.communes[0].path, ctx.workplace_bases[0].path]
+    policy = {p.key: p.default for p in PARAMS}
+    first = dt.date(today.year, today.month, 1).replace(year=today.year - 1)
+    months = months_between(first, today)[1:]  # the last 12 months including this one
+    profiles, dues, payments, claims = [], [], [], []
+    paid_count = 0
+    dangvien = ctx.users.get("dangvien")
+    members = Member.objects.filter(status__in=["active", "exempted"]).values_list(
+        "pk", "organization_id", "birth_date", "is_working", "organization__path"
+    )
+    for pk, org_id, birth, working, path in members.iterator(chunk_size=5000):
+        age = today.year - birth.year
+        if working:
+            group, income = "wage", rng.randrange(6_000_000, 22_000_000, 10_000)
+        elif age >= 60:
+            group, income = "pension", rng.randrange(3_500_000, 9_000_000, 10_000)
+        else:
+            group, income = "other", 0
+        profiles.append(FeeProfile(member_id=pk, group=group, income=income))
+        amount = monthly_amount(group, income, policy)
+        full = any(path.startswith(p) for p in scope_paths)
+        for month in months if full else months[-1:]:
+            dues.append(FeeDue(member_id=pk, organization_id=org_id, month=month, amount=amount))
+        if full:
+            roll = rng.random()
+            owed = 0 if roll < 0.82 else rng.randint(1, 8)  # ~18% with some arrears
+            quarterly = rng.random() < 0.25
+            paid_months = months[: len(months) - owed]
+            for j, month in enumerate(paid_months):
+                if quarterly and j % 3:
+                    continue
+                count = 3 if quarterly else 1
+                pay_on = month + dt.timedelta(days=rng.randint(3, 20))
+                if pay_on > today:
+                    pay_on = today
+                for k in range(count):
+                    if j + k >= len(paid_months):
+                        break
+                    payments.append(
+                        FeePayment(
+                            member_id=pk,
+                            organization_id=org_id,
+                            month=paid_months[j + k],
+                            amount=amount,
+                            method="cash" if rng.random() < 0.7 else "bank",
+                            reference=""
+                            if rng.random() < 0.7
+                            else f"FT{rng.randint(10**9, 10**10 - 1)}",
+                            paid_on=pay_on,
+                            receipt_number=f"{pay_on.year}-D{len(payments) + paid_count:06d}",
+                        )
+                    )
+        if len(dues) > 20000:
+            FeeDue.objects.bulk_create(dues, batch_size=5000)
+            dues.clear()
+        if len(payments) > 20000:
+            FeePayment.objects.bulk_create(payments, batch_size=5000)
+            paid_count += len(payments)
+            payments.clear()
+    FeeProfile.objects.bulk_create(profiles, batch_size=5000)
+    FeeDue.objects.bulk_create(dues, batch_size=5000)
+    FeePayment.objects.bulk_create(payments, batch_size=5000)
+    if dangvien and dangvien.member_id:
+        m = Member.objects.get(pk=dangvien.member_id)
+        FeePayment.objects.filter(member=m, month=months[-1]).delete()
+        amount = (
+            FeeDue.objects.filter(member=m, month=months[-1])
+            .values_list("amount", flat=True)
+            .first()
+            or 0
+        )
+        claims.append(
+            FeeClaim(
+                member=m,
+                organization_id=m.organization_id,
+                month_from=months[-1],
+                month_to=months[-1],
+                amount=amount,
+                reference=f"FT{rng.randint(10**9, 10**10 - 1)}",
+                paid_on=today,
+            )
+        )
+    FeeClaim.objects.bulk_create(claims)
+    ctx.extras["fee_months"] = len(months)

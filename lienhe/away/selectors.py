@@ -1,0 +1,95 @@
+"""Read-only contract other modules use (meetings, reviews, reports). Each function
+runs a bounded number of queries whatever the number of members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import AwayPeriod, DestinationComment, Exemption
+
+
+@dataclass(frozen=True)
+class AwayStatus:
+    member_id: int
+    away_id: int
+    destination: str
+    employer: str
+    start_on: dt.date
+    expected_end_on: dt.date | None
+    last_contact_on: dt.date | None
+    exempted: bool
+
+
+def _exemptions_in_force(on: dt.date):
+    # Revoking an exemption moves its end_on to the revocation day, so the dates alone
+    # say whether it was in force on `on`.
+    return Exemption.objects.filter(start_on__lte=on, end_on__gte=on)
+
+
+def away_status(member_ids: Iterable[int], on: dt.date) -> dict[int, AwayStatus]:
+    """member id -> the away period in force on `on` (only members who are away).
+    Two queries."""
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    exempted = set(
+        _exemptions_in_force(on).filter(member_id__in=ids).values_list("member_id", flat=True)
+    )
+    rows = (
+        AwayPeriod.objects.current(on)
+        .filter(member_id__in=ids)
+        .select_related("destination_unit")
+        .order_by("member_id", "-start_on")
+    )
+    result: dict[int, AwayStatus] = {}
+    for a in rows:
+        if a.member_id in result:
+            continue
+        result[a.member_id] = AwayStatus(
+            member_id=a.member_id,
+            away_id=a.pk,
+            destination=a.destination_label,
+            employer=a.employer,
+            start_on=a.start_on,
+            expected_end_on=a.expected_end_on,
+            last_contact_on=a.last_contact_on,
+            exempted=a.member_id in exempted,
+        )
+    return result
+
+
+def exempted_member_ids(org_subtree_path: str, on: dt.date) -> set[int]:
+    """Members (whose cell is in the subtree) with a temporary exemption decision in
+    force on `on`: excluded from attendance duties that day, counted separately.
+    One query."""
+    return set(
+        _exemptions_in_force(on)
+        .filter(member__organization__path__startswith=org_subtree_path)
+        .values_list("member_id", flat=True)
+    )
+
+
+def away_member_ids(org_subtree_path: str, on: dt.date) -> set[int]:
+    """Members of the subtree who are away (approved, not returned) on `on`. One query."""
+    return set(
+        AwayPeriod.objects.current(on)
+        .filter(member__organization__path__startswith=org_subtree_path)
+        .values_list("member_id", flat=True)
+    )
+
+
+def destination_comments(member_ids: Iterable[int], year: int) -> dict[int, DestinationComment]:
+    """member id -> the destination authority's year-end comment (for the review).
+    One query."""
+    ids = list(member_ids)
+    rows = (
+        DestinationComment.objects.filter(away__member_id__in=ids, year=year)
+        .exclude(Q(text="") | Q(received_on__isnull=True))
+        .select_related("away")
+        .order_by("received_on")
+    )
+    return {c.away.member_id: c for c in rows}

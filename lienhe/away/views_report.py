@@ -1,0 +1,162 @@
+"""Supervision report for higher committees: how cells manage away members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+from django.db.models import Count
+from django.shortcuts import render
+from django.utils import timezone
+
+from lienhe.access.guards import require_perm
+from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.orgs.models import Organization
+
+from . import fees, services
+from .exports import SupervisionExporter
+from .models import AwayPeriod, DestinationComment, Exemption
+from .views import _org_or_root, contact_interval, scope_orgs
+
+DURATIONS = [
+    (0, 182, "Dưới 6 tháng"),
+    (183, 365, "6–12 tháng"),
+    (366, 365 * 3, "1–3 năm"),
+    (365 * 3 + 1, None, "Trên 3 năm"),
+]
+
+
+def supervision(org: Organization, on: dt.date) -> dict:
+    """Figures for the subtree of `org` on `on`. A fixed number of grouped queries."""
+    interval = contact_interval(org)
+    current = AwayPeriod.objects.current(on).in_subtree(org)
+    year = on.year
+    commented = DestinationComment.objects.filter(year=year, received_on__isnull=False).values(
+        "away_id"
+    )
+
+    per_cell: dict[int, Counter] = {}
+
+    def add(rows, key):
+        for org_id, n in rows:
+            per_cell.setdefault(org_id, Counter())[key] += n
+
+    add(
+        current.values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n"),
+        "away",
+    )
+    add(
+        AwayPeriod.objects.in_subtree(org)
+        .contact_overdue(on, interval)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n"),
+        "overdue",
+    )
+    add(
+        current.exclude(pk__in=commented)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n"),
+        "no_comment",
+    )
+    exempt_now = Exemption.objects.filter(
+        member__organization__path__startswith=org.path, start_on__lte=on, end_on__gte=on
+    )
+    add(
+        exempt_now.values("member__organization_id")
+        .annotate(n=Count("id"))
+        .values_list("member__organization_id", "n"),
+        "exempted",
+    )
+    expiring = exempt_now.filter(end_on__lte=on + dt.timedelta(days=30)).count()
+    arrears_orgs = fees.arrears_queryset(
+        Organization.objects.in_subtree(org), until=on, min_months=3
+    ).values_list("organization_id", flat=True)
+    add(Counter(arrears_orgs).items(), "arrears")
+    pending = (
+        AwayPeriod.objects.in_subtree(org)
+        .filter(status__in=AwayPeriod.OPEN)
+        .values("organization_id")
+        .annotate(n=Count("id"))
+        .values_list("organization_id", "n")
+    )
+    add(pending, "pending")
+
+    cells = {o.pk: o for o in Organization.objects.filter(pk__in=per_cell.keys())}
+    rows = sorted(
+        ({"cell": cells[pk], **counts} for pk, counts in per_cell.items() if pk in cells),
+        key=lambda r: (-r.get("overdue", 0), -r.get("away", 0), r["cell"].path),
+    )
+    destinations = list(
+        current.values("destination_unit__name", "destination_country")
+        .annotate(n=Count("id"))
+        .order_by("-n")[:15]
+    )
+    for d in destinations:
+        d["label"] = d["destination_country"] or d["destination_unit__name"] or "Khác"
+    durations = []
+    for low, high, label in DURATIONS:
+        span = current.filter(start_on__lte=on - dt.timedelta(days=low))
+        if high is not None:
+            span = span.filter(start_on__gt=on - dt.timedelta(days=high))
+        n = span.count()
+        durations.append({"label": label, "n": n})
+    totals = Counter()
+    for r in rows:
+        for k in ("away", "overdue", "no_comment", "exempted", "arrears", "pending"):
+            totals[k] += r.get(k, 0)
+    top = max([d["n"] for d in destinations] or [1])
+    for i, d in enumerate(destinations):
+        d["bar"] = max(1, round(200 * d["n"] / top))
+        d["y"] = i * 20
+        d["text_x"] = 176 + d["bar"]
+    return {
+        "org": org,
+        "on": on,
+        "year": year,
+        "interval": interval,
+        "rows": rows[:300],
+        "more_rows": max(0, len(rows) - 300),
+        "totals": totals,
+        "expiring": expiring,
+        "destinations": destinations,
+        "chart_height": 20 * len(destinations) + 4,
+        "durations": durations,
+        "abroad": current.exclude(destination_country="").count(),
+    }
+
+
+@require_perm("away:read")
+def report(request):
+    org = _org_or_root(request)
+    ctx = supervision(org, services.today())
+    ctx["orgs"] = scope_orgs(request.user).filter(depth__lte=3)
+    return render(request, "away/report.html", ctx)
+
+
+@require_perm("away:read")
+def report_export(request):
+    org = _org_or_root(request)
+    return SupervisionExporter(supervision(org, services.today())).response(
+        request.GET.get("format", "xlsx")
+    )
+
+
+@require_perm("away:read")
+def report_pdf(request):
+    org = _org_or_root(request)
+    ctx = supervision(org, services.today())
+    base = org
+    ctx.update(
+        {
+            "issuer": base.name.replace("Đảng bộ", "Đảng ủy", 1),
+            "issuer_parent": "",
+            "place": base.admin_unit.name if base.admin_unit_id else "",
+            "date": timezone.localdate(),
+            "number": "",
+        }
+    )
+    return pdf_response(render_pdf("away/pdf/report.html", ctx), "bao-cao-dang-vien-di-xa.pdf")
