@@ -1,0 +1,133 @@
+"""Periodic-report sections of the liaison, meetings, visits, petitions and away
+modules. Each reads its module's tables with a few aggregate queries over the subtree
+(path prefix) and the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q, Sum
+
+from lienhe.orgs.models import Organization
+
+from .periodic import Figure, PeriodicSection, register_section
+from .toolkit import ratio
+
+
+def liaison_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
+    from lienhe.liaison.models import Introduction
+
+    from .participation import participation
+
+    totals = participation(org, end).totals
+    issued = Introduction.objects.filter(
+        workplace_org__path__startswith=org.path, issued_on__range=(start, end)
+    ).count()
+    return [
+        Figure("Đảng viên đang công tác phải giữ mối liên hệ", totals.get("required")),
+        Figure("Đã nộp giấy, đang sinh hoạt nơi cư trú", totals.get("active")),
+        Figure("Tỷ lệ tham gia sinh hoạt nơi cư trú", totals.get("rate"), "percent"),
+        Figure("Giấy giới thiệu quá hạn chưa nộp (cuối kỳ)", totals.get("overdue")),
+        Figure("Giấy giới thiệu cấp trong kỳ", issued),
+    ]
+
+
+def meetings_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
+    from lienhe.meetings.models import Meeting
+
+    held = Meeting.objects.in_subtree(org).filter(
+        state="held", planned_at__date__range=(start, end)
+    )
+    figures = held.aggregate(
+        meetings=Count("id"),
+        with_working=Count("id", filter=Q(kind="working_members")),
+        cells=Count("organization", distinct=True),
+        expected=Sum("expected_count"),
+        present=Sum("present_count"),
+    )
+    cells = Organization.objects.filter(
+        path__startswith=org.path, kind="cell", is_active=True
+    ).count()
+    return [
+        Figure("Buổi sinh hoạt đã tổ chức", figures["meetings"]),
+        Figure("Trong đó sinh hoạt với đảng viên đang công tác", figures["with_working"]),
+        Figure("Chi bộ không có buổi sinh hoạt nào trong kỳ", max(cells - figures["cells"], 0)),
+        Figure("Tỷ lệ dự sinh hoạt", ratio(figures["present"], figures["expected"]), "percent"),
+    ]
+
+
+def visits_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
+    from lienhe.visits.models import Visit
+
+    visits = Visit.objects.filter(cell__path__startswith=org.path, planned_on__range=(start, end))
+    figures = visits.aggregate(
+        done=Count("id", filter=Q(state="done")),
+        missed=Count("id", filter=Q(state="missed")),
+        late=Count("id", filter=Q(state="done", report__days_late__gt=0)),
+        remote=Count("id", filter=Q(state="done", cell__is_remote=True)),
+    )
+    return [
+        Figure("Lượt cấp ủy viên dự sinh hoạt chi bộ", figures["done"]),
+        Figure("Trong đó ở chi bộ vùng sâu, vùng xa", figures["remote"]),
+        Figure("Lượt không dự được theo kế hoạch", figures["missed"]),
+        Figure("Báo cáo dự sinh hoạt nộp muộn", figures["late"]),
+    ]
+
+
+def petitions_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
+    from lienhe.petitions.models import Petition
+
+    qs = Petition.objects.in_subtree(org)
+    received = qs.filter(received_on__range=(start, end)).count()
+    answered = qs.filter(answered_at__date__range=(start, end)).aggregate(
+        n=Count("id"), late=Count("id", filter=Q(answered_late=True))
+    )
+    overdue = qs.filter(
+        state__in=["assigned", "in_progress", "reopened"], due_on__lt=end, received_on__lte=end
+    ).count()
+    return [
+        Figure("Kiến nghị tiếp nhận trong kỳ", received),
+        Figure("Kiến nghị được trả lời trong kỳ", answered["n"]),
+        Figure(
+            "Tỷ lệ trả lời đúng hạn",
+            ratio(answered["n"] - answered["late"], answered["n"]),
+            "percent",
+        ),
+        Figure("Kiến nghị quá hạn chưa trả lời (cuối kỳ)", overdue),
+    ]
+
+
+def away_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
+    from lienhe.away.models import AwayPeriod, FeeDue, FeePayment
+
+    away = AwayPeriod.objects.in_subtree(org).filter(
+        Q(status="approved") | Q(status="returned", returned_on__gte=start),
+        start_on__lte=end,
+    )
+    due = FeeDue.objects.filter(
+        organization__path__startswith=org.path, month__range=(start, end)
+    ).aggregate(total=Sum("amount"))["total"]
+    paid = FeePayment.objects.filter(
+        organization__path__startswith=org.path, month__range=(start, end)
+    ).aggregate(total=Sum("amount"))["total"]
+    return [
+        Figure("Đảng viên đi làm ăn xa trong kỳ", away.count()),
+        Figure("Trong đó ở nước ngoài", away.exclude(destination_country="").count()),
+        Figure("Đảng phí phải nộp (đồng)", due),
+        Figure("Đảng phí đã nộp (đồng)", paid),
+        Figure("Tỷ lệ thu đảng phí", ratio(paid, due), "percent"),
+    ]
+
+
+def register_module_sections() -> None:
+    register_section(
+        PeriodicSection("liaison", "Giữ mối liên hệ với nơi cư trú", 20, liaison_section)
+    )
+    register_section(PeriodicSection("meetings", "Sinh hoạt chi bộ", 30, meetings_section))
+    register_section(
+        PeriodicSection("visits", "Cấp ủy viên dự sinh hoạt chi bộ", 40, visits_section)
+    )
+    register_section(
+        PeriodicSection("petitions", "Kiến nghị, vấn đề bức xúc", 60, petitions_section)
+    )
+    register_section(PeriodicSection("away", "Đảng viên đi làm ăn xa, đảng phí", 70, away_section))

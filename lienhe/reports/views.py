@@ -1,0 +1,35 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from lienhe.access.scoping import paths_with
+from lienhe.members.figures import subtree_totals
+from lienhe.orgs.models import Organization
+
+from .home import home_panels
+
+
+@login_required
+def home(request):
+    user = request.user
+    paths = None if user.is_superuser else paths_with(user, "members:read")
+    figures = subtree_totals(paths) if (paths is None or paths) else None
+    scope = list(Organization.objects.filter(path__in=paths)) if paths else []
+    return render(
+        request,
+        "home.html",
+        {"figures": figures, "scope": scope, "panels": home_panels(request)},
+    )
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
