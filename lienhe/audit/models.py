@@ -67,3 +67,21 @@ class RecordSeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}#{self.object_id} @{self.organization_path}/{self.year}"
+
+
+class TaskHeartbeat(models.Model):
+    """A background task in progress says it is alive (see `lienhe.audit.taskwatch`):
+    django-tasks-db leaves the task of a killed worker RUNNING forever, so a task
+    whose heartbeat stopped is put back in the queue by the next worker."""
+
+    task_id = models.CharField(max_length=64, primary_key=True)
+    worker_id = models.CharField(max_length=64)
+    pid = models.PositiveIntegerField(default=0)
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("nhịp tác vụ nền")
+        verbose_name_plural = _("nhịp tác vụ nền")
+
+    def __str__(self) -> str:
+        return f"{self.task_id} {self.beat_at:%H:%M:%S}"
