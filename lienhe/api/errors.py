@@ -60,6 +60,52 @@ def field_errors(exc: DjangoValidationError) -> list[dict[str, str]]:
     return [{"field": "__all__", "message": m} for m in exc.messages]
 
 
+# Body/query checks are pydantic's; its messages are English, our users read Vietnamese.
+PYDANTIC_MESSAGES = {
+    "missing": "Thiếu trường bắt buộc.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "string_too_short": "Không được để trống (tối thiểu {min_length} ký tự).",
+    "string_too_long": "Dài quá {max_length} ký tự.",
+    "int_type": "Phải là số nguyên.",
+    "int_parsing": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
+    "greater_than_equal": "Phải lớn hơn hoặc bằng {ge}.",
+    "greater_than": "Phải lớn hơn {gt}.",
+    "less_than_equal": "Phải nhỏ hơn hoặc bằng {le}.",
+    "less_than": "Phải nhỏ hơn {lt}.",
+    "bool_type": "Phải là true hoặc false.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "date_type": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "date_parsing": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "date_from_datetime_inexact": "Ngày không hợp lệ (định dạng YYYY-MM-DD).",
+    "datetime_type": "Thời gian không hợp lệ (ISO 8601, ví dụ 2026-11-23T19:30:00+07:00).",
+    "datetime_parsing": "Thời gian không hợp lệ (ISO 8601, ví dụ 2026-11-23T19:30:00+07:00).",
+    "datetime_from_date_parsing": "Thời gian không hợp lệ (ISO 8601, ví dụ 2026-11-23T19:30:00+07:00).",
+    "literal_error": "Giá trị không hợp lệ; chọn một trong: {expected}.",
+    "enum": "Giá trị không hợp lệ; chọn một trong: {expected}.",
+    "list_type": "Phải là một danh sách.",
+    "too_long": "Danh sách dài quá {max_length} phần tử.",
+    "too_short": "Danh sách cần ít nhất {min_length} phần tử.",
+    "model_type": "Phải là một đối tượng JSON.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+    "json_invalid": "Thân yêu cầu không phải JSON hợp lệ.",
+    "extra_forbidden": "Trường này không được phép.",
+}
+
+
+def pydantic_message(err: dict) -> str:
+    template = PYDANTIC_MESSAGES.get(str(err.get("type", "")))
+    if template is None:
+        return "Giá trị không hợp lệ."
+    ctx = {k: str(v).replace(" or ", " hoặc ") for k, v in (err.get("ctx") or {}).items()}
+    try:
+        return template.format(**ctx)
+    except (KeyError, IndexError, ValueError):
+        return template.split(";")[0].split("(")[0].strip() + "."
+
+
 # Common error responses for the OpenAPI document (so clients and schemathesis know them).
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 429: ErrorOut}
 LIST_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}
@@ -104,7 +150,9 @@ def install(api) -> None:
         errors = []
         for err in exc.errors:
             loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-            errors.append({"field": ".".join(loc) or "__all__", "message": str(err.get("msg"))})
+            if loc[:1] == ["payload"]:  # the handlers' body parameter, not a field
+                loc = loc[1:]
+            errors.append({"field": ".".join(loc) or "__all__", "message": pydantic_message(err)})
         return respond(
             request, 422, "validation_error", "Dữ liệu gửi lên không hợp lệ.", errors or None
         )

@@ -10,7 +10,18 @@ from ninja.openapi.docs import DocsBase
 
 from . import errors
 from .auth import TokenAuth
-from .endpoints import me, members, modules, orgs
+from .endpoints import fees, me, members, modules, orgs, reports
+
+# Write endpoints of the modules add their operations to `modules.router` (one URL per
+# path, several methods); importing them registers them.
+from .endpoints import (  # noqa: F401, E402  isort: skip
+    away_write,
+    comments_write,
+    introductions_write,
+    meetings_write,
+    petitions_write,
+    visits_write,
+)
 
 
 class LocalSwagger(DocsBase):
@@ -60,3 +71,5 @@ api.add_router("", me.router)
 api.add_router("", orgs.router)
 api.add_router("", members.router)
 api.add_router("", modules.router)
+api.add_router("", fees.router)  # before reports: /reports/fees ahead of /reports/{module}
+api.add_router("", reports.router)

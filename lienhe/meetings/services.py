@@ -347,9 +347,11 @@ def mark_attendance(
     tap_id: str = "",
     tapped_at: dt.datetime | None = None,
     now: dt.datetime | None = None,
+    note: str | None = None,
 ) -> tuple[Attendance, bool]:
     """Record one tap. Idempotent: keyed on (meeting, member); a re-sent tap (same
     `tap_id`) or an older tap arriving after a newer one (`tapped_at`) changes nothing.
+    `note` (e.g. the reason of an absence) is kept as is when None.
     Returns (attendance, changed)."""
     now = now or timezone.now()
     if status not in Attendance.Status.values:
@@ -361,13 +363,14 @@ def mark_attendance(
     existing = (
         Attendance.objects.select_for_update()
         .filter(meeting=meeting, member=member)
-        .only("id", "status", "tap_id", "marked_at", "via")
+        .only("id", "status", "tap_id", "marked_at", "via", "note")
         .first()
     )
+    note = None if note is None else note.strip()[:200]
     if existing is not None:
         if (tap_id and existing.tap_id == tap_id) or existing.marked_at > tapped_at:
             return existing, False
-        if existing.status == status:
+        if existing.status == status and note in (None, existing.note):
             return existing, False
     else:
         allowed = expected_members(meeting).filter(pk=member.pk).exists()
@@ -383,7 +386,9 @@ def mark_attendance(
         attendance = existing
         attendance.status, attendance.marked_at, attendance.via = status, tapped_at, via
         attendance.marked_by, attendance.tap_id = marker, tap_id[:40]
-        attendance.save(update_fields=["status", "marked_at", "via", "marked_by", "tap_id"])
+        if note is not None:
+            attendance.note = note
+        attendance.save(update_fields=["status", "marked_at", "via", "marked_by", "tap_id", "note"])
     else:
         attendance = Attendance.objects.create(
             meeting=meeting,
@@ -394,6 +399,7 @@ def mark_attendance(
             via=via,
             tap_id=tap_id[:40],
             is_working_member=member.organization_id != meeting.organization_id,
+            note=note or "",
         )
     held = meeting.state in (Meeting.State.PLANNED, Meeting.State.MOVED)
     if held:

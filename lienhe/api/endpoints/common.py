@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
-from lienhe.access.scoping import has_perm_anywhere
+from django.core.exceptions import ValidationError as DjangoValidationError
 
-from ..errors import ApiError, forbidden, not_found
+from lienhe.access.scoping import has_org_permission, has_perm_anywhere
+
+from ..errors import ApiError, field_errors, forbidden, not_found
 
 
 def clean_text(value: str | None) -> str:
@@ -60,3 +63,90 @@ def stale() -> ApiError:
         "stale_version",
         "Hồ sơ đã được người khác sửa sau khi bạn đọc; hãy đọc lại bản mới nhất rồi sửa lại.",
     )
+
+
+# --- writes: the web's guards, forms and services, answered in the API's error shape ---
+
+
+def check_org_write(user, org, perm: str) -> None:
+    """The web's `check_org_perm`: 403 without `perm` at the object's organization."""
+    if not has_org_permission(user, org, perm):
+        raise forbidden()
+
+
+def validation_error(field: str, message: str) -> ApiError:
+    return ApiError(
+        422, "validation_error", "Dữ liệu không hợp lệ.", [{"field": field, "message": message}]
+    )
+
+
+def form_errors(form) -> list[dict[str, str]]:
+    return [
+        {"field": name, "message": " ".join(str(m) for m in messages)}
+        for name, messages in form.errors.items()
+    ]
+
+
+def validate(form) -> dict:
+    """Run a web form (same fields, same Vietnamese messages) on the request body."""
+    if not form.is_valid():
+        raise ApiError(422, "validation_error", "Dữ liệu không hợp lệ.", form_errors(form))
+    return form.cleaned_data
+
+
+@contextmanager
+def service_call(error: type[Exception]):
+    """Turn a module's service errors into API errors: its StaleEdit → 412, any other
+    rule it enforces → 422 business_rule (the service's Vietnamese message), a model
+    validation → 422 validation_error."""
+    try:
+        yield
+    except error as exc:
+        if type(exc).__name__ == "StaleEdit":
+            raise stale() from exc
+        raise ApiError(422, "business_rule", str(exc)) from exc
+    except DjangoValidationError as exc:
+        raise ApiError(422, "validation_error", "Dữ liệu không hợp lệ.", field_errors(exc)) from exc
+
+
+def version_for(obj, if_match: str | None, body_version: int | None, *, required: bool = True):
+    """The version the client edited (If-Match or body), checked against `obj` now so
+    services without an `expected_version` argument are guarded too. With
+    `required=False` (state transitions) a missing precondition is allowed: the state
+    machine guards them; a stale one is still refused."""
+    if not required and not if_match and body_version is None:
+        return obj.version
+    expected = expected_version(if_match, body_version)
+    if expected == -1:
+        return obj.version
+    if expected != obj.version:
+        raise stale()
+    return expected
+
+
+def written(response, obj, path: str | None = None):
+    """Set ETag (and Location for a creation) on a write's response."""
+    if hasattr(obj, "version"):
+        response["ETag"] = etag_for(obj.version)
+    if path:
+        response["Location"] = path
+    return obj
+
+
+def run_step(
+    obj,
+    form,
+    error: type[Exception],
+    run,
+    *,
+    if_match=None,
+    body_version=None,
+    required: bool = False,
+):
+    """One write on one object, the web's way: precondition (If-Match/version), the
+    web form's validation, then `run(cleaned_data, expected_version)` — a service call
+    whose errors become 412/422. Returns what `run` returns."""
+    expected = version_for(obj, if_match, body_version, required=required)
+    clean = validate(form)
+    with service_call(error):
+        return run(clean, expected)

@@ -21,6 +21,10 @@ from ..pagination import paginate
 from .common import etag_for, get_visible
 
 router = Router()
+# path → response schema of one row: the write endpoints (endpoints/*_write.py) answer
+# with the same shape as the reads, and add their operations to this router so that a
+# path such as /meetings/{pk} is one URL with several methods.
+SCHEMAS: dict[str, type[Schema]] = {}
 
 # Internal columns (folded search text, device ids) are not part of the contract.
 HIDDEN = {"search_text", "search_destination", "search_name", "tokens", "tap_id"}
@@ -70,6 +74,7 @@ def _register(res: Resource) -> bool:
     if model is None or not hasattr(model._default_manager.get_queryset(), "visible_to"):
         return False
     item = create_schema(model, name=f"{model.__name__}Out", fields=_fields(model))
+    SCHEMAS[res.path] = item
     page = type(
         f"{model.__name__}Page",
         (Schema,),
@@ -132,6 +137,7 @@ def _attendance():
     if meeting_model is None or attendance_model is None:
         return
     item = create_schema(attendance_model, name="AttendanceOut", fields=_fields(attendance_model))
+    SCHEMAS["attendance"] = item
     page = type(
         "AttendancePage",
         (Schema,),

@@ -1,0 +1,262 @@
+"""Petitions: record one heard, edit it (If-Match), route it to an agency, the agency's
+start/answer, the cell's close/reopen — the web's forms and guards
+(lienhe.petitions.views: can_write/can_route/can_handle) and services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from django.forms.models import model_to_dict
+from django.http import HttpResponse
+from django.utils import timezone
+from ninja import Field, Header, Schema
+
+from lienhe.petitions import forms, services
+from lienhe.petitions.models import Petition
+from lienhe.petitions.views import can_handle, can_route, can_write
+
+from ..errors import WRITE_ERRORS, forbidden
+from .common import (
+    check_org_write,
+    get_visible,
+    require_anywhere,
+    run_step,
+    service_call,
+    validate,
+    written,
+)
+from .modules import SCHEMAS, router
+
+TAG = ["Kiến nghị"]
+PetitionOut = SCHEMAS["petitions"]
+Error = services.PetitionError
+Id = Field(..., ge=1, le=2**31)
+Version = Field(None, description="Phiên bản đã đọc (thay cho If-Match).")
+Priority = Literal[tuple(Petition.Priority.values)]  # type: ignore[valid-type]
+RaisedBy = Literal[tuple(Petition.RaisedBy.values)]  # type: ignore[valid-type]
+
+
+class PetitionFields(Schema):
+    summary: str = Field(..., max_length=255)
+    details: str = ""
+    category: int = Id
+    place: str = Field("", max_length=255)
+    people_count: int = Field(1, ge=1, le=1_000_000)
+    priority: Priority = "normal"
+    raised_by_kind: RaisedBy = "cell"
+    raised_by_name: str = Field("", max_length=120)
+
+
+class PetitionIn(PetitionFields):
+    organization: int = Id
+    received_on: dt.date | None = Field(None, description="Ngày tiếp nhận; bỏ trống: hôm nay.")
+
+
+class PetitionPatch(Schema):
+    summary: str | None = Field(None, max_length=255)
+    details: str | None = None
+    category: int | None = Field(None, ge=1, le=2**31)
+    place: str | None = Field(None, max_length=255)
+    people_count: int | None = Field(None, ge=1, le=1_000_000)
+    priority: Priority | None = None
+    raised_by_kind: RaisedBy | None = None
+    raised_by_name: str | None = Field(None, max_length=120)
+    version: int | None = Version
+
+
+class AssignIn(Schema):
+    agency: int = Id
+    due_on: dt.date | None = None
+    note: str = Field("", max_length=500)
+
+
+class TransferIn(Schema):
+    agency: int = Id
+    reason: str = Field(..., max_length=500)
+
+
+class AnswerIn(Schema):
+    answer: str = Field(..., max_length=20_000)
+    whole_cluster: bool = False
+    version: int | None = Version
+
+
+class NoteIn(Schema):
+    note: str = Field("", max_length=500)
+
+
+class ReasonIn(Schema):
+    reason: str = Field(..., max_length=2_000)
+
+
+def _petition(request, pk: int, allowed) -> Petition:
+    petition = get_visible(
+        Petition.objects.visible_to(request.user).select_related("organization", "agency"),
+        pk,
+        "kiến nghị",
+    )
+    if not allowed(request.user, petition):
+        raise forbidden()
+    return petition
+
+
+@router.post(
+    "/petitions",
+    response={201: PetitionOut, **WRITE_ERRORS},
+    tags=TAG,
+    summary="Ghi nhận một kiến nghị (cán bộ nhập)",
+)
+def create_petition(request, payload: PetitionIn, response: HttpResponse):
+    require_anywhere(request.user, "petitions:write")
+    data = {k: v for k, v in payload.dict().items() if v is not None}
+    data.setdefault("received_on", timezone.localdate())
+    clean = validate(forms.PetitionForm(data, user=request.user))
+    fields = {k: v for k, v in clean.items() if k not in ("version", "attachment")}
+    check_org_write(request.user, fields["organization"], "petitions:write")
+    with service_call(Error):
+        petition = services.create_petition(
+            source_type=Petition.Source.STAFF, actor=request.user, **fields
+        )
+    written(response, petition, f"{request.path.rstrip('/')}/{petition.pk}")
+    return 201, petition
+
+
+@router.patch(
+    "/petitions/{pk}",
+    response={200: PetitionOut, **WRITE_ERRORS},
+    tags=TAG,
+    summary="Sửa nội dung kiến nghị (cần If-Match)",
+)
+def patch_petition(
+    request,
+    pk: int,
+    payload: PetitionPatch,
+    response: HttpResponse,
+    if_match: str | None = Header(None, alias="If-Match"),
+):
+    petition = _petition(request, pk, lambda u, p: can_write(u, p) or can_route(u, p))
+    sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    fields = list(forms.PetitionForm.Meta.fields)
+    data = {**model_to_dict(petition, fields=fields), **sent}
+    form = forms.PetitionForm(data, instance=petition, user=request.user, editing=True)
+
+    def run(clean, expected):
+        fields = {k: v for k, v in clean.items() if k != "version"}
+        return services.update_petition(
+            petition, expected_version=expected, actor=request.user, **fields
+        )
+
+    updated = run_step(
+        petition,
+        form,
+        Error,
+        run,
+        if_match=if_match,
+        body_version=sent.get("version"),
+        required=True,
+    )
+    return written(response, updated)
+
+
+def _step(request, pk, payload, response, *, allowed, form, run, if_match=None):
+    petition = _petition(request, pk, allowed)
+    run_step(
+        petition,
+        form,
+        Error,
+        lambda clean, expected: run(petition, clean, expected),
+        if_match=if_match,
+        body_version=getattr(payload, "version", None),
+    )
+    petition.refresh_from_db()
+    return written(response, petition)
+
+
+def _register(path: str, schema: type[Schema], summary: str, *, allowed, form_class, run):
+    """One transition endpoint: POST /petitions/{pk}/<path> with `schema` as body."""
+
+    def view(
+        request,
+        pk: int,
+        payload: schema,  # type: ignore[valid-type]
+        response: HttpResponse,
+        if_match: str | None = Header(None, alias="If-Match"),
+    ):
+        return _step(
+            request,
+            pk,
+            payload,
+            response,
+            allowed=allowed,
+            form=form_class(payload.dict()),
+            run=lambda p, clean, expected: run(request.user, p, clean, expected),
+            if_match=if_match,
+        )
+
+    view.__annotations__["payload"] = schema  # a local class: give ninja the type itself
+    view.__name__ = f"petition_{path}"
+    router.post(
+        f"/petitions/{{pk}}/{path}",
+        response={200: PetitionOut, **WRITE_ERRORS},
+        tags=TAG,
+        summary=summary,
+    )(view)
+
+
+_register(
+    "assign",
+    AssignIn,
+    "Chuyển kiến nghị tới cơ quan giải quyết",
+    allowed=can_route,
+    form_class=forms.AssignForm,
+    run=lambda user, p, d, _v: services.assign(
+        p, d["agency"], due_on=d["due_on"], note=d["note"], actor=user
+    ),
+)
+_register(
+    "transfer",
+    TransferIn,
+    "Chuyển sang cơ quan khác",
+    allowed=lambda u, p: can_route(u, p) or can_handle(u, p),
+    form_class=forms.TransferForm,
+    run=lambda user, p, d, _v: services.transfer(p, d["agency"], reason=d["reason"], actor=user),
+)
+_register(
+    "start",
+    NoteIn,
+    "Cơ quan nhận xử lý kiến nghị",
+    allowed=can_handle,
+    form_class=forms.NoteForm,
+    run=lambda user, p, _d, _v: services.start(p, actor=user),
+)
+_register(
+    "answer",
+    AnswerIn,
+    "Cơ quan trả lời kiến nghị",
+    allowed=can_handle,
+    form_class=forms.AnswerForm,
+    run=lambda user, p, d, v: services.answer_petition(
+        p,
+        answer=d["answer"],
+        whole_cluster=d["whole_cluster"],
+        expected_version=v,
+        actor=user,
+    ),
+)
+_register(
+    "close",
+    NoteIn,
+    "Chi bộ đồng ý với trả lời, kết thúc kiến nghị",
+    allowed=can_write,
+    form_class=forms.NoteForm,
+    run=lambda user, p, d, _v: services.close(p, note=d["note"], actor=user),
+)
+_register(
+    "reopen",
+    ReasonIn,
+    "Chi bộ chưa đồng ý, mở lại kiến nghị",
+    allowed=can_write,
+    form_class=forms.ReasonForm,
+    run=lambda user, p, d, _v: services.reopen(p, reason=d["reason"], actor=user),
+)

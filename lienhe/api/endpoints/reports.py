@@ -1,0 +1,225 @@
+"""Report figures as JSON: the same functions the web report pages call (periodic
+report sections, participation, party fees), the same permission (`get_report_org`
+with reports:read; the fee report with away:read), nothing recomputed here."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from ninja import Router, Schema
+
+from lienhe.access.guards import get_report_org
+from lienhe.dbrouter import replica_reads
+from lienhe.members.models import Member
+from lienhe.reports.models import ReportRun
+from lienhe.reports.participation import for_org
+from lienhe.reports.periodic import (
+    SECTIONS,
+    Period,
+    SectionResult,
+    build_report,
+    current_period_code,
+    parse_period,
+    to_json,
+)
+
+from ..errors import READ_ERRORS, ApiError, ErrorOut, not_found
+from .common import validation_error
+
+router = Router(tags=["Báo cáo"])
+REPORT_ERRORS = {**READ_ERRORS, 400: ErrorOut, 422: ErrorOut}
+Number = int | float | None
+
+
+class OrgRef(Schema):
+    id: int
+    name: str
+
+
+class PeriodOut(Schema):
+    code: str | None
+    label: str
+    start: dt.date
+    end: dt.date
+
+
+class FigureOut(Schema):
+    label: str
+    value: Number
+    kind: str  # "int" | "percent" (a 0..1 ratio)
+    previous: Number = None
+
+
+class SectionOut(Schema):
+    key: str
+    title: str
+    figures: list[FigureOut]
+
+
+class PeriodicOut(Schema):
+    organization: OrgRef
+    period: PeriodOut
+    sections: list[SectionOut]
+    computed_at: dt.datetime | None = None
+
+
+class SectionReportOut(Schema):
+    organization: OrgRef
+    period: PeriodOut
+    section: SectionOut
+
+
+class ParticipationRow(Schema):
+    organization: OrgRef | None
+    name: str
+    working: int = 0
+    exempt: int = 0
+    required: int = 0
+    active: int = 0
+    overdue: int = 0
+    rate: float | None = None
+
+
+class ParticipationOut(Schema):
+    organization: OrgRef
+    on: dt.date
+    view: str  # "workplace" | "residence"
+    rows: list[ParticipationRow]
+    totals: ParticipationRow
+
+
+def report_org(user, org: int | None, perm: str = "reports:read"):
+    """The web's get_report_org: `org` (404 outside scope), else the top of the scope;
+    403 without `perm` there."""
+    if org is not None and not 0 < org < 2**31:
+        raise not_found("tổ chức")
+    return get_report_org(user, str(org) if org is not None else "", perm)
+
+
+def _ref(org) -> dict:
+    return {"id": org.pk, "name": org.name}
+
+
+def _period(
+    period: str | None, year: int | None, start: dt.date | None, end: dt.date | None
+) -> Period:
+    """`period` (2026, 2026-H1, 2026-Q3), or `year`, or `start`+`end`; default: the
+    current period as on the web's periodic page."""
+    if start is not None or end is not None:
+        if start is None or end is None or end < start or (end - start).days > 3660:
+            raise validation_error("end", "Cần cả start và end (start ≤ end, tối đa 10 năm).")
+        label = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
+        return Period("", label, start, end)
+    code = (period or (str(year) if year is not None else "")).strip().upper()
+    code = code or current_period_code(dt.date.today())
+    try:
+        parsed = parse_period(code)
+    except ValueError:
+        parsed = None
+    if parsed is None or not 2000 <= parsed.start.year <= 2100:
+        raise validation_error(
+            "period", "Kỳ báo cáo không hợp lệ; nhập dạng 2026, 2026-H1 hoặc 2026-Q3."
+        )
+    return parsed
+
+
+def _period_out(p: Period) -> dict:
+    return {"code": p.code or None, "label": p.label, "start": p.start, "end": p.end}
+
+
+@router.get(
+    "/reports/periodic",
+    response={200: PeriodicOut, **REPORT_ERRORS},
+    summary="Báo cáo định kỳ (sơ kết, tổng kết): số liệu mọi phân hệ, so với kỳ trước",
+    description=(
+        "`period`: 2026 (năm), 2026-H1/H2, 2026-Q1..Q4. Phạm vi lớn (quá "
+        "`PERIODIC_INLINE_LIMIT` đảng viên) không tính ngay: trả kết quả lần lập gần nhất "
+        "trên web (`computed_at`), chưa có thì 422."
+    ),
+)
+def periodic(request, org: int | None = None, period: str | None = None, year: int | None = None):
+    node = report_org(request.user, org)
+    chosen = _period(period, year, None, None)
+    if Member.objects.in_subtree(node).count() <= settings.PERIODIC_INLINE_LIMIT:
+        with replica_reads():
+            sections = to_json(build_report(node, chosen))
+        computed = None
+    else:
+        run = (
+            ReportRun.objects.filter(
+                organization=node, period=chosen.code, state=ReportRun.State.DONE
+            )
+            .order_by("-finished_at")
+            .first()
+        )
+        if run is None:
+            raise ApiError(
+                422,
+                "business_rule",
+                "Phạm vi quá lớn để tính ngay; hãy lập báo cáo định kỳ trên web (chạy nền) "
+                "rồi gọi lại, hoặc chọn một tổ chức cấp dưới.",
+            )
+        sections, computed = run.result, run.finished_at
+    return {
+        "organization": _ref(node),
+        "period": _period_out(chosen),
+        "sections": sections,
+        "computed_at": computed,
+    }
+
+
+@router.get(
+    "/reports/participation",
+    response={200: ParticipationOut, **REPORT_ERRORS},
+    summary="Tỷ lệ đảng viên đang công tác giữ mối liên hệ với nơi cư trú (theo đơn vị)",
+    description="Như trang báo cáo trên web: khối nơi cư trú tính theo giấy gửi về.",
+)
+def participation(request, org: int | None = None, on: dt.date | None = None):
+    node = report_org(request.user, org)
+    day = on or dt.date.today()
+    result, _columns = for_org(node, day)
+
+    def row(values: dict) -> dict:
+        keys = ("name", "working", "exempt", "required", "active", "overdue", "rate")
+        out = {k: values.get(k) for k in keys if values.get(k) is not None}
+        out["organization"] = _ref(values["org"]) if values.get("org") else None
+        return out
+
+    return {
+        "organization": _ref(node),
+        "on": day,
+        "view": "residence" if node.side == node.Side.RESIDENCE else "workplace",
+        "rows": [row(r) for r in result.rows],
+        "totals": row(result.totals),
+    }
+
+
+@router.get(
+    "/reports/{module}",
+    response={200: SectionReportOut, **REPORT_ERRORS},
+    summary="Số liệu báo cáo của một phân hệ cho một kỳ",
+    description=(
+        "`module`: khóa mục của báo cáo định kỳ (members, liaison, meetings, visits, "
+        "reviews, petitions, away). Kỳ: `period` (2026, 2026-H1, 2026-Q3) hoặc `year` "
+        "hoặc `start` + `end`. Cùng hàm tính như báo cáo định kỳ trên web."
+    ),
+)
+def module_report(
+    request,
+    module: str,
+    org: int | None = None,
+    period: str | None = None,
+    year: int | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+):
+    section = next((s for s in SECTIONS if s.key == module), None)
+    if section is None:
+        raise not_found("phân hệ báo cáo")
+    node = report_org(request.user, org)
+    chosen = _period(period, year, start, end)
+    with replica_reads():
+        figures = section.compute(node, chosen.start, chosen.end)
+    (out,) = to_json([SectionResult(section.key, section.title, figures)])
+    return {"organization": _ref(node), "period": _period_out(chosen), "section": out}
