@@ -19,6 +19,7 @@ urlpatterns = [
     path("thong-bao/", include("lienhe.notify.urls")),
     path("van-ban/", include("lienhe.documents.urls")),
     path("bao-cao/", include("lienhe.reports.urls")),
+    path("hom-nay/", include("lienhe.reports.today_urls")),
     path("api/", include("lienhe.api.urls")),
     path("quan-tri/", admin.site.urls),
 ]

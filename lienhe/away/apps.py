@@ -19,3 +19,4 @@ class AwayConfig(AppConfig):
         register(NavItem("away:mine", _("Đảng phí, đi xa của tôi"), "self", 61, "away-mine"))
         register_panel(60, home_panel)
         register_section(60, member_section)
+        from . import flags  # noqa: F401  (registers the red flags of the board page)

@@ -33,3 +33,4 @@ class LiaisonConfig(AppConfig):
 
         pre_save.connect(signals.remember_home, sender=Member, dispatch_uid="liaison.home")
         post_save.connect(signals.follow_move, sender=Member, dispatch_uid="liaison.move")
+        from . import flags  # noqa: F401  (registers the red flags of the board page)

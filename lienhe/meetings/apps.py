@@ -61,3 +61,4 @@ class MeetingsConfig(AppConfig):
                 _("lần/năm"),
             )
         )
+        from . import flags  # noqa: F401  (registers the red flags of the board page)

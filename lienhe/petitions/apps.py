@@ -43,3 +43,4 @@ class PetitionsConfig(AppConfig):
                 _("ngày"),
             )
         )
+        from . import flags  # noqa: F401  (registers the red flags of the board page)

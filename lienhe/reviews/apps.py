@@ -26,3 +26,4 @@ class ReviewsConfig(AppConfig):
         register(NavItem("reviews:mine", _("Nhận xét của tôi"), "self", 51, "reviews"))
         register_panel(40, registry.home_panel)
         register_section(40, registry.member_section)
+        from . import flags  # noqa: F401  (registers the red flags of the board page)

@@ -45,3 +45,4 @@ class VisitsConfig(AppConfig):
         register(NavItem("visits:mine", _("Dự sinh hoạt"), "visits:read", 60, "visits"))
         register_panel(60, home_panel)
         register_section(60, member_section)
+        from . import flags  # noqa: F401  (registers the red flags of the board page)

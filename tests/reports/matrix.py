@@ -36,3 +36,22 @@ CASES = [
 ]
 # org=0 is unknown for everyone: readers get 404.
 CASES[1].expect = only(dict.fromkeys(READERS, 404), 403)
+
+# Today / red flags (board and committee staff above cell level; docs/reports.md).
+BOARD = {
+    "admin": 200,
+    "province_staff": 200,
+    "commune_staff": 200,
+    "agency_staff": 200,
+    "viewer": 200,
+}
+CASES += [
+    Case("today:redflags", only(BOARD, 403)),
+    Case(
+        "today:redflags",
+        only(BOARD, 403),
+        query="?module=petitions&q=duong",
+        label="today:redflags filtered",
+    ),
+    Case("today:redflags_export", only(BOARD, 403)),
+]

@@ -1,0 +1,87 @@
+"""Red flags of the meetings module for the organization board
+(lienhe.reports.redflags): meetings whose day passed without a roll call or minutes
+(same rule as the daily job `meetings.not_recorded`), and cells with no meeting at all
+last month (Điều lệ Đảng, Điều 24: the cell meets regularly once a month)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.orgs.models import Organization
+from lienhe.orgs.services import effective_policy
+from lienhe.reports.redflags import RedFlag, days_overdue_score, register_red_flags
+
+from .models import Meeting
+
+
+def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
+    """Three queries (policy, unrecorded meetings, silent cells)."""
+    days = int(effective_policy(org, "meeting_unrecorded_alert_days", today))
+    cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
+    year_start = timezone.make_aware(dt.datetime(today.year, 1, 1))
+    flags: list[RedFlag] = []
+    late = (
+        Meeting.objects.in_subtree(org)
+        .filter(state=Meeting.State.PLANNED, planned_at__lt=cutoff, planned_at__gte=year_start)
+        .select_related("organization")
+        .order_by("planned_at", "id")[:limit]
+    )
+    for meeting in late:
+        held_on = timezone.localtime(meeting.planned_at).date()
+        deadline = held_on + dt.timedelta(days=days)
+        flags.append(
+            RedFlag(
+                module="meetings",
+                score=days_overdue_score(deadline, today, weight=5),
+                title=_("Chưa điểm danh, chưa ghi biên bản buổi sinh hoạt ngày %(d)s")
+                % {"d": held_on.strftime("%d/%m/%Y")},
+                org_name=meeting.organization.name,
+                org_path=meeting.organization.path,
+                url=reverse("meetings:detail", args=[meeting.pk]),
+                deadline=deadline,
+                detail=meeting.title or meeting.get_kind_display(),
+                key=f"meetings:unrecorded:{meeting.pk}",
+            )
+        )
+    last_day = today.replace(day=1) - dt.timedelta(days=1)
+    first_day = last_day.replace(day=1)
+    start = timezone.make_aware(dt.datetime.combine(first_day, dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(last_day + dt.timedelta(days=1), dt.time.min))
+    met = Meeting.objects.filter(
+        organization=OuterRef("pk"), planned_at__gte=start, planned_at__lt=end
+    ).exclude(state=Meeting.State.CANCELLED)
+    silent = (
+        Organization.objects.in_subtree(org)
+        .filter(
+            kind=Organization.Kind.CELL,
+            is_active=True,
+            side=Organization.Side.RESIDENCE,
+        )
+        .filter(~Exists(met))
+        .only("pk", "name", "path")
+        .order_by("path")[:limit]
+    )
+    month = last_day.strftime("%m/%Y")
+    for cell in silent:
+        flags.append(
+            RedFlag(
+                module="meetings",
+                score=days_overdue_score(last_day, today, weight=15),
+                title=_("Không có buổi sinh hoạt nào trong tháng %(m)s") % {"m": month},
+                org_name=cell.name,
+                org_path=cell.path,
+                url=reverse("meetings:list")
+                + f"?organization={cell.pk}&year={last_day.year}&month={last_day.month}",
+                deadline=last_day,
+                key=f"meetings:silent:{cell.pk}:{month}",
+            )
+        )
+    return sorted(flags, key=lambda f: -f.score)[:limit]
+
+
+register_red_flags(red_flags, module="meetings", perm="meetings:read")

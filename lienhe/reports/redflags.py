@@ -1,0 +1,155 @@
+"""Red flags of a subtree, ranked across modules (the organization board's "what is
+wrong today"). Each module registers one function in its `apps.ready()`:
+
+    register_red_flags(func, module="liaison", perm="liaison:read")
+
+where `func(org, today, limit) -> list[RedFlag]` returns at most `limit` flags for
+`org`'s subtree, worst first, with a bounded number of queries (1–3) whatever the
+subtree size (path-prefix filters on the indexed `path`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from lienhe.text import fold
+
+MODULE_LABELS = {
+    "liaison": _("Nơi cư trú"),
+    "meetings": _("Sinh hoạt chi bộ"),
+    "visits": _("Dự sinh hoạt"),
+    "petitions": _("Kiến nghị"),
+    "away": _("Đi làm ăn xa"),
+    "reviews": _("Nhận xét, đánh giá"),
+}
+
+# A flag whose score reaches this is shown red; below it, amber.
+DANGER_SCORE = 30
+
+
+@dataclass
+class RedFlag:
+    module: str
+    score: int  # higher = worse; comparable across modules (≈ days overdue + weight)
+    title: str
+    org_name: str
+    org_path: str
+    url: str
+    deadline: dt.date | None = None
+    detail: str = ""
+    key: str = field(default="", compare=False)  # stable id (module:model:pk) for tests
+
+    @property
+    def severity(self) -> str:
+        return "danger" if self.score >= DANGER_SCORE else "warn"
+
+    @property
+    def module_label(self) -> str:
+        return str(MODULE_LABELS.get(self.module, self.module))
+
+    def days(self, today: dt.date) -> int | None:
+        """Days left before the deadline (negative = days overdue)."""
+        return None if self.deadline is None else (self.deadline - today).days
+
+    def matches(self, folded_query: str) -> bool:
+        text = fold(f"{self.title} {self.org_name} {self.detail}")
+        return all(word in text for word in folded_query.split())
+
+
+@dataclass(frozen=True)
+class Source:
+    func: Callable[..., list[RedFlag]]
+    module: str
+    perm: str
+
+
+RED_FLAG_SOURCES: list[Source] = []
+
+
+def register_red_flags(func: Callable, *, module: str, perm: str) -> None:
+    """Add a module's red-flag function (idempotent: `ready()` may run twice in tests)."""
+    if all(s.func is not func for s in RED_FLAG_SOURCES):
+        RED_FLAG_SOURCES.append(Source(func, module, perm))
+
+
+def rank(flags: Iterable[RedFlag]) -> list[RedFlag]:
+    """Worst first: score, then the oldest deadline, then the organization path."""
+    return sorted(
+        flags,
+        key=lambda f: (-f.score, f.deadline or dt.date.max, f.org_path, f.title),
+    )
+
+
+def collect(
+    roots: list,
+    today: dt.date,
+    *,
+    limit: int,
+    modules: Iterable[str] | None = None,
+    allowed: Callable[[object, str], bool] | None = None,
+) -> list[RedFlag]:
+    """Ranked flags of every root's subtree from every (chosen) module. `allowed(org,
+    perm)` tells whether the user may read that module there; each source is asked for
+    at most `limit` flags per root, so the work is bounded by roots × sources."""
+    wanted = set(modules) if modules else None
+    flags: list[RedFlag] = []
+    seen: set[str] = set()
+    for root in roots:
+        for source in RED_FLAG_SOURCES:
+            if wanted is not None and source.module not in wanted:
+                continue
+            if allowed is not None and not allowed(root, source.perm):
+                continue
+            for flag in source.func(root, today, limit):
+                ident = flag.key or f"{flag.module}:{flag.url}:{flag.title}"
+                if ident not in seen:
+                    seen.add(ident)
+                    flags.append(flag)
+    return rank(flags)
+
+
+# ------------------------------------------------------------- shared helpers
+
+
+def days_overdue_score(deadline: dt.date | None, today: dt.date, weight: int = 0) -> int:
+    """Days past the deadline (capped at a year so one old record does not bury the
+    rest) plus the module's weight."""
+    if deadline is None:
+        return weight
+    return max(0, min((today - deadline).days, 365)) + weight
+
+
+def policy_for_paths(root, keys: Iterable[str], on: dt.date) -> Callable[[str, str], object]:
+    """Resolve Policy values for many organizations of `root`'s subtree in ONE query:
+    returns `value(path, key)` = the deepest ancestor's latest row in force on `on`,
+    else the registry default (the same rule as `effective_policy`)."""
+    from django.db.models import Q
+
+    from lienhe.orgs.models import Policy
+    from lienhe.orgs.policy import PARAMETERS
+
+    keys = list(keys)
+    rows = list(
+        Policy.objects.filter(key__in=keys, effective_from__lte=on)
+        .filter(
+            Q(organization__path__in=root.ancestor_paths())
+            | Q(organization__path__startswith=root.path)
+        )
+        .values_list("key", "organization__path", "effective_from", "value")
+        .order_by("key", "organization__path", "-effective_from")
+    )
+    latest: dict[tuple[str, str], object] = {}
+    for key, path, _from, value in rows:
+        latest.setdefault((key, path), value)
+
+    def value(path: str, key: str):
+        for end in range(len(path), 0, -root.steplen):
+            hit = latest.get((key, path[:end]))
+            if hit is not None:
+                return hit
+        return PARAMETERS[key].default
+
+    return value

@@ -1,0 +1,155 @@
+"""The organization board's ranked red flags (page /hom-nay/canh-bao/, its Excel export
+and the top-10 home panel). Modules supply the flags (`lienhe/<module>/flags.py`,
+registry in `redflags.py`); here we only decide who sees them and where.
+
+Who: a user holding `reports:read` at an organization above cell level (province,
+district, base committee: the board or committee staff, or a viewer). A module's
+flags are asked only where the user also reads that module (`liaison:read`, …)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lienhe.access.scoping import has_org_permission, paths_with
+from lienhe.documents.exports import ListExporter
+from lienhe.orgs.models import Organization
+from lienhe.text import fold
+
+from .home import register_panel
+from .redflags import MODULE_LABELS, RedFlag, collect
+
+BOARD_PERM = "reports:read"
+PAGE_SIZE = 30
+# Flags asked from each module per scope root on the page and in the export: enough
+# for a province's worst cases, bounded whatever its size (docs/reports.md).
+PAGE_LIMIT = 200
+PANEL_SIZE = 10
+CELL_KINDS = (Organization.Kind.CELL, Organization.Kind.GROUP)
+
+
+def board_roots(user) -> list[Organization]:
+    """Top organizations where the user watches a subtree as board/committee staff
+    (one query; none for a cell officer or a plain member)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return list(Organization.objects.filter(depth=1, is_active=True))
+    paths = paths_with(user, BOARD_PERM)
+    if not paths:
+        return []
+    return list(Organization.objects.filter(path__in=paths).exclude(kind__in=CELL_KINDS))
+
+
+def board_flags(user, today: dt.date, *, limit: int, module: str = "") -> list[RedFlag]:
+    roots = board_roots(user)
+    if not roots:
+        raise PermissionDenied
+    return collect(
+        roots,
+        today,
+        limit=limit,
+        modules=[module] if module else None,
+        allowed=lambda org, perm: has_org_permission(user, org, perm),
+    )
+
+
+def _filtered(request) -> tuple[list[RedFlag], str, str, dt.date]:
+    today = timezone.localdate()
+    module = request.GET.get("module", "")
+    if module not in MODULE_LABELS:
+        module = ""
+    query = request.GET.get("q", "").strip()
+    flags = board_flags(request.user, today, limit=PAGE_LIMIT, module=module)
+    folded = fold(query)
+    if folded:
+        flags = [f for f in flags if f.matches(folded)]
+    return flags, module, query, today
+
+
+@login_required
+def red_flags(request):
+    flags, module, query, today = _filtered(request)
+    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    rows = [{"flag": f, "days": f.days(today)} for f in page.object_list]
+    template = "reports/_redflags_results.html" if request.htmx else "reports/redflags.html"
+    return render(
+        request,
+        template,
+        {
+            "page": page,
+            "rows": rows,
+            "query": params.urlencode(),
+            "module": module,
+            "q": query,
+            "modules": [(k, str(v)) for k, v in MODULE_LABELS.items()],
+            "limit": PAGE_LIMIT,
+        },
+    )
+
+
+class RedFlagExporter(ListExporter):
+    title = "Cảnh báo"
+    filename = "canh-bao"
+
+    def __init__(self, flags: list[RedFlag], today: dt.date, base_url: str) -> None:
+        self.flags, self.today, self.base_url = flags, today, base_url
+
+    def header(self):
+        return [
+            _("Thứ tự"),
+            _("Mức"),
+            _("Lĩnh vực"),
+            _("Nội dung"),
+            _("Tổ chức"),
+            _("Hạn"),
+            _("Số ngày còn lại (âm: quá hạn)"),
+            _("Ghi chú"),
+            _("Đường dẫn"),
+        ]
+
+    def rows(self):
+        for i, f in enumerate(self.flags, start=1):
+            yield [
+                i,
+                _("Nghiêm trọng") if f.severity == "danger" else _("Cần chú ý"),
+                f.module_label,
+                f.title,
+                f.org_name,
+                f.deadline,
+                f.days(self.today),
+                f.detail,
+                self.base_url + f.url,
+            ]
+
+
+@login_required
+def red_flags_export(request):
+    flags, _module, _query, today = _filtered(request)
+    base = request.build_absolute_uri("/").rstrip("/")
+    return RedFlagExporter(flags, today, base).response(request.GET.get("format", "xlsx"))
+
+
+def home_panel(request) -> dict | None:
+    """Top 10 red flags of the board's subtree on the home page."""
+    user = request.user
+    if not board_roots(user):
+        return None
+    today = timezone.localdate()
+    flags = board_flags(user, today, limit=PANEL_SIZE)[:PANEL_SIZE]
+    return {
+        "template": "reports/_redflags_panel.html",
+        "title": _("Cảnh báo trong phạm vi phụ trách"),
+        "rows": [{"flag": f, "days": f.days(today)} for f in flags],
+    }
+
+
+register_panel(5, home_panel)

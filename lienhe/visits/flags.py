@@ -1,0 +1,109 @@
+"""Red flags of the visits module for the organization board
+(lienhe.reports.redflags): visit reports past their deadline (Policy
+`visit_report_due_days`), and — from 1 July — committee members whose done plus planned
+visits no longer reach the yearly minimum of their position (Quy định 1120-QĐ/TU; the
+same "danger" light as `compliance.MemberRow.light`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lienhe.reports.redflags import (
+    RedFlag,
+    days_overdue_score,
+    policy_for_paths,
+    register_red_flags,
+)
+
+from .models import QUOTA_KEYS, CommitteeMember, Visit
+from .services import report_due_days
+
+
+def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
+    """Two queries for the reports, two more (policies, committee members) from July."""
+    flags = overdue_reports(org, today, limit)
+    if today.month >= 7:
+        flags += behind_quota(org, today, limit)
+    return sorted(flags, key=lambda f: -f.score)[:limit]
+
+
+def overdue_reports(org, today: dt.date, limit: int) -> list[RedFlag]:
+    due_days = report_due_days(org, today)
+    visits = (
+        Visit.objects.in_subtree(org)
+        .filter(state=Visit.State.PLANNED, planned_on__lt=today - dt.timedelta(days=due_days))
+        .select_related("cell", "committee_member")
+        .order_by("planned_on", "id")[:limit]
+    )
+    return [
+        RedFlag(
+            module="visits",
+            score=days_overdue_score(v.report_due(due_days), today, weight=5),
+            title=_("%(name)s chưa nộp báo cáo dự sinh hoạt ngày %(d)s")
+            % {"name": v.committee_member.full_name, "d": v.planned_on.strftime("%d/%m/%Y")},
+            org_name=v.cell.name,
+            org_path=v.cell.path,
+            url=reverse("visits:visit_detail", args=[v.pk]),
+            deadline=v.report_due(due_days),
+            key=f"visits:report:{v.pk}",
+        )
+        for v in visits
+    ]
+
+
+def behind_quota(org, today: dt.date, limit: int) -> list[RedFlag]:
+    year = today.year
+    policy = policy_for_paths(org, QUOTA_KEYS.values(), dt.date(year, 1, 1))
+    seats = (
+        CommitteeMember.objects.filter(
+            is_active=True,
+            committee__organization__path__startswith=org.path,
+            committee__term_start__lte=today,
+            committee__term_end__gte=today,
+        )
+        .select_related("committee__organization")
+        .annotate(
+            done=Count("visits", filter=Q(visits__year=year, visits__state=Visit.State.DONE)),
+            planned=Count(
+                "visits",
+                filter=Q(
+                    visits__year=year,
+                    visits__state=Visit.State.PLANNED,
+                    visits__planned_on__gte=today,
+                ),
+            ),
+        )
+        .order_by("committee__organization__path", "search_name", "pk")
+    )
+    year_end = dt.date(year, 12, 31)
+    rows = []
+    for cm in seats:
+        committee_org = cm.committee.organization
+        required = int(policy(committee_org.path, QUOTA_KEYS[cm.position]))
+        shortfall = required - cm.done - cm.planned
+        if required and shortfall > 0:
+            rows.append((shortfall, cm, required))
+    rows.sort(key=lambda r: (-r[0], r[1].committee.organization.path))
+    return [
+        RedFlag(
+            module="visits",
+            # Each missing visit weighs like two weeks late; the year end nears.
+            score=shortfall * 15 + (today - dt.date(year, 7, 1)).days // 7,
+            title=_("%(name)s mới dự %(done)s/%(req)s buổi, kế hoạch không đủ định mức năm")
+            % {"name": cm.full_name, "done": cm.done, "req": required},
+            org_name=cm.committee.organization.name,
+            org_path=cm.committee.organization.path,
+            url=reverse("visits:member_detail", args=[cm.pk]),
+            deadline=year_end,
+            detail=cm.get_position_display(),
+            key=f"visits:quota:{cm.pk}:{year}",
+        )
+        for shortfall, cm, required in rows[:limit]
+    ]
+
+
+register_red_flags(red_flags, module="visits", perm="visits:read")
