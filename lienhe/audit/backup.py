@@ -4,7 +4,9 @@ backup can be checked with per-table row counts and checksums (`fingerprint`).""
 
 from __future__ import annotations
 
+import errno
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -45,6 +47,36 @@ def _check_space(directory: Path, needed: int) -> None:
         )
 
 
+def _disk_full_error(target: Path) -> BackupError:
+    return BackupError(
+        f"Hết chỗ trống trên đĩa khi ghi {target}: bản sao lưu chưa hoàn tất và tệp dở đã "
+        "được xóa; dữ liệu đang dùng không bị ảnh hưởng. Hãy giải phóng chỗ trống rồi chạy lại."
+    )
+
+
+def _is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    text = str(exc)
+    return "disk is full" in text or "No space left on device" in text
+
+
+def write_manifest(path: Path, data: dict) -> Path:
+    """Write OUT.json next to a backup, whole or not at all (ENOSPC → BackupError)."""
+    target = path.with_name(path.name + ".json")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with open(partial, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(data, indent=1, sort_keys=True))
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        if _is_disk_full(exc):
+            raise _disk_full_error(target) from exc
+        raise BackupError(f"Không ghi được bản kê {target}: {exc.strerror or exc}") from exc
+    return target
+
+
 def _sqlite_tables(conn: sqlite3.Connection) -> list[str]:
     rows = conn.execute(
         "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
@@ -72,9 +104,14 @@ def backup_sqlite(out: Path, alias: str = "default", source_path: Path | None = 
         if check != "ok":
             raise BackupError(f"Bản sao lưu hỏng (integrity_check: {check}).")
         tables = len(_sqlite_tables(target))
-    except sqlite3.DatabaseError as exc:
+    except (sqlite3.DatabaseError, OSError) as exc:
         partial.unlink(missing_ok=True)
+        if _is_disk_full(exc):  # the disk filled up during the copy
+            raise _disk_full_error(out) from exc
         raise BackupError(f"Sao lưu thất bại: {exc}") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     finally:
         target.close()
         source.close()
@@ -140,6 +177,8 @@ def backup_postgres(out: Path, alias: str = "default") -> Result:
     )
     if proc.returncode != 0:
         partial.unlink(missing_ok=True)
+        if _is_disk_full(Exception(proc.stderr)):
+            raise _disk_full_error(out)
         raise BackupError(f"pg_dump thất bại: {proc.stderr.strip()}")
     os.replace(partial, out)
     return Result(out, out.stat().st_size, time.monotonic() - started, 0)

@@ -1,6 +1,5 @@
 """python manage.py backup OUT  — SQLite online backup or pg_dump (custom format)."""
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -29,13 +28,10 @@ class Command(BaseCommand):
                 result = backup.backup_postgres(path)
             else:
                 raise CommandError(f"Chưa hỗ trợ {backup.vendor()}")
+            if manifest:
+                backup.write_manifest(path, backup.fingerprint())
         except backup.BackupError as exc:
             raise CommandError(str(exc)) from exc
-        if manifest:
-            data = backup.fingerprint()
-            path.with_name(path.name + ".json").write_text(
-                json.dumps(data, indent=1, sort_keys=True), encoding="utf-8"
-            )
         self.stdout.write(
             f"Đã sao lưu {result.path} ({result.bytes / 2**20:.1f} MB) "
             f"trong {result.seconds:.1f} giây."
