@@ -16,4 +16,4 @@ class ReportsConfig(AppConfig):
 
         register_core_sections()
         register_module_sections()
-        from . import today  # noqa: F401  (registers the red-flags home panel)
+        from . import today, today_tasks  # noqa: F401  (register the "today" home panels)

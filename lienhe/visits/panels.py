@@ -96,3 +96,20 @@ def member_section(request, member, full: bool) -> dict | None:
         "rows": rows,
         "year": year,
     }
+
+
+def visitors_for_cells(user, today, limit: int = 5) -> list[Visit]:
+    """Planned visits of committee members to the cells the user runs as cell officer
+    (the secretary's "cấp ủy viên sẽ dự sinh hoạt"). Only the user's own cells: the
+    secretary holds no `visits:read`, and this opens nothing else of the module."""
+    from lienhe.access.scoping import grants, subtree_q
+
+    paths = sorted({g.path for g in grants(user) if g.role == "cell_officer"})
+    if not paths:
+        return []
+    return list(
+        Visit.objects.filter(subtree_q(paths, "cell__path"))
+        .filter(state=Visit.State.PLANNED, planned_on__gte=today)
+        .select_related("cell", "committee_member", "meeting")
+        .order_by("planned_on", "id")[:limit]
+    )

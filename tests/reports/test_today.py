@@ -1,0 +1,157 @@
+"""Home page "what needs me today" for each role (issue 11): every role sees its items,
+each with its deadline and days left."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from lienhe.liaison.models import LocalTask
+from lienhe.meetings.models import Attendance, Meeting
+from lienhe.petitions import services as petition_services
+from lienhe.petitions.models import Agency, Petition
+from lienhe.reviews.constants import Purpose, ReviewLevel
+from lienhe.reviews.models import ResidenceComment, YearReview
+from lienhe.visits.models import Visit
+from tests.liaison.helpers import letter, task
+from tests.meetings.helpers import at, make_meeting
+from tests.petitions.world import make_petition
+from tests.visits.world import world
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def home(login, user) -> str:
+    response = login(user).get(reverse("home"))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_secretary_sees_pending_roll_calls_and_overdue_tasks(cast, login):
+    make_meeting(cast.cell_a, at(TODAY - dt.timedelta(days=3)))
+    t = task(cast)
+    LocalTask.objects.filter(pk=t.pk).update(due_on=TODAY - dt.timedelta(days=2))
+    body = home(login, cast.users["secretary_a"])
+    assert "Việc cần làm hôm nay" in body
+    assert "buổi sinh hoạt đã qua chưa điểm danh" in body
+    assert "việc giao cho đảng viên đang công tác đã quá hạn" in body
+    assert "quá hạn 2 ngày" in body
+    # Sibling cell B's secretary has none of cell A's items.
+    assert "buổi sinh hoạt đã qua chưa điểm danh" not in home(login, cast.users["secretary_b"])
+
+
+def test_secretary_sees_committee_members_announced_to_attend_without_visits_read(cast, login):
+    w = world(cast)
+    Visit.objects.create(
+        committee_member=w.visitor_cm, cell=cast.cell_a, planned_on=TODAY + dt.timedelta(days=4)
+    )
+    body = home(login, cast.users["secretary_a"])
+    assert "cấp ủy viên sẽ dự sinh hoạt" in body
+    assert "Vũ Văn Ủy" in body and "còn 4 ngày" in body
+    assert "cấp ủy viên sẽ dự sinh hoạt" not in home(login, cast.users["secretary_b"])
+    # The window opens nothing else of the visits module.
+    client = login(cast.users["secretary_a"])
+    assert client.get(reverse("visits:plan")).status_code == 403
+
+
+def test_secretary_keeps_module_panels_letters_comments_away_petitions(cast, login):
+    letter(cast, "handed_in")
+    p = make_petition(cast.cell_a)
+    agency = Agency.objects.create(name="UBND phường", kind="local")
+    p = petition_services.assign(p, agency, actor=cast.users["commune_staff"])
+    Petition.objects.filter(pk=p.pk).update(state=Petition.State.ANSWERED)
+    body = home(login, cast.users["secretary_a"])
+    assert "giấy đến chờ tiếp nhận" in body
+    assert "Kiến nghị" in body and "Đảng viên đi làm ăn xa" in body
+
+
+def _sent_comment(cast, conclusion=0):
+    return ResidenceComment.objects.create(
+        member=cast.members["w1"],
+        year=TODAY.year,
+        purpose=Purpose.YEARLY,
+        residence_org=cast.cell_a,
+        workplace_org=cast.agency_cell,
+        requested_via="workplace",
+        due_on=TODAY + dt.timedelta(days=10),
+        state=ResidenceComment.State.SENT,
+        conclusion=conclusion,
+        sent_at=timezone.now() - dt.timedelta(days=2),
+    )
+
+
+def test_workplace_staff_sees_comments_reviews_conflicts_and_absences(cast, login):
+    _sent_comment(cast, conclusion=2)
+    w1 = cast.members["w1"]
+    YearReview.objects.create(
+        member=w1,
+        year=TODAY.year,
+        organization=w1.organization,
+        state=YearReview.State.PROPOSED,
+        proposal_level=ReviewLevel.GOOD,
+    )
+    for days in (40, 70, 100):
+        m = make_meeting(cast.cell_a, at(TODAY - dt.timedelta(days=days)))
+        if m.year != TODAY.year:
+            continue
+        Meeting.objects.filter(pk=m.pk).update(state=Meeting.State.HELD)
+        Attendance.objects.create(
+            meeting=m, member=w1, status=Attendance.Status.ABSENT, is_working_member=True
+        )
+    body = home(login, cast.users["agency_staff"])
+    assert "nhận xét của chi bộ nơi cư trú đã nhận trong 30 ngày qua" in body
+    assert "đề xuất xếp loại của chi bộ chờ cấp ủy quyết định" in body
+    assert "đề xuất khác nhận xét nơi cư trú, cần giải trình" in body
+    if TODAY.month > 4:
+        assert "Hoàng Minh Đức</a>: vắng 3 lần" in body
+    # The residence commune staff have no workplace items.
+    assert (
+        "cần giải trình"
+        not in home(login, cast.users["commune_staff"]).split("Cảnh báo trong phạm vi phụ trách")[0]
+    )
+
+
+def test_member_sees_own_tasks_meetings_and_fees(cast, login):
+    t = task(cast)
+    body = home(login, cast.users["member"])
+    assert "việc chi bộ nơi cư trú giao cho tôi" in body
+    assert t.title in body and "còn 7 ngày" in body
+    assert "Lịch sinh hoạt sắp tới" in body
+    assert "Đảng viên đi làm ăn xa" in body  # fees balance lives in that panel
+
+
+def test_committee_member_sees_next_visits_reports_due_and_quota(cast, login):
+    world(cast)
+    body = home(login, cast.users["visitor"])
+    assert "Dự sinh hoạt chi bộ năm" in body
+    assert "Cảnh báo trong phạm vi phụ trách" not in body
+
+
+@pytest.mark.parametrize("role", ["province_staff", "commune_staff", "viewer"])
+def test_board_sees_top_red_flags_linking_to_the_record(cast, login, role):
+    intro = letter(cast, "issued", residence=cast.cell_b)
+    from lienhe.liaison.models import Introduction
+
+    Introduction.objects.filter(pk=intro.pk).update(due_on=TODAY - dt.timedelta(days=9))
+    body = home(login, cast.users[role])
+    assert "Cảnh báo trong phạm vi phụ trách" in body
+    assert reverse("liaison:detail", args=[intro.pk]) in body
+    assert "quá hạn 9 ngày" in body
+
+
+def test_secretary_has_no_board_panel(cast, login):
+    assert "Cảnh báo trong phạm vi phụ trách" not in home(login, cast.users["secretary_a"])
+
+
+def test_home_query_count_is_bounded_for_each_role(cast, login, django_assert_max_num_queries):
+    world(cast)
+    task(cast)
+    for role in ("province_staff", "commune_staff", "secretary_a", "agency_staff", "member"):
+        client = login(cast.users[role])
+        with django_assert_max_num_queries(60):
+            assert client.get(reverse("home")).status_code == 200
