@@ -170,6 +170,11 @@ def seed_liaison(ctx: DemoContext) -> None:
                     else rng.randint(2, HANDIN_DAYS)
                 )
                 intro.handed_in_on = min(issued + dt.timedelta(days=delay), today)
+            if outcome == "handed_in":
+                # Letters wait days, not months, for the cell to receive them; a few wait
+                # past a week (the board's red flag). No rng draw: the rest stays as seeded.
+                recent = today - dt.timedelta(days=member_id % 11)
+                intro.handed_in_on = max(intro.handed_in_on, recent)
             if outcome in ("active", "active_exempt", "closed"):
                 intro.accepted_on = intro.handed_in_on
             if outcome == "active_exempt":

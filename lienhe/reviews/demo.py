@@ -122,3 +122,36 @@ def build(ctx: DemoContext) -> None:
             )
         )
     YearReview.objects.bulk_create(reviews, batch_size=2000)
+    _year_end_in_progress(today, year)
+
+
+def _year_end_in_progress(today: dt.date, year: int) -> None:
+    """A handful of the board's red flags (docs/reports.md): a few comments asked
+    earlier with a deadline already past, and a few "good" proposals against a weak
+    residence comment waiting for the committee's written justification."""
+    late = list(
+        ResidenceComment.objects.filter(year=year, state__in=["requested", "draft"])
+        .order_by("id")
+        .values_list("pk", flat=True)[:4]
+    )
+    for i, pk in enumerate(late):
+        ResidenceComment.objects.filter(pk=pk, due_on__gte=today).update(
+            due_on=today - dt.timedelta(days=3 + 4 * i)
+        )
+    weak = (
+        ResidenceComment.objects.filter(year=year, state="sent", conclusion__gt=0)
+        .exclude(member__year_reviews__year=year)
+        .order_by("id")[:3]
+    )
+    YearReview.objects.bulk_create(
+        YearReview(
+            member_id=c.member_id,
+            year=year,
+            organization_id=c.workplace_org_id,
+            self_level=ReviewLevel.GOOD,
+            proposal_level=ReviewLevel.GOOD,
+            proposal_note="Hoàn thành tốt nhiệm vụ chuyên môn.",
+            state="proposed",
+        )
+        for c in weak
+    )
