@@ -272,6 +272,51 @@ SECURE_CSP = {
 LIENHE_REQUIRE_2FA = envbool("LIENHE_REQUIRE_2FA", True)
 OTP_TOTP_ISSUER = "Lienhe"
 
+# Optional single sign-on with the province's OpenID Connect provider (issue 9,
+# docs/sso.md), via mozilla-django-oidc. Off unless OIDC_RP_CLIENT_ID is set; local
+# username/phone + password login keeps working either way. The IdP only proves who
+# someone is: accounts and roles are still granted in Lienhe.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID)
+OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT") or None
+OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", "openid email profile phone")
+OIDC_LOGIN_LABEL = env("OIDC_LOGIN_LABEL", "Đăng nhập bằng tài khoản của tỉnh")
+OIDC_MATCH_CLAIM = env("OIDC_MATCH_CLAIM", "preferred_username")
+if OIDC_MATCH_CLAIM not in ("preferred_username", "email", "phone_number"):
+    raise ImproperlyConfigured(
+        "OIDC_MATCH_CLAIM must be preferred_username, email or phone_number, "
+        f"got {OIDC_MATCH_CLAIM!r}"
+    )
+OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", False)
+# Skip Lienhe's own TOTP step only when the IdP says (ID token `amr`) it did MFA.
+OIDC_TRUSTS_IDP_MFA = envbool("OIDC_TRUSTS_IDP_MFA", False)
+OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", True)
+OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)  # seconds per call to the IdP (library: forever)
+OIDC_CALLBACK_CLASS = "lienhe.access.oidc.CallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap/?sso=loi"
+if OIDC_ENABLED:
+    _missing = [
+        name
+        for name in (
+            "OIDC_RP_CLIENT_SECRET",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+        if not globals()[name]
+    ]
+    if _missing and not (_missing == ["OIDC_OP_JWKS_ENDPOINT"] and OIDC_RP_SIGN_ALGO == "HS256"):
+        raise ImproperlyConfigured(f"SSO is on (OIDC_RP_CLIENT_ID) but {', '.join(_missing)} unset")
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    # After the password backends: they ignore the OIDC callback and vice versa.
+    AUTHENTICATION_BACKENDS.append("lienhe.access.oidc.ProvinceOIDCBackend")
+
 # API: requests per token per window (seconds). Counted in the cache: with several
 # app processes point CACHE_LOCATION at a shared database cache (see docs/api.md).
 API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)

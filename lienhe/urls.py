@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -23,5 +24,7 @@ urlpatterns = [
     path("api/", include("lienhe.api.urls")),
     path("quan-tri/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:  # province single sign-on, docs/sso.md
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler403 = access_views.forbidden
