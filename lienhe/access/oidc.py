@@ -89,6 +89,16 @@ class ProvinceOIDCBackend(OIDCAuthenticationBackend):
             return None
         return super().authenticate(request, **kwargs)
 
+    def verify_token(self, token, **kwargs):
+        payload = super().verify_token(token, **kwargs)
+        if "nonce" in kwargs:  # the ID token (userinfo JWTs come without a nonce)
+            # The library skips the audience check: a token minted for another
+            # client of the same IdP must not log in here (OIDC Core 3.1.3.7).
+            aud = payload.get("aud")
+            if self.OIDC_RP_CLIENT_ID not in ([aud] if isinstance(aud, str) else aud or []):
+                raise SuspiciousOperation("ID token audience is not this client")
+        return payload
+
     def get_or_create_user(self, access_token, id_token, payload):
         _note(self.request, id_payload=payload)
         return super().get_or_create_user(access_token, id_token, payload)

@@ -53,6 +53,7 @@ class FakeIdP:
         self.token_requests: list[dict] = []
         self.sign_with = self.key
         self.nonce_override: str | None = None
+        self.audience = CLIENT_ID
         idp = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -101,7 +102,7 @@ class FakeIdP:
                 id_token = jwt.encode(
                     {
                         "iss": idp.base,
-                        "aud": CLIENT_ID,
+                        "aud": idp.audience,
                         "sub": grant["claims"]["sub"],
                         "iat": now,
                         "exp": now + 300,
@@ -162,6 +163,7 @@ def sso(settings, idp):
     clear_url_caches()
     idp.sign_with = idp.key
     idp.nonce_override = None
+    idp.audience = CLIENT_ID
     yield settings
     clear_url_caches()
 
@@ -361,6 +363,16 @@ def test_wrong_nonce_is_refused(sso, idp, cast):
     client = Client()
     sso_login(client, idp, {"preferred_username": cast.users["viewer"].username})
     assert "_auth_user_id" not in client.session
+
+
+def test_id_token_for_another_client_is_refused(sso, idp, cast):
+    idp.audience = "another-app-of-the-province"
+    client = Client()
+    sso_login(client, idp, {"preferred_username": cast.users["viewer"].username})
+    assert "_auth_user_id" not in client.session
+    idp.audience = ["another-app-of-the-province", CLIENT_ID]
+    sso_login(client, idp, {"preferred_username": cast.users["viewer"].username})
+    assert "_auth_user_id" in client.session
 
 
 def test_state_is_single_use_and_bound_to_the_session(sso, idp, cast):
