@@ -9,15 +9,14 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.orgs.services import effective_policy
-from lienhe.reports.redflags import RedFlag, days_overdue_score, register_red_flags
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, register_red_flags
 
 from .models import AwayPeriod
 
 
 def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
     """Two queries (policy, away periods) whatever the subtree size."""
-    interval = int(effective_policy(org, "away_contact_interval_days", today))
+    interval = int(policy(org, "away_contact_interval_days", today))
     periods = (
         AwayPeriod.objects.in_subtree(org)
         .contact_overdue(today, interval)

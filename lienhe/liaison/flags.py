@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -19,12 +20,26 @@ ACCEPT_WAIT_DAYS = 7
 
 
 def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
-    """Two queries whatever the subtree size (path prefix on both sides of the letter)."""
+    """One query whatever the subtree size (path prefix on both sides of the letter)."""
     letters = Introduction.objects.in_subtree(org).select_related(
         "member", "workplace_org", "residence_org"
     )
+    waiting_since = today - dt.timedelta(days=ACCEPT_WAIT_DAYS)
+    # One query for both kinds, oldest deadline first (the score is days past it,
+    # give or take the kinds' weights: fetch twice the limit, rank, cut).
+    deadline = Case(
+        When(state=Introduction.State.ISSUED, then=F("due_on")), default=F("handed_in_on")
+    )
+    rows = list(
+        letters.filter(
+            Q(state=Introduction.State.ISSUED, due_on__lt=today)
+            | Q(state=Introduction.State.HANDED_IN, handed_in_on__lt=waiting_since)
+        ).order_by(deadline, "id")[: 2 * limit]
+    )
     flags: list[RedFlag] = []
-    for intro in letters.overdue(today).order_by("due_on", "id")[:limit]:
+    overdue = [i for i in rows if i.state == Introduction.State.ISSUED]
+    waiting = [i for i in rows if i.state == Introduction.State.HANDED_IN]
+    for intro in overdue:
         flags.append(
             RedFlag(
                 module="liaison",
@@ -39,22 +54,18 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
                 key=f"liaison:overdue:{intro.pk}",
             )
         )
-    waiting_since = today - dt.timedelta(days=ACCEPT_WAIT_DAYS)
-    waiting = letters.filter(
-        state=Introduction.State.HANDED_IN, handed_in_on__lt=waiting_since
-    ).order_by("handed_in_on", "id")[:limit]
     for intro in waiting:
-        deadline = intro.handed_in_on + dt.timedelta(days=ACCEPT_WAIT_DAYS)
+        due = intro.handed_in_on + dt.timedelta(days=ACCEPT_WAIT_DAYS)
         flags.append(
             RedFlag(
                 module="liaison",
-                score=days_overdue_score(deadline, today, weight=5),
+                score=days_overdue_score(due, today, weight=5),
                 title=_("Giấy của %(name)s đã nộp nhưng chưa được tiếp nhận")
                 % {"name": intro.member.full_name},
                 org_name=intro.residence_org.name,
                 org_path=intro.residence_org.path,
                 url=reverse("liaison:detail", args=[intro.pk]),
-                deadline=deadline,
+                deadline=due,
                 detail=_("Nộp ngày %(d)s") % {"d": intro.handed_in_on.strftime("%d/%m/%Y")},
                 key=f"liaison:accept:{intro.pk}",
             )

@@ -13,15 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
-from lienhe.orgs.services import effective_policy
-from lienhe.reports.redflags import RedFlag, days_overdue_score, register_red_flags
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, register_red_flags
 
 from .models import Meeting
 
 
 def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
     """Three queries (policy, unrecorded meetings, silent cells)."""
-    days = int(effective_policy(org, "meeting_unrecorded_alert_days", today))
+    days = int(policy(org, "meeting_unrecorded_alert_days", today))
     cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
     year_start = timezone.make_aware(dt.datetime(today.year, 1, 1))
     flags: list[RedFlag] = []

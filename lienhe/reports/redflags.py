@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,15 @@ def collect(
     wanted = set(modules) if modules else None
     flags: list[RedFlag] = []
     seen: set[str] = set()
+    token = _resolvers.set({})
+    try:
+        _collect(roots, today, limit, wanted, allowed, flags, seen)
+    finally:
+        _resolvers.reset(token)
+    return rank(flags)
+
+
+def _collect(roots, today, limit, wanted, allowed, flags, seen) -> None:
     for root in roots:
         for source in RED_FLAG_SOURCES:
             if wanted is not None and source.module not in wanted:
@@ -108,7 +118,6 @@ def collect(
                 if ident not in seen:
                     seen.add(ident)
                     flags.append(flag)
-    return rank(flags)
 
 
 # ------------------------------------------------------------- shared helpers
@@ -122,34 +131,52 @@ def days_overdue_score(deadline: dt.date | None, today: dt.date, weight: int = 0
     return max(0, min((today - deadline).days, 365)) + weight
 
 
-def policy_for_paths(root, keys: Iterable[str], on: dt.date) -> Callable[[str, str], object]:
-    """Resolve Policy values for many organizations of `root`'s subtree in ONE query:
-    returns `value(path, key)` = the deepest ancestor's latest row in force on `on`,
+def policy_for_paths(root, keys: Iterable[str] | None = None) -> Callable[..., object]:
+    """Resolve Policy values for any organization of `root`'s subtree with ONE query:
+    returns `value(path, key, on)` = the deepest ancestor's latest row in force on `on`,
     else the registry default (the same rule as `effective_policy`)."""
     from django.db.models import Q
 
     from lienhe.orgs.models import Policy
     from lienhe.orgs.policy import PARAMETERS
 
-    keys = list(keys)
-    rows = list(
-        Policy.objects.filter(key__in=keys, effective_from__lte=on)
-        .filter(
-            Q(organization__path__in=root.ancestor_paths())
-            | Q(organization__path__startswith=root.path)
-        )
-        .values_list("key", "organization__path", "effective_from", "value")
-        .order_by("key", "organization__path", "-effective_from")
+    rows = Policy.objects.filter(
+        Q(organization__path__in=root.ancestor_paths())
+        | Q(organization__path__startswith=root.path)
     )
-    latest: dict[tuple[str, str], object] = {}
-    for key, path, _from, value in rows:
-        latest.setdefault((key, path), value)
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
+    by_node: dict[tuple[str, str], list[tuple[dt.date, object]]] = {}
+    for key, path, start, value in rows.values_list(
+        "key", "organization__path", "effective_from", "value"
+    ).order_by("key", "organization__path", "-effective_from"):
+        by_node.setdefault((key, path), []).append((start, value))
 
-    def value(path: str, key: str):
+    def value(path: str, key: str, on: dt.date):
         for end in range(len(path), 0, -root.steplen):
-            hit = latest.get((key, path[:end]))
-            if hit is not None:
-                return hit
+            for start, found in by_node.get((key, path[:end]), ()):
+                if start <= on:
+                    return found
         return PARAMETERS[key].default
 
     return value
+
+
+# One resolver per scope root while `collect` runs, so the modules' policy look-ups
+# cost one query in all instead of one each.
+_resolvers: ContextVar[dict | None] = ContextVar("redflag_policy", default=None)
+
+
+def policy_at(root, path: str, key: str, on: dt.date):
+    """Policy `key` on `on` for the organization at `path` inside `root`'s subtree."""
+    cache = _resolvers.get()
+    if cache is None:
+        return policy_for_paths(root, [key])(path, key, on)
+    resolver = cache.get(root.path)
+    if resolver is None:
+        resolver = cache[root.path] = policy_for_paths(root)
+    return resolver(path, key, on)
+
+
+def policy(org, key: str, on: dt.date):
+    return policy_at(org, org.path, key, on)

@@ -23,7 +23,7 @@ from lienhe.orgs.models import Organization
 from lienhe.text import fold
 
 from .home import register_panel
-from .redflags import MODULE_LABELS, RedFlag, collect
+from .redflags import MODULE_LABELS, RedFlag, collect, rank
 
 BOARD_PERM = "reports:read"
 PAGE_SIZE = 30
@@ -39,12 +39,20 @@ def board_roots(user) -> list[Organization]:
     (one query; none for a cell officer or a plain member)."""
     if not getattr(user, "is_authenticated", False):
         return []
+    cached = getattr(user, "_lienhe_board_roots", None)
+    if cached is not None:
+        return cached
     if user.is_superuser:
-        return list(Organization.objects.filter(depth=1, is_active=True))
-    paths = paths_with(user, BOARD_PERM)
-    if not paths:
-        return []
-    return list(Organization.objects.filter(path__in=paths).exclude(kind__in=CELL_KINDS))
+        roots = list(Organization.objects.filter(depth=1, is_active=True))
+    else:
+        paths = paths_with(user, BOARD_PERM)
+        roots = (
+            list(Organization.objects.filter(path__in=paths).exclude(kind__in=CELL_KINDS))
+            if paths
+            else []
+        )
+    user._lienhe_board_roots = roots  # the panel and the page ask twice per request
+    return roots
 
 
 def board_flags(user, today: dt.date, *, limit: int, module: str = "") -> list[RedFlag]:
@@ -138,13 +146,29 @@ def red_flags_export(request):
     return RedFlagExporter(flags, today, base).response(request.GET.get("format", "xlsx"))
 
 
+PANEL_PER_MODULE = 3
+
+
+def spread(flags: list[RedFlag], size: int) -> list[RedFlag]:
+    """The top `size` in rank order, at most PANEL_PER_MODULE from one module while
+    other modules have flags left — so one module's backlog does not hide the rest."""
+    chosen: list[RedFlag] = []
+    per_module: dict[str, int] = {}
+    for flag in flags:
+        if per_module.get(flag.module, 0) < PANEL_PER_MODULE:
+            chosen.append(flag)
+            per_module[flag.module] = per_module.get(flag.module, 0) + 1
+    chosen += [f for f in flags if f not in chosen][: max(0, size - len(chosen))]
+    return rank(chosen)[:size]
+
+
 def home_panel(request) -> dict | None:
     """Top 10 red flags of the board's subtree on the home page."""
     user = request.user
     if not board_roots(user):
         return None
     today = timezone.localdate()
-    flags = board_flags(user, today, limit=PANEL_SIZE)[:PANEL_SIZE]
+    flags = spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)
     return {
         "template": "reports/_redflags_panel.html",
         "title": _("Cảnh báo trong phạm vi phụ trách"),

@@ -81,7 +81,6 @@ def secretary_items(user, today: dt.date) -> list[dict]:
                 _("cấp ủy viên sẽ dự sinh hoạt"),
                 len(visitors),
                 "",
-                visitors[0].planned_on,
                 visits=visitors,
             )
         )

@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 from lienhe.reports.redflags import (
     RedFlag,
     days_overdue_score,
-    policy_for_paths,
+    policy,
+    policy_at,
     register_red_flags,
 )
 
 from .models import QUOTA_KEYS, CommitteeMember, Visit
-from .services import report_due_days
 
 
 def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
@@ -32,7 +32,7 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
 
 
 def overdue_reports(org, today: dt.date, limit: int) -> list[RedFlag]:
-    due_days = report_due_days(org, today)
+    due_days = int(policy(org, "visit_report_due_days", today))
     visits = (
         Visit.objects.in_subtree(org)
         .filter(state=Visit.State.PLANNED, planned_on__lt=today - dt.timedelta(days=due_days))
@@ -57,7 +57,7 @@ def overdue_reports(org, today: dt.date, limit: int) -> list[RedFlag]:
 
 def behind_quota(org, today: dt.date, limit: int) -> list[RedFlag]:
     year = today.year
-    policy = policy_for_paths(org, QUOTA_KEYS.values(), dt.date(year, 1, 1))
+    jan_1 = dt.date(year, 1, 1)  # minimums_for reads the quota in force on 1 January
     seats = (
         CommitteeMember.objects.filter(
             is_active=True,
@@ -83,7 +83,7 @@ def behind_quota(org, today: dt.date, limit: int) -> list[RedFlag]:
     rows = []
     for cm in seats:
         committee_org = cm.committee.organization
-        required = int(policy(committee_org.path, QUOTA_KEYS[cm.position]))
+        required = int(policy_at(org, committee_org.path, QUOTA_KEYS[cm.position], jan_1))
         shortfall = required - cm.done - cm.planned
         if required and shortfall > 0:
             rows.append((shortfall, cm, required))

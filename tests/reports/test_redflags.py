@@ -214,6 +214,20 @@ def test_ranking_puts_the_worst_first_across_modules(cast):
     assert scores == sorted(scores, reverse=True)
 
 
+def test_home_panel_spreads_the_top_ten_across_modules():
+    from lienhe.reports.today import spread
+
+    def flag(module, score):
+        return redflags.RedFlag(module, score, f"{module} {score}", "Chi bộ", "0001", "/x/")
+
+    flags = redflags.rank(
+        [flag("meetings", 300 - i) for i in range(8)] + [flag("away", 10), flag("visits", 5)]
+    )
+    top = spread(flags, 5)
+    assert [f.module for f in top] == ["meetings"] * 3 + ["away", "visits"]
+    assert [f.module for f in spread(flags[:8], 5)] == ["meetings"] * 5
+
+
 def test_policy_for_paths_takes_the_deepest_override(cast):
     from lienhe.orgs.models import Policy
 
@@ -229,11 +243,17 @@ def test_policy_for_paths_takes_the_deepest_override(cast):
         value=3,
         effective_from=dt.date(2020, 1, 1),
     )
-    value = redflags.policy_for_paths(
-        cast.province, ["visit_quota_standing_committee"], dt.date(2026, 1, 1)
-    )
-    assert value(cast.cell_a.path, "visit_quota_standing_committee") == 3
-    assert value(cast.other_cell.path, "visit_quota_standing_committee") == 9
+    value = redflags.policy_for_paths(cast.province)
+    on = dt.date(2026, 1, 1)
+    assert value(cast.cell_a.path, "visit_quota_standing_committee", on) == 3
+    assert value(cast.other_cell.path, "visit_quota_standing_committee", on) == 9
+    assert value(cast.cell_a.path, "visit_quota_standing_committee", dt.date(2019, 1, 1)) == 2
+    from lienhe.orgs.services import effective_policy
+
+    for org in (cast.cell_a, cast.other_cell, cast.province):
+        assert value(org.path, "away_contact_interval_days", on) == effective_policy(
+            org, "away_contact_interval_days", on
+        )
 
 
 def test_commune_user_does_not_see_another_communes_flags(cast, login):
