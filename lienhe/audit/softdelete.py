@@ -30,6 +30,21 @@ class SoftDeleteQuerySet(models.QuerySet):
         return self.filter(deleted_at__isnull=False)
 
 
+class AliveManager(models.Manager):
+    """Default manager of a soft-deletable model: deleted rows are hidden everywhere
+    the model is queried by default (lists, reports, API, jobs, reverse relations).
+    Declare an unfiltered manager too for the "Đã xóa" page and restore:
+
+        objects = AliveManager.from_queryset(MeetingQuerySet)()
+        all_objects = MeetingQuerySet.as_manager()
+
+    Related access (`attendance.meeting`) goes through the base manager and still
+    works; joins from child tables must filter `<fk>__deleted_at__isnull=True`."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class SoftDeleteModel(models.Model):
     deleted_at = models.DateTimeField(gettext_lazy("xóa lúc"), null=True, blank=True, db_index=True)
     deleted_by = models.ForeignKey(

@@ -138,6 +138,7 @@ def repeated_absences(today: dt.date) -> int:
         Attendance.objects.filter(
             meeting__year=today.year,
             meeting__state=Meeting.State.HELD,
+            meeting__deleted_at__isnull=True,
             status=Attendance.Status.ABSENT,
         )
         .values("member_id", "member__full_name", "member__organization_id")
@@ -150,6 +151,7 @@ def repeated_absences(today: dt.date) -> int:
         Attendance.objects.filter(
             member_id__in=[r["member_id"] for r in rows],
             meeting__year=today.year,
+            meeting__deleted_at__isnull=True,
             status=Attendance.Status.ABSENT,
         )
         .filter(~Q(meeting__organization_id=None))

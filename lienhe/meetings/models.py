@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienhe.audit.softdelete import AliveManager, SoftDeleteModel, SoftDeleteQuerySet
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
@@ -29,7 +30,7 @@ def residence_orgs(member_id: int):
     return Introduction.objects.filter(member_id=member_id).values("residence_org_id")
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(SoftDeleteQuerySet):
     def in_subtree(self, org: Organization) -> MeetingQuerySet:
         return self.filter(organization__path__startswith=org.path)
 
@@ -65,7 +66,7 @@ class MeetingQuerySet(models.QuerySet):
         )
 
 
-class Meeting(models.Model):
+class Meeting(SoftDeleteModel, models.Model):
     class Kind(models.TextChoices):
         REGULAR = "regular", _("Sinh hoạt định kỳ")
         THEMATIC = "thematic", _("Sinh hoạt chuyên đề")
@@ -118,7 +119,9 @@ class Meeting(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = MeetingQuerySet.as_manager()
+    # Soft-deleted rows (issue 10) are hidden by default; all_objects sees them.
+    objects = AliveManager.from_queryset(MeetingQuerySet)()
+    all_objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("buổi sinh hoạt")

@@ -46,7 +46,9 @@ def member_section(request, member, full: bool) -> dict | None:
     dossier) sees a working member's residence meeting dates and attendance."""
     year = timezone.localdate().year
     rows = list(
-        Attendance.objects.filter(member=member, meeting__year=year)
+        Attendance.objects.filter(
+            member=member, meeting__year=year, meeting__deleted_at__isnull=True
+        )
         .select_related("meeting__organization")
         .order_by("-meeting__planned_at")[:12]
     )

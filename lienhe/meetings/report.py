@@ -118,7 +118,11 @@ def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
     held = held_counts_by_cell(org, year)
     # Quality: the higher committee's level when it rated, else the cell's own.
     rated = (
-        Rating.objects.filter(meeting__organization__path__startswith=org.path, meeting__year=year)
+        Rating.objects.filter(
+            meeting__organization__path__startswith=org.path,
+            meeting__year=year,
+            meeting__deleted_at__isnull=True,  # soft-deleted meetings do not count
+        )
         .values("meeting__organization_id", "by", "level")
         .annotate(n=Count("id"))
     )
@@ -172,6 +176,7 @@ def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
             meeting__organization__path__startswith=org.path,
             meeting__year=year,
             meeting__state=Meeting.State.HELD,
+            meeting__deleted_at__isnull=True,
         )
         .values("member_id")
         .annotate(n=Count("id"))

@@ -25,7 +25,10 @@ def attendance_summary(member_ids: Iterable[int], year: int) -> dict[int, dict[s
         return result
     rows = (
         Attendance.objects.filter(
-            member_id__in=ids, meeting__year=year, meeting__state=Meeting.State.HELD
+            member_id__in=ids,
+            meeting__year=year,
+            meeting__state=Meeting.State.HELD,
+            meeting__deleted_at__isnull=True,
         )
         .values("member_id")
         .annotate(

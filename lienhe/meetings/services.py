@@ -97,8 +97,8 @@ def generate_schedule(
     if not cells:
         return 0
     periods = [f"{y:04d}-{m:02d}" for y, m in _months(start, months)]
-    existing = set(
-        Meeting.objects.filter(
+    existing = set(  # a deleted month's meeting is not recreated (restore it instead)
+        Meeting.all_objects.filter(
             organization_id__in=[c.pk for c in cells], period__in=periods
         ).values_list("organization_id", "period")
     )
@@ -167,6 +167,14 @@ def plan_meeting(
     if kind == Meeting.Kind.REGULAR:
         local = timezone.localtime(planned_at)
         period = f"{local.year:04d}-{local.month:02d}"
+        if Meeting.all_objects.deleted().filter(organization=org, period=period).exists():
+            raise MeetingError(
+                _(
+                    "Buổi sinh hoạt định kỳ tháng %(m)s đã bị xóa; hãy khôi phục ở trang "
+                    "“Đã xóa” thay vì tạo lại."
+                )
+                % {"m": local.strftime("%m/%Y")}
+            )
         if Meeting.objects.filter(organization=org, period=period).exists():
             raise MeetingError(
                 _(
@@ -774,3 +782,25 @@ def cancel_on_merge(sender, *, source: Organization, target: Organization, actor
             organization_path=target.path,
             data={"into": target.pk, "count": count},
         )
+
+
+# ---------------------------------------------------------------- soft delete (issue 10)
+
+
+def delete_meeting(meeting: Meeting, *, actor, reason: str) -> Meeting:
+    """Hide a meeting entered by mistake (kept with who/when/why, restorable)."""
+    from lienhe.audit.softdelete import SoftDeleteError, soft_delete
+
+    try:
+        return soft_delete(meeting, actor=actor, reason=reason)
+    except SoftDeleteError as exc:
+        raise MeetingError(str(exc)) from exc
+
+
+def restore_meeting(meeting: Meeting, *, actor) -> Meeting:
+    from lienhe.audit.softdelete import SoftDeleteError, restore
+
+    try:
+        return restore(meeting, actor=actor)
+    except SoftDeleteError as exc:
+        raise MeetingError(str(exc)) from exc

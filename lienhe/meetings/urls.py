@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attendance, views_report
+from . import views, views_attendance, views_delete, views_report
 
 app_name = "meetings"
 urlpatterns = [
@@ -12,7 +12,10 @@ urlpatterns = [
     path("bao-cao/xuat/", views_report.frequency_export, name="report_export"),
     path("bao-cao/pdf/", views_report.frequency_pdf, name="report_pdf"),
     path("diem-danh-qr/<str:token>/", views_attendance.checkin, name="checkin"),
+    path("da-xoa/", views_delete.meeting_deleted, name="deleted"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
+    path("<int:pk>/xoa/", views_delete.meeting_delete, name="delete"),
+    path("<int:pk>/khoi-phuc/", views_delete.meeting_restore, name="restore"),
     path("<int:pk>/sua/", views.meeting_edit, name="edit"),
     path("<int:pk>/doi-lich/", views.meeting_move, name="move"),
     path("<int:pk>/huy/", views.meeting_cancel, name="cancel"),

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienhe.audit.softdelete import AliveManager, SoftDeleteModel, SoftDeleteQuerySet
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.text import fold, nfc
 
@@ -121,7 +122,7 @@ class Cluster(models.Model):
         return self.title
 
 
-class PetitionQuerySet(models.QuerySet):
+class PetitionQuerySet(SoftDeleteQuerySet):
     def in_subtree(self, org: Organization) -> PetitionQuerySet:
         return self.filter(organization__path__startswith=org.path)
 
@@ -170,7 +171,7 @@ class PetitionQuerySet(models.QuerySet):
         return self.filter(state__in=Petition.WAITING_STATES, due_on__lt=today)
 
 
-class Petition(models.Model):
+class Petition(SoftDeleteModel, models.Model):
     class State(models.TextChoices):
         NEW = "new", _("Mới tiếp nhận")
         ASSIGNED = "assigned", _("Đã chuyển cơ quan")
@@ -306,7 +307,9 @@ class Petition(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 
-    objects = PetitionQuerySet.as_manager()
+    # Soft-deleted rows (issue 10) are hidden by default; all_objects sees them.
+    objects = AliveManager.from_queryset(PetitionQuerySet)()
+    all_objects = PetitionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("kiến nghị")

@@ -819,3 +819,25 @@ def agenda_lines(meeting) -> list[str]:
             % {"n": p.pk, "s": p.summary, "a": agency, "t": answer}
         )
     return lines
+
+
+# ---------------------------------------------------------------- soft delete (issue 10)
+
+
+def delete_petition(petition: Petition, *, actor, reason: str) -> Petition:
+    """Hide a petition entered by mistake (kept with who/when/why, restorable)."""
+    from lienhe.audit.softdelete import SoftDeleteError, soft_delete
+
+    try:
+        return soft_delete(petition, actor=actor, reason=reason)
+    except SoftDeleteError as exc:
+        raise PetitionError(str(exc)) from exc
+
+
+def restore_petition(petition: Petition, *, actor) -> Petition:
+    from lienhe.audit.softdelete import SoftDeleteError, restore
+
+    try:
+        return restore(petition, actor=actor)
+    except SoftDeleteError as exc:
+        raise PetitionError(str(exc)) from exc

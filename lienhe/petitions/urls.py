@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views, views_admin, views_delete
 
 app_name = "petitions"
 urlpatterns = [
@@ -8,7 +8,10 @@ urlpatterns = [
     path("xuat/", views.petition_export, name="export"),
     path("them/", views.petition_create, name="create"),
     path("gui/", views.petition_submit, name="submit"),
+    path("da-xoa/", views_delete.petition_deleted, name="deleted"),
     path("<int:pk>/", views.petition_detail, name="detail"),
+    path("<int:pk>/xoa/", views_delete.petition_delete, name="delete"),
+    path("<int:pk>/khoi-phuc/", views_delete.petition_restore, name="restore"),
     path("<int:pk>/sua/", views.petition_edit, name="edit"),
     path("<int:pk>/phieu-chuyen.pdf", views.petition_pdf, name="pdf"),
     path("<int:pk>/dinh-kem/", views.attachment_add, name="attach"),

@@ -40,6 +40,21 @@ def _guest(cast):
     return {"pk": meeting.pk, "guest_pk": guest.pk}
 
 
+def _deleted(cast):
+    """A meeting of cell A deleted by mistake (soft delete, issue 10)."""
+    from lienhe.meetings.models import Meeting
+    from lienhe.meetings.services import delete_meeting
+
+    meeting = Meeting.objects.create(
+        organization=cast.cell_a,
+        kind=Meeting.Kind.THEMATIC,
+        title="Nhập trùng",
+        planned_at=timezone.now() + dt.timedelta(days=3),
+    )
+    delete_meeting(meeting, actor=cast.users["admin"], reason="Nhập trùng")
+    return {"pk": meeting.pk}
+
+
 def _token(cast):
     from lienhe.meetings.services import checkin_token
 
@@ -128,4 +143,7 @@ CASES = [
         kwargs=lambda c: {**_pk(c), "by": "higher"},
         label="meetings:rate higher",
     ),
+    Case("meetings:delete", only(WRITE_A, 404), kwargs=_pk),
+    Case("meetings:deleted", only(WRITERS_ANYWHERE, 403)),
+    Case("meetings:restore", only(_as(WRITE_A, 302), 404), kwargs=_deleted, method="post"),
 ]

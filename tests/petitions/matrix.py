@@ -23,6 +23,14 @@ def _petition(cast, state="assigned"):
     return p
 
 
+def _deleted(cast):
+    from lienhe.petitions.services import delete_petition
+
+    p = _petition(cast)
+    delete_petition(p, actor=None, reason="Nhập trùng")
+    return {"pk": p.pk}
+
+
 def pk(state="assigned"):
     return lambda cast: {"pk": _petition(cast, state).pk}
 
@@ -106,6 +114,9 @@ CASES = [
         kwargs=lambda c: {"pk": _petition(c).pk, "att": 999999},
         label="petitions:attachment missing file",
     ),
+    Case("petitions:delete", step(WRITERS), kwargs=pk()),
+    Case("petitions:deleted", only({**WRITERS, "secretary_b": 200, "agency_staff": 200}, 403)),
+    Case("petitions:restore", step(WRITERS, 302), kwargs=_deleted, method="post"),
     Case(
         "petitions:cluster",
         {**READERS, "secretary_b": 404, "agency_staff": 404, "handler": 404, "default": 403},

@@ -1,0 +1,63 @@
+"""Delete a petition entered by mistake (with a reason), the "Đã xóa" page, restore
+(issue 10; soft delete, lienhe/audit/softdelete.py)."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.audit.softdelete_views import confirm_delete, deleted_list, restore_record
+
+from . import services
+from .models import Petition
+from .views import _get
+
+LIST_LABEL = "Kiến nghị"
+
+
+@login_required
+def petition_delete(request, pk: int):
+    petition = _get(request, pk)
+    check_org_perm(request.user, petition.organization, "petitions:write")
+    return confirm_delete(
+        request,
+        petition,
+        delete=services.delete_petition,
+        error=services.PetitionError,
+        what="kiến nghị",
+        list_url=reverse("petitions:list"),
+        list_label=LIST_LABEL,
+        detail_url=reverse("petitions:detail", args=[petition.pk]),
+    )
+
+
+@require_perm("petitions:write")
+def petition_deleted(request):
+    return deleted_list(
+        request,
+        Petition.all_objects.visible_to(request.user),
+        perm="petitions:write",
+        heading="Kiến nghị đã xóa",
+        restore_url_name="petitions:restore",
+        list_url=reverse("petitions:list"),
+        list_label=LIST_LABEL,
+    )
+
+
+@login_required
+@require_POST
+def petition_restore(request, pk: int):
+    petition = get_visible_or_404(
+        Petition.all_objects.deleted().visible_to(request.user).select_related("organization"),
+        pk=pk,
+    )
+    check_org_perm(request.user, petition.organization, "petitions:write")
+    restore_record(
+        request,
+        petition,
+        restore=services.restore_petition,
+        error=services.PetitionError,
+        what="kiến nghị",
+    )
+    return redirect("petitions:detail", pk=petition.pk)
