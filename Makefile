@@ -50,8 +50,17 @@ test-fast: install
 bench: install
 	$(RUN) python bench/run.py
 
-loadtest: migrate
-	$(RUN) python bench/loadtest.py --users 50 --seconds 60
+# Load test (issue 10): gunicorn serving a 100.000-member province from PostgreSQL,
+# 50 officers for 60 s (docs/operations.md). Needs DATABASE_URL=postgres://…; the
+# first time add LOAD_SEED=1 to seed the province (about 10 min on 2 busy cores):
+#   createdb -h 127.0.0.1 -U postgres lienhe_load
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienhe_load make loadtest LOAD_SEED=1
+loadtest:
+	@case "$${DATABASE_URL:-}" in postgres*) ;; *) \
+	  echo "make loadtest chạy trên PostgreSQL: đặt DATABASE_URL=postgres://… (xem docs/operations.md)"; exit 2;; esac
+	$(MAKE) migrate
+	@if [ -n "$${LOAD_SEED:-}" ]; then $(RUN) python manage.py seed_demo --members $${LOAD_MEMBERS:-100000} --reset --quiet; fi
+	$(RUN) python bench/loadtest.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --port $${LOAD_PORT:-8190}
 
 lint: install
 	$(RUN) ruff check .
