@@ -299,6 +299,8 @@ OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", True)
 OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)  # seconds per call to the IdP (library: forever)
 OIDC_CALLBACK_CLASS = "lienhe.access.oidc.CallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap/?sso=loi"
+# Password attempts stay throttled; SSO callbacks (no password) are not counted.
+AXES_WHITELIST_CALLABLE = "lienhe.access.oidc.axes_exempt_sso"
 if OIDC_ENABLED:
     _missing = [
         name

@@ -68,6 +68,14 @@ def idp_did_mfa(id_payload: dict) -> bool:
     return bool(MFA_AMR & {str(v).lower() for v in amr})
 
 
+def axes_exempt_sso(request, credentials=None) -> bool:
+    """AXES_WHITELIST_CALLABLE: the OIDC callback carries no password (the IdP
+    checked it), only a single-use code bound to this browser's state. Counting its
+    refusals would key them on (no username, IP) and lock SSO for a whole office
+    behind one NAT after five people without a Lienhe account tried."""
+    return bool(credentials) and "nonce" in credentials and "password" not in credentials
+
+
 def _note(request, **info) -> None:
     if request is None:
         return

@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlparse
 
 import jwt
 import pytest
+from axes.models import AccessAttempt
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -413,6 +414,23 @@ def test_local_password_login_still_works_when_sso_is_on(sso, cast, password):
     assert int(client.session["_auth_user_id"]) == user.pk
     wrong = Client().post(LOGIN, {"username": user.username, "password": "sai-mat-khau"})
     assert wrong.status_code == 200 and "không đúng" in wrong.content.decode()
+
+
+def test_refused_sso_logins_do_not_lock_the_office_out(sso, idp, cast, password):
+    # Six people without a Lienhe account try from the same office IP (> AXES limit).
+    for i in range(sso.AXES_FAILURE_LIMIT + 1):
+        sso_login(Client(), idp, {"preferred_username": f"chua-co-{i}"})
+    assert not AccessAttempt.objects.exists()
+    client = Client()
+    sso_login(client, idp, {"preferred_username": cast.users["viewer"].username})
+    assert "_auth_user_id" in client.session
+    # Password guessing is still counted and locked.
+    user = cast.users["secretary_a"]
+    for _i in range(sso.AXES_FAILURE_LIMIT):
+        Client().post(LOGIN, {"username": user.username, "password": "sai-mat-khau"})
+    assert AccessAttempt.objects.get(username=user.username).failures_since_start == 5
+    locked = Client().post(LOGIN, {"username": user.username, "password": password})
+    assert locked.status_code != 302
 
 
 @pytest.fixture
