@@ -106,6 +106,14 @@ def current_period_code(today: dt.date) -> str:
     return f"{today.year}-H1" if today.month <= 6 else str(today.year)
 
 
+def national_root() -> Organization:
+    """The whole country. The tree has no node above the provinces (each province is a
+    root), so "national" is the empty path prefix: every section's subtree filter
+    (`path__startswith`) then covers all provinces, and its children are the provinces.
+    Not saved; used by the national report (`build_report(national_root(), …)`)."""
+    return Organization(path="", depth=0, numchild=1, name=_("Toàn quốc"), kind="province")
+
+
 def build_report(
     org: Organization, period: Period, progress: Callable[[int, int], None] | None = None
 ) -> list[SectionResult]:

@@ -5,8 +5,10 @@ import importlib
 import random
 import sys
 import time
+from contextlib import contextmanager
 
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -18,6 +20,17 @@ from lienhe.orgs.admin_units import load_admin_units
 from lienhe.orgs.models import AdminUnit, Organization
 
 
+@contextmanager
+def _no_query_log():
+    """DEBUG logs every query with its quoted parameters: far too slow for bulk loads."""
+    old = settings.DEBUG
+    settings.DEBUG = False
+    try:
+        yield
+    finally:
+        settings.DEBUG = old
+
+
 class Command(BaseCommand):
     help = "Tạo dữ liệu mẫu một tỉnh (xóa dữ liệu cũ khi có --reset)."
 
@@ -27,8 +40,21 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="xóa toàn bộ dữ liệu trước")
         parser.add_argument("--today", help="ngày làm mốc (YYYY-MM-DD), mặc định hôm nay")
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--national",
+            action="store_true",
+            help="nhiều tỉnh, ghi hàng loạt (COPY trên PostgreSQL) — để đo quy mô toàn quốc",
+        )
+        parser.add_argument(
+            "--no-fees", action="store_true", help="(--national) không tạo đảng phí hằng tháng"
+        )
 
-    def handle(self, *args, members, seed, reset, today, quiet, **opts):
+    def handle(self, *args, members, seed, reset, today, quiet, national, no_fees, **opts):
+        if national and connection.vendor != "postgresql" and members > 50_000:
+            raise CommandError(
+                "Bộ dữ liệu toàn quốc lớn cần PostgreSQL (ghi bằng COPY); trên SQLite "
+                "chỉ tạo đến 50.000 đảng viên."
+            )
         if members < 100:
             raise CommandError("--members phải từ 100 trở lên.")
         if Organization.objects.exists():
@@ -46,9 +72,23 @@ class Command(BaseCommand):
             members=members,
             progress=self._progress,
         )
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA synchronous=OFF")
+        if national:
+            from lienhe.demo.national import build_national
+
+            ctx.extras["fees"] = not no_fees
+            with _no_query_log():
+                counts = build_national(ctx)
+            self._finish(members, started, quiet, national=True)
+            if not quiet:
+                for name, count in sorted(counts.items()):
+                    seconds = ctx.extras["seconds"].get(name, 0)
+                    self.stdout.write(
+                        f"  {name:<18} {count:>12,} {seconds:8.1f} s".replace(",", ".")
+                    )
+            return
         with transaction.atomic():
             build_province(ctx)
             for app in apps.get_app_configs():
@@ -60,17 +100,19 @@ class Command(BaseCommand):
                             raise
             for _order, extend in sorted(EXTENDERS, key=lambda item: item[0]):
                 extend(ctx)
+        self._finish(members, started, quiet)
+
+    def _finish(self, members, started, quiet, national=False):
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         elapsed = time.monotonic() - started
         if not quiet:
             sys.stdout.write("\n")
+        what = "Đã tạo dữ liệu toàn quốc" if national else "Đã tạo tỉnh mẫu"
         self.stdout.write(
             self.style.SUCCESS(
-                f"Đã tạo tỉnh mẫu: {members:,} đảng viên trong {elapsed:.1f} giây.".replace(
-                    ",", "."
-                )
+                f"{what}: {members:,} đảng viên trong {elapsed:.1f} giây.".replace(",", ".")
             )
         )
         self.stdout.write("Tài khoản mẫu (mật khẩu: lienhe-demo hoặc $LIENHE_DEMO_PASSWORD):")

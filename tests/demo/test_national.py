@@ -1,0 +1,157 @@
+"""The national data set builder (`seed_demo --national`): consistency on a small set,
+on whichever database the suite runs (COPY on PostgreSQL, executemany on SQLite)."""
+
+import datetime as dt
+import random
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, F, Q, Sum
+
+from lienhe.away.models import AwayPeriod, FeeDue, FeePayment
+from lienhe.demo.context import DemoContext
+from lienhe.demo.national import build_national, province_count
+from lienhe.liaison.models import Introduction
+from lienhe.meetings.models import Attendance, Meeting
+from lienhe.members.models import Member
+from lienhe.orgs.admin_units import load_admin_units
+from lienhe.orgs.models import AdminUnit, Organization
+from lienhe.petitions.models import Petition
+from lienhe.reports.periodic import build_report, national_root, parse_period
+from lienhe.reviews.models import ResidenceComment, YearReview
+from lienhe.text import fold
+from lienhe.visits.models import Visit
+
+TODAY = dt.date(2026, 11, 23)
+SIZE = 2000
+
+
+@pytest.fixture
+def national(db):
+    load_admin_units(AdminUnit)
+    ctx = DemoContext(rng=random.Random(7), today=TODAY, members=SIZE)
+    counts = build_national(ctx)
+    return ctx, counts
+
+
+def test_counts_and_provinces_as_requested(national):
+    ctx, counts = national
+    assert Member.objects.count() == SIZE == counts["Member"]
+    roots = Organization.objects.filter(depth=1)
+    assert roots.count() == province_count(SIZE) == 2
+    assert set(roots.values_list("kind", flat=True)) == {"province"}
+    per_province = [Member.objects.in_subtree(p).count() for p in roots]
+    assert sum(per_province) == SIZE and min(per_province) > 0
+    for name in ("Meeting", "Attendance", "Introduction", "Visit", "Petition", "YearReview"):
+        assert counts[name] > 0, name
+
+
+def test_tree_paths_are_valid(national):
+    orgs = {o.pk: o for o in Organization.objects.all()}
+    paths = {o.path for o in orgs.values()}
+    for org in orgs.values():
+        assert len(org.path) == 4 * org.depth
+        if org.depth > 1:
+            assert org.path[:-4] in paths  # the parent exists
+        assert org.numchild == sum(
+            1 for o in orgs.values() if o.depth == org.depth + 1 and o.path.startswith(org.path)
+        )
+    # treebeard agrees with the in-memory paths.
+    assert Organization.find_problems() == ([], [], [], [], [])
+
+
+def test_members_sit_in_existing_cells_with_folded_names(national):
+    cells = set(Organization.objects.filter(kind="cell").values_list("pk", flat=True))
+    for member in Member.objects.all()[:300]:
+        assert member.organization_id in cells
+        assert member.search_name == fold(member.full_name)
+        member.full_clean()  # card number, citizen id and phone formats
+    assert Member.objects.values("card_number").distinct().count() == SIZE
+
+
+def test_attendance_belongs_to_the_meetings_cell_and_matches_counters(national):
+    assert not Attendance.objects.exclude(
+        member__organization_id=F("meeting__organization_id")
+    ).exists()
+    held = Meeting.objects.filter(state="held")
+    assert held.exists()
+    per_meeting = {
+        row["meeting_id"]: row
+        for row in Attendance.objects.values("meeting_id").annotate(
+            n=Count("id"), present=Count("id", filter=Q(status__in=["present", "late"]))
+        )
+    }
+    for meeting in held:
+        row = per_meeting.get(meeting.pk, {"n": 0, "present": 0})
+        assert (meeting.expected_count, meeting.present_count) == (row["n"], row["present"])
+    # One regular meeting per cell and month (the model's constraint holds).
+    assert (
+        Meeting.objects.values("organization_id", "period").annotate(n=Count("id")).filter(n__gt=1)
+    ).count() == 0
+
+
+def test_activity_references_the_right_organizations(national):
+    # Letters: a working member, from their workplace base to a residence cell.
+    for intro in Introduction.objects.select_related("member__organization", "residence_org")[:200]:
+        assert intro.member.is_working
+        assert intro.member.organization.path.startswith(
+            Organization.objects.get(pk=intro.workplace_org_id).path
+        )
+        assert intro.residence_org.side == "residence" and intro.residence_org.kind == "cell"
+    assert not Visit.objects.exclude(cell__kind="cell").exists()
+    assert not Petition.objects.exclude(organization__kind="cell").exists()
+    assert not AwayPeriod.objects.exclude(organization_id=F("member__organization_id")).exists()
+    assert not FeeDue.objects.exclude(organization_id=F("member__organization_id")).exists()
+    assert FeePayment.objects.count() <= FeeDue.objects.count()
+    assert not YearReview.objects.exclude(organization_id=F("member__organization_id")).exists()
+    assert (
+        ResidenceComment.objects.filter(year=TODAY.year - 1).count()
+        == Member.objects.filter(is_working=True).count()
+    )
+
+
+def test_sequences_continue_after_the_loaded_ids(national):
+    cell = Organization.objects.filter(kind="cell").first()
+    meeting = Meeting.objects.create(
+        organization=cell,
+        kind="thematic",
+        title="Sau khi nạp",
+        planned_at=Meeting.objects.latest("planned_at").planned_at,
+        year=TODAY.year,
+    )
+    assert meeting.pk > Meeting.objects.exclude(pk=meeting.pk).latest("pk").pk
+
+
+def test_national_report_is_the_sum_of_the_provinces(national):
+    period = parse_period(str(TODAY.year))
+    provinces = list(Organization.objects.filter(depth=1))
+    whole = build_report(national_root(), period)
+    parts = [build_report(p, period) for p in provinces]
+    for section in whole:
+        for index, figure in enumerate(section.figures):
+            if figure.kind != "int" or figure.value is None:
+                continue
+            total = sum(
+                next(s for s in part if s.key == section.key).figures[index].value or 0
+                for part in parts
+            )
+            assert figure.value == total, (section.key, figure.label)
+    members = next(s for s in whole if s.key == "members").figures[0]
+    assert members.value == Member.objects.filter(status__in=["active", "exempted"]).count()
+
+
+def test_fees_can_be_left_out(db):
+    load_admin_units(AdminUnit)
+    ctx = DemoContext(rng=random.Random(1), today=TODAY, members=300)
+    ctx.extras["fees"] = False
+    build_national(ctx)
+    assert not FeeDue.objects.exists()
+    assert Member.objects.aggregate(n=Count("id"))["n"] == 300
+    assert FeeDue.objects.aggregate(s=Sum("amount"))["s"] is None
+
+
+def test_command_builds_national_set(db, capsys):
+    call_command("seed_demo", national=True, members=500, quiet=True, today="2026-11-23")
+    assert Member.objects.count() == 500
+    assert Organization.objects.filter(depth=1).count() == 2
+    assert "toàn quốc" in capsys.readouterr().out
