@@ -290,7 +290,10 @@ def _tasks_and_threads(ctx: DemoContext, demo_cell: Organization) -> None:
                 assigned = max(handed, today - dt.timedelta(days=rng.randint(0, 200)))
                 due_task = assigned + dt.timedelta(days=rng.randint(5, 40))
                 done = due_task < today and rng.random() < 0.8
-                status = "done" if done else ("not_done" if due_task < today else "open")
+                # In the demo cell a few recent tasks still wait for their result (the
+                # secretary's "tasks overdue" on the home page); elsewhere they are closed.
+                closed_before = today - dt.timedelta(days=14 if in_demo else 0)
+                status = "done" if done else ("not_done" if due_task < closed_before else "open")
                 tasks.append(
                     LocalTask(
                         introduction_id=pk,
