@@ -7,16 +7,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
-from ninja import Field, Header, Schema
+from ninja import Field, Schema
 
 from lienhe.away import services
 from lienhe.away.forms import AwayForm
 from lienhe.away.models import AwayPeriod
 from lienhe.members.models import Member
 
-from ..errors import WRITE_ERRORS, forbidden, not_found
-from .common import get_visible, run_step, service_call, validate, written
+from ..errors import forbidden, not_found
+from .common import creation, get_visible, object_write, run_step, service_call, validate
 from .modules import SCHEMAS, router
 
 TAG = ["Đi làm ăn xa"]
@@ -75,36 +74,33 @@ def _member(request, pk: int | None) -> Member:
     return member
 
 
-@router.post(
+@creation(
+    router,
     "/away-periods",
-    response={201: AwayOut, **WRITE_ERRORS},
+    body=AwayIn,
+    out=AwayOut,
     tags=TAG,
     summary="Báo cáo đi làm ăn xa (tự báo cáo hoặc chi bộ báo cáo thay)",
 )
-def file_away(request, payload: AwayIn, response: HttpResponse):
+def file_away(request, payload):
     data = payload.dict()
     member = _member(request, data.pop("member"))
     clean = validate(AwayForm({k: v for k, v in data.items() if v is not None}))
     fields = {k: v for k, v in clean.items() if k != "version"}
     with service_call(services.AwayError):
-        away = services.file_away(member, actor=request.user, **fields)
-    written(response, away, f"{request.path.rstrip('/')}/{away.pk}")
-    return 201, away
+        return services.file_away(member, actor=request.user, **fields)
 
 
-@router.patch(
+@object_write(
+    router,
+    "patch",
     "/away-periods/{pk}",
-    response={200: AwayOut, **WRITE_ERRORS},
+    body=AwayPatch,
+    out=AwayOut,
     tags=TAG,
     summary="Sửa, bổ sung báo cáo đi làm ăn xa (cần If-Match)",
 )
-def patch_away(
-    request,
-    pk: int,
-    payload: AwayPatch,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+def patch_away(request, pk, payload, if_match):
     away = get_visible(
         AwayPeriod.objects.visible_to(request.user).select_related("member", "organization"),
         pk,
@@ -115,14 +111,12 @@ def patch_away(
     sent = payload.dict(exclude_unset=True)
     version = sent.pop("version", None)
     data = {**model_to_dict(away, fields=FIELDS), **sent}
-    data = {k: v for k, v in data.items() if v is not None}
+    form = AwayForm({k: v for k, v in data.items() if v is not None}, instance=away)
 
     def run(clean, expected):
         fields = {k: v for k, v in clean.items() if k != "version"}
         return services.update_away(away, expected_version=expected, actor=request.user, **fields)
 
-    form = AwayForm(data, instance=AwayPeriod.objects.get(pk=away.pk))
-    updated = run_step(
+    return run_step(
         away, form, services.AwayError, run, if_match=if_match, body_version=version, required=True
     )
-    return written(response, updated)

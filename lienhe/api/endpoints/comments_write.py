@@ -5,16 +5,14 @@ A sent comment is locked: corrections stay on the web (bản đính chính)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from ninja import Field, Header, Schema
+from ninja import Field, Schema
 
 from lienhe.reviews import services
 from lienhe.reviews.constants import DUTY_KEYS
 from lienhe.reviews.forms import CommentForm
 from lienhe.reviews.models import ResidenceComment
 
-from ..errors import WRITE_ERRORS
-from .common import check_org_write, get_visible, require_anywhere, run_step, written
+from .common import check_org_write, get_visible, object_writes, require_anywhere, run_step
 from .modules import SCHEMAS, router
 
 TAG = ["Nhận xét nơi cư trú"]
@@ -60,19 +58,11 @@ def _form(comment: ResidenceComment, sent: dict) -> CommentForm:
     return CommentForm(data, levels=levels)
 
 
-@router.patch(
-    "/comments/{pk}",
-    response={200: CommentOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Lưu bản nháp nhận xét (cần If-Match)",
-)
-def save_draft(
-    request,
-    pk: int,
-    payload: DraftIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+_write = object_writes(router, "/comments", out=CommentOut, tags=TAG)
+
+
+@_write("patch", "", DraftIn, "Lưu bản nháp nhận xét (cần If-Match)")
+def save_draft(request, pk, payload, if_match):
     comment = _comment(request, pk)
     sent = payload.dict(exclude_unset=True)
 
@@ -86,31 +76,21 @@ def save_draft(
             actor=request.user,
         )
 
-    updated = run_step(
+    form = _form(comment, sent)
+    version = sent.get("version")
+    return run_step(
         comment,
-        _form(comment, sent),
+        form,
         services.ReviewError,
         run,
         if_match=if_match,
-        body_version=sent.get("version"),
+        body_version=version,
         required=True,
     )
-    return written(response, updated)
 
 
-@router.post(
-    "/comments/{pk}/send",
-    response={200: CommentOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Ký, gửi nhận xét về nơi công tác (sau đó không sửa được)",
-)
-def send(
-    request,
-    pk: int,
-    payload: SendIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+@_write("post", "/send", SendIn, "Ký, gửi nhận xét về nơi công tác (sau đó không sửa được)")
+def send(request, pk, payload, if_match):
     comment = _comment(request, pk)
 
     def run(clean, expected):
@@ -122,7 +102,7 @@ def send(
         )
 
     form = _form(comment, {"signer_title": payload.signer_title})
-    updated = run_step(
-        comment, form, services.ReviewError, run, if_match=if_match, body_version=payload.version
+    version = payload.version
+    return run_step(
+        comment, form, services.ReviewError, run, if_match=if_match, body_version=version
     )
-    return written(response, updated)

@@ -6,10 +6,12 @@ import re
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpResponse
+from ninja import Header
 
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere
 
-from ..errors import ApiError, field_errors, forbidden, not_found
+from ..errors import WRITE_ERRORS, ApiError, field_errors, forbidden, not_found
 
 
 def clean_text(value: str | None) -> str:
@@ -150,3 +152,55 @@ def run_step(
     clean = validate(form)
     with service_call(error):
         return run(clean, expected)
+
+
+def _operation(router, method: str, path: str, ok: int, out, body, opts: dict, view, fn):
+    view.__annotations__ = {**view.__annotations__, "payload": body}  # the class itself
+    view.__name__, view.__doc__, view.__module__ = fn.__name__, fn.__doc__, fn.__module__
+    getattr(router, method)(path, response={ok: out, **WRITE_ERRORS}, **opts)(view)
+    return fn
+
+
+def object_write(router, method: str, path: str, *, body, out, **opts):
+    """Register `fn(request, pk, payload, if_match) -> obj` as a write on one object:
+    body `body`, an If-Match header, 200 with `out` and the new ETag."""
+
+    def decorator(fn):
+        def view(
+            request,
+            pk: int,
+            payload,
+            response: HttpResponse,
+            if_match: str | None = Header(None, alias="If-Match"),
+        ):
+            return written(response, fn(request, pk, payload, if_match))
+
+        return _operation(router, method, path, 200, out, body, opts, view, fn)
+
+    return decorator
+
+
+def creation(router, path: str, *, body, out, **opts):
+    """Register `fn(request, payload) -> obj` as POST `path`: 201 with `out`, the ETag
+    and the Location of the new object."""
+
+    def decorator(fn):
+        def view(request, payload, response: HttpResponse):
+            obj = fn(request, payload)
+            written(response, obj, f"{request.path.rstrip('/')}/{obj.pk}")
+            return 201, obj
+
+        return _operation(router, "post", path, 201, out, body, opts, view, fn)
+
+    return decorator
+
+
+def object_writes(router, base: str, *, out, tags):
+    """`object_write` bound to one resource: `(method, suffix, body, summary)` registers
+    METHOD `{base}/{pk}{suffix}`."""
+
+    def bind(method: str, suffix: str, body, summary: str):
+        path = f"{base}/{{pk}}{suffix}"
+        return object_write(router, method, path, body=body, out=out, tags=tags, summary=summary)
+
+    return bind

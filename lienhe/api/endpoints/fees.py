@@ -103,22 +103,23 @@ def _filtered(request, model, filters: FeeFilter):
     return {"items": rows, "next_cursor": next_cursor}
 
 
-@router.get(
-    "/fees/dues",
-    response={200: FeeDuePage, **LIST_ERRORS, 422: ErrorOut},
-    summary="Đảng phí phải đóng theo tháng (lọc org, member, month=YYYY-MM)",
-)
-def list_dues(request, filters: Query[FeeFilter]):
-    return _filtered(request, FeeDue, filters)
+def _list(path: str, model, page, summary: str) -> None:
+    def view(request, filters: Query[FeeFilter]):
+        return _filtered(request, model, filters)
+
+    view.__name__ = f"list_{path}"
+    router.get(
+        f"/fees/{path}", response={200: page, **LIST_ERRORS, 422: ErrorOut}, summary=summary
+    )(view)
 
 
-@router.get(
-    "/fees/payments",
-    response={200: FeePaymentPage, **LIST_ERRORS, 422: ErrorOut},
-    summary="Sổ thu đảng phí (chỉ ghi thêm; điều chỉnh là bút toán âm)",
+_list("dues", FeeDue, FeeDuePage, "Đảng phí phải đóng theo tháng (lọc org, member, month=YYYY-MM)")
+_list(
+    "payments",
+    FeePayment,
+    FeePaymentPage,
+    "Sổ thu đảng phí (chỉ ghi thêm; điều chỉnh là bút toán âm)",
 )
-def list_payments(request, filters: Query[FeeFilter]):
-    return _filtered(request, FeePayment, filters)
 
 
 @router.get(

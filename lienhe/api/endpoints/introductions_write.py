@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Schema
+from ninja import Field, Schema
 
 from lienhe.liaison import forms, services
 from lienhe.liaison.models import Introduction
@@ -15,16 +14,17 @@ from lienhe.liaison.views import _can_close, _cells_under, workplace_base
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
-from ..errors import WRITE_ERRORS, forbidden
+from ..errors import forbidden
 from .common import (
     check_org_write,
+    creation,
     get_visible,
+    object_writes,
     require_anywhere,
+    run_step,
     service_call,
     validate,
     validation_error,
-    version_for,
-    written,
 )
 from .modules import SCHEMAS, router
 
@@ -97,13 +97,15 @@ def _today(value: dt.date | None) -> dt.date:
     return value or timezone.localdate()
 
 
-@router.post(
+@creation(
+    router,
     "/introductions",
-    response={201: IntroductionOut, **WRITE_ERRORS},
+    body=IssueIn,
+    out=IntroductionOut,
     tags=TAG,
     summary="Cấp giấy giới thiệu sinh hoạt nơi cư trú cho một đảng viên",
 )
-def issue_letter(request, payload: IssueIn, response: HttpResponse):
+def issue_letter(request, payload):
     require_anywhere(request.user, "liaison:issue")
     member = get_visible(
         Member.objects.visible_to(request.user).select_related("organization"),
@@ -122,123 +124,107 @@ def issue_letter(request, payload: IssueIn, response: HttpResponse):
             issued_on=issued_on["issued_on"],
             actor=request.user,
         )
-    written(response, intro, f"{request.path.rstrip('/')}/{intro.pk}")
-    return 201, intro
+    return intro
 
 
-@router.post(
-    "/introductions/{pk}/issue",
-    response={200: IntroductionOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Cấp số cho giấy đang là dự thảo (ví dụ sau khi đổi nơi cư trú)",
-)
-def issue_draft(
-    request,
-    pk: int,
-    payload: IssueDraftIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
-    intro = _letter(request, pk)
-    check_org_write(request.user, intro.workplace_org, "liaison:issue")
-    version_for(intro, if_match, payload.version, required=False)
-    clean = validate(forms.IssueDateForm({"issued_on": _today(payload.issued_on)}))
-    with service_call(services.LiaisonError):
-        intro = services.issue_letter(intro, issued_on=clean["issued_on"], actor=request.user)
-    return written(response, intro)
+def _step(request, intro, payload, if_match, *, side: str, perm: str, form, run):
+    """A transition the web offers on one letter: the org of `side` needs `perm`."""
+    check_org_write(request.user, getattr(intro, side), perm)
+    return run_step(
+        intro,
+        form,
+        services.LiaisonError,
+        lambda clean, expected: run(intro, clean, expected),
+        if_match=if_match,
+        body_version=payload.version,
+    )
 
 
-@router.post(
-    "/introductions/{pk}/handin",
-    response={200: IntroductionOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Nơi cư trú xác nhận đảng viên đã nộp giấy",
-)
-def handin(
-    request,
-    pk: int,
-    payload: HandinIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
-    intro = _letter(request, pk)
-    check_org_write(request.user, intro.residence_org, "liaison:write")
-    expected = version_for(intro, if_match, payload.version, required=False)
-    clean = validate(forms.HandinForm({"handed_in_on": payload.handed_in_on}))
-    with service_call(services.LiaisonError):
-        intro = services.confirm_handin(
+_write = object_writes(router, "/introductions", out=IntroductionOut, tags=TAG)
+
+
+@_write("post", "/issue", IssueDraftIn, "Cấp số cho giấy đang là dự thảo (sau khi đổi nơi cư trú)")
+def issue_draft(request, pk, payload, if_match):
+    return _step(
+        request,
+        _letter(request, pk),
+        payload,
+        if_match,
+        side="workplace_org",
+        perm="liaison:issue",
+        form=forms.IssueDateForm({"issued_on": _today(payload.issued_on)}),
+        run=lambda intro, clean, _v: services.issue_letter(
+            intro, issued_on=clean["issued_on"], actor=request.user
+        ),
+    )
+
+
+@_write("post", "/handin", HandinIn, "Nơi cư trú xác nhận đảng viên đã nộp giấy")
+def handin(request, pk, payload, if_match):
+    return _step(
+        request,
+        _letter(request, pk),
+        payload,
+        if_match,
+        side="residence_org",
+        perm="liaison:write",
+        form=forms.HandinForm({"handed_in_on": payload.handed_in_on}),
+        run=lambda intro, clean, expected: services.confirm_handin(
             intro,
             handed_in_on=clean["handed_in_on"],
             expected_version=expected,
             actor=request.user,
-        )
-    return written(response, intro)
-
-
-@router.post(
-    "/introductions/{pk}/accept",
-    response={200: IntroductionOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Chi bộ nơi cư trú tiếp nhận đảng viên (xếp tổ nếu có)",
-)
-def accept(
-    request,
-    pk: int,
-    payload: AcceptIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
-    intro = _letter(request, pk)
-    check_org_write(request.user, intro.residence_org, "liaison:write")
-    expected = version_for(intro, if_match, payload.version, required=False)
-    groups = Organization.objects.filter(
-        kind=Organization.Kind.GROUP, path__startswith=intro.residence_org.path
+        ),
     )
+
+
+@_write("post", "/accept", AcceptIn, "Chi bộ nơi cư trú tiếp nhận đảng viên (xếp tổ nếu có)")
+def accept(request, pk, payload, if_match):
+    intro = _letter(request, pk)
     form = forms.AcceptForm(
         payload.dict(),
         cells=_cells_under(intro.residence_org),
-        groups=groups,
+        groups=Organization.objects.filter(
+            kind=Organization.Kind.GROUP, path__startswith=intro.residence_org.path
+        ),
         need_date=intro.state == Introduction.State.ISSUED,
     )
-    clean = validate(form)
-    with service_call(services.LiaisonError):
-        intro = services.accept_letter(
+    return _step(
+        request,
+        intro,
+        payload,
+        if_match,
+        side="residence_org",
+        perm="liaison:write",
+        form=form,
+        run=lambda intro, clean, expected: services.accept_letter(
             intro,
             cell=clean["cell"],
             group=clean.get("group"),
             handed_in_on=clean.get("handed_in_on"),
             expected_version=expected,
             actor=request.user,
-        )
-    return written(response, intro)
+        ),
+    )
 
 
-@router.post(
-    "/introductions/{pk}/close",
-    response={200: IntroductionOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Kết thúc giữ mối liên hệ (nơi công tác hoặc nơi cư trú)",
-)
-def close(
-    request,
-    pk: int,
-    payload: CloseIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+@_write("post", "/close", CloseIn, "Kết thúc giữ mối liên hệ (nơi công tác hoặc nơi cư trú)")
+def close(request, pk, payload, if_match):
     intro = _letter(request, pk)
-    if not _can_close(request.user, intro):
+    if not _can_close(request.user, intro):  # either side's liaison:write, as on the web
         raise forbidden()
-    expected = version_for(intro, if_match, payload.version, required=False)
-    data = {**payload.dict(), "closed_on": _today(payload.closed_on)}
-    clean = validate(forms.CloseForm(data))
-    with service_call(services.LiaisonError):
-        intro = services.close_letter(
+    return run_step(
+        intro,
+        forms.CloseForm({**payload.dict(), "closed_on": _today(payload.closed_on)}),
+        services.LiaisonError,
+        lambda clean, expected: services.close_letter(
             intro,
             reason=clean["reason"],
             closed_on=clean["closed_on"],
             note=clean["note"],
             expected_version=expected,
             actor=request.user,
-        )
-    return written(response, intro)
+        ),
+        if_match=if_match,
+        body_version=payload.version,
+    )

@@ -7,9 +7,8 @@ import datetime as dt
 from typing import Literal
 
 from django.db import transaction
-from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Schema
+from ninja import Field, Schema
 
 from lienhe.meetings import services
 from lienhe.meetings.forms import CancelForm, EditMeetingForm, MeetingForm, MoveForm
@@ -20,13 +19,14 @@ from lienhe.members.models import Member
 from ..errors import WRITE_ERRORS, ApiError
 from .common import (
     check_org_write,
+    creation,
     get_visible,
+    object_writes,
     require_anywhere,
+    run_step,
     service_call,
     validate,
     validation_error,
-    version_for,
-    written,
 )
 from .modules import SCHEMAS, router
 
@@ -102,13 +102,15 @@ def _meeting(request, pk: int) -> Meeting:
     return meeting
 
 
-@router.post(
+@creation(
+    router,
     "/meetings",
-    response={201: MeetingOut, **WRITE_ERRORS},
+    body=MeetingIn,
+    out=MeetingOut,
     tags=TAG,
     summary="Lên lịch một buổi sinh hoạt",
 )
-def create_meeting(request, payload: MeetingIn, response: HttpResponse):
+def create_meeting(request, payload):
     require_anywhere(request.user, PERM)
     cells = writable_cells(request.user)
     data = payload.dict()
@@ -120,7 +122,7 @@ def create_meeting(request, payload: MeetingIn, response: HttpResponse):
     clean = validate(form)
     check_org_write(request.user, clean["organization"], PERM)
     with service_call(services.MeetingError):
-        meeting = services.plan_meeting(
+        return services.plan_meeting(
             clean["organization"],
             kind=clean["kind"],
             planned_at=form.planned_at(),
@@ -130,93 +132,71 @@ def create_meeting(request, payload: MeetingIn, response: HttpResponse):
             groups=clean["groups"],
             actor=request.user,
         )
-    written(response, meeting, f"{request.path.rstrip('/')}/{meeting.pk}")
-    return 201, meeting
 
 
-@router.patch(
-    "/meetings/{pk}",
-    response={200: MeetingOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Sửa chủ đề, địa điểm, thời lượng (cần If-Match)",
-)
-def patch_meeting(
-    request,
-    pk: int,
-    payload: MeetingPatch,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+_write = object_writes(router, "/meetings", out=MeetingOut, tags=TAG)
+
+
+@_write("patch", "", MeetingPatch, "Sửa chủ đề, địa điểm, thời lượng (cần If-Match)")
+def patch_meeting(request, pk, payload, if_match):
     meeting = _meeting(request, pk)
-    sent = payload.dict(exclude_unset=True)
-    expected = version_for(meeting, if_match, sent.pop("version", None))
+    sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
+    version = sent.pop("version", None)
     current = {"title": meeting.title, "place": meeting.place}
     current["duration_minutes"] = meeting.duration_minutes
-    sent = {k: v for k, v in sent.items() if v is not None}
-    clean = validate(EditMeetingForm({**current, **sent, "version": expected}))
-    with service_call(services.MeetingError):
-        meeting = services.update_meeting(
+    form = EditMeetingForm({**current, **sent, "version": meeting.version})
+    return run_step(
+        meeting,
+        form,
+        services.MeetingError,
+        lambda clean, expected: services.update_meeting(
             meeting,
             expected_version=expected,
             title=clean["title"],
             place=clean["place"],
             duration_minutes=clean["duration_minutes"],
             actor=request.user,
-        )
-    return written(response, meeting)
+        ),
+        if_match=if_match,
+        body_version=version,
+        required=True,
+    )
 
 
-@router.post(
-    "/meetings/{pk}/move",
-    response={200: MeetingOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Dời lịch (báo cho đảng viên)",
-)
-def move_meeting(
-    request,
-    pk: int,
-    payload: MoveIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+@_write("post", "/move", MoveIn, "Dời lịch (báo cho đảng viên)")
+def move_meeting(request, pk, payload, if_match):
     meeting = _meeting(request, pk)
-    expected = version_for(meeting, if_match, payload.version, required=False)
-    data = {**payload.dict(), **_when(payload.planned_at), "version": expected}
-    form = MoveForm(data)
-    clean = validate(form)
-    with service_call(services.MeetingError):
-        meeting = services.move_meeting(
+    form = MoveForm({**payload.dict(), **_when(payload.planned_at), "version": meeting.version})
+    return run_step(
+        meeting,
+        form,
+        services.MeetingError,
+        lambda clean, expected: services.move_meeting(
             meeting,
             new_at=form.planned_at(),
             reason=clean["reason"],
             place=clean["place"],
             expected_version=expected,
             actor=request.user,
-        )
-    return written(response, meeting)
+        ),
+        if_match=if_match,
+        body_version=payload.version,
+    )
 
 
-@router.post(
-    "/meetings/{pk}/cancel",
-    response={200: MeetingOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Hủy buổi sinh hoạt (báo cho đảng viên)",
-)
-def cancel_meeting(
-    request,
-    pk: int,
-    payload: CancelIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+@_write("post", "/cancel", CancelIn, "Hủy buổi sinh hoạt (báo cho đảng viên)")
+def cancel_meeting(request, pk, payload, if_match):
     meeting = _meeting(request, pk)
-    expected = version_for(meeting, if_match, payload.version, required=False)
-    clean = validate(CancelForm({"reason": payload.reason, "version": expected}))
-    with service_call(services.MeetingError):
-        meeting = services.cancel_meeting(
+    return run_step(
+        meeting,
+        CancelForm({"reason": payload.reason, "version": meeting.version}),
+        services.MeetingError,
+        lambda clean, expected: services.cancel_meeting(
             meeting, reason=clean["reason"], expected_version=expected, actor=request.user
-        )
-    return written(response, meeting)
+        ),
+        if_match=if_match,
+        body_version=payload.version,
+    )
 
 
 @router.put(

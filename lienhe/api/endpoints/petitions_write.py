@@ -8,23 +8,23 @@ import datetime as dt
 from typing import Literal
 
 from django.forms.models import model_to_dict
-from django.http import HttpResponse
 from django.utils import timezone
-from ninja import Field, Header, Schema
+from ninja import Field, Schema
 
 from lienhe.petitions import forms, services
 from lienhe.petitions.models import Petition
 from lienhe.petitions.views import can_handle, can_route, can_write
 
-from ..errors import WRITE_ERRORS, forbidden
+from ..errors import forbidden
 from .common import (
     check_org_write,
+    creation,
     get_visible,
+    object_writes,
     require_anywhere,
     run_step,
     service_call,
     validate,
-    written,
 )
 from .modules import SCHEMAS, router
 
@@ -101,13 +101,10 @@ def _petition(request, pk: int, allowed) -> Petition:
     return petition
 
 
-@router.post(
-    "/petitions",
-    response={201: PetitionOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Ghi nhận một kiến nghị (cán bộ nhập)",
+@creation(
+    router, "/petitions", body=PetitionIn, out=PetitionOut, tags=TAG, summary="Ghi nhận kiến nghị"
 )
-def create_petition(request, payload: PetitionIn, response: HttpResponse):
+def create_petition(request, payload):
     require_anywhere(request.user, "petitions:write")
     data = {k: v for k, v in payload.dict().items() if v is not None}
     data.setdefault("received_on", timezone.localdate())
@@ -115,30 +112,19 @@ def create_petition(request, payload: PetitionIn, response: HttpResponse):
     fields = {k: v for k, v in clean.items() if k not in ("version", "attachment")}
     check_org_write(request.user, fields["organization"], "petitions:write")
     with service_call(Error):
-        petition = services.create_petition(
+        return services.create_petition(
             source_type=Petition.Source.STAFF, actor=request.user, **fields
         )
-    written(response, petition, f"{request.path.rstrip('/')}/{petition.pk}")
-    return 201, petition
 
 
-@router.patch(
-    "/petitions/{pk}",
-    response={200: PetitionOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Sửa nội dung kiến nghị (cần If-Match)",
-)
-def patch_petition(
-    request,
-    pk: int,
-    payload: PetitionPatch,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+_write = object_writes(router, "/petitions", out=PetitionOut, tags=TAG)
+
+
+@_write("patch", "", PetitionPatch, "Sửa nội dung kiến nghị (cần If-Match)")
+def patch_petition(request, pk, payload, if_match):
     petition = _petition(request, pk, lambda u, p: can_write(u, p) or can_route(u, p))
     sent = {k: v for k, v in payload.dict(exclude_unset=True).items() if v is not None}
-    fields = list(forms.PetitionForm.Meta.fields)
-    data = {**model_to_dict(petition, fields=fields), **sent}
+    data = {**model_to_dict(petition, fields=list(forms.PetitionForm.Meta.fields)), **sent}
     form = forms.PetitionForm(data, instance=petition, user=request.user, editing=True)
 
     def run(clean, expected):
@@ -147,7 +133,7 @@ def patch_petition(
             petition, expected_version=expected, actor=request.user, **fields
         )
 
-    updated = run_step(
+    return run_step(
         petition,
         form,
         Error,
@@ -156,55 +142,30 @@ def patch_petition(
         body_version=sent.get("version"),
         required=True,
     )
-    return written(response, updated)
 
 
-def _step(request, pk, payload, response, *, allowed, form, run, if_match=None):
-    petition = _petition(request, pk, allowed)
-    run_step(
-        petition,
-        form,
-        Error,
-        lambda clean, expected: run(petition, clean, expected),
-        if_match=if_match,
-        body_version=getattr(payload, "version", None),
-    )
-    petition.refresh_from_db()
-    return written(response, petition)
+def _transition(path: str, body, summary: str, *, allowed, form_class, run):
+    """POST /petitions/{pk}/<path>: who may (`allowed`, as the web's can_* helpers),
+    the web's form on the body, then the service (`run`)."""
 
-
-def _register(path: str, schema: type[Schema], summary: str, *, allowed, form_class, run):
-    """One transition endpoint: POST /petitions/{pk}/<path> with `schema` as body."""
-
-    def view(
-        request,
-        pk: int,
-        payload: schema,  # type: ignore[valid-type]
-        response: HttpResponse,
-        if_match: str | None = Header(None, alias="If-Match"),
-    ):
-        return _step(
-            request,
-            pk,
-            payload,
-            response,
-            allowed=allowed,
-            form=form_class(payload.dict()),
-            run=lambda p, clean, expected: run(request.user, p, clean, expected),
+    def view(request, pk, payload, if_match):
+        petition = _petition(request, pk, allowed)
+        run_step(
+            petition,
+            form_class(payload.dict()),
+            Error,
+            lambda clean, expected: run(request.user, petition, clean, expected),
             if_match=if_match,
+            body_version=getattr(payload, "version", None),
         )
+        petition.refresh_from_db()
+        return petition
 
-    view.__annotations__["payload"] = schema  # a local class: give ninja the type itself
-    view.__name__ = f"petition_{path}"
-    router.post(
-        f"/petitions/{{pk}}/{path}",
-        response={200: PetitionOut, **WRITE_ERRORS},
-        tags=TAG,
-        summary=summary,
-    )(view)
+    view.__name__ = f"petition_{path}"  # the OpenAPI operation id
+    _write("post", f"/{path}", body, summary)(view)
 
 
-_register(
+_transition(
     "assign",
     AssignIn,
     "Chuyển kiến nghị tới cơ quan giải quyết",
@@ -214,7 +175,7 @@ _register(
         p, d["agency"], due_on=d["due_on"], note=d["note"], actor=user
     ),
 )
-_register(
+_transition(
     "transfer",
     TransferIn,
     "Chuyển sang cơ quan khác",
@@ -222,7 +183,7 @@ _register(
     form_class=forms.TransferForm,
     run=lambda user, p, d, _v: services.transfer(p, d["agency"], reason=d["reason"], actor=user),
 )
-_register(
+_transition(
     "start",
     NoteIn,
     "Cơ quan nhận xử lý kiến nghị",
@@ -230,7 +191,7 @@ _register(
     form_class=forms.NoteForm,
     run=lambda user, p, _d, _v: services.start(p, actor=user),
 )
-_register(
+_transition(
     "answer",
     AnswerIn,
     "Cơ quan trả lời kiến nghị",
@@ -244,7 +205,7 @@ _register(
         actor=user,
     ),
 )
-_register(
+_transition(
     "close",
     NoteIn,
     "Chi bộ đồng ý với trả lời, kết thúc kiến nghị",
@@ -252,7 +213,7 @@ _register(
     form_class=forms.NoteForm,
     run=lambda user, p, d, _v: services.close(p, note=d["note"], actor=user),
 )
-_register(
+_transition(
     "reopen",
     ReasonIn,
     "Chi bộ chưa đồng ý, mở lại kiến nghị",

@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpResponse
-from ninja import Field, Header, Schema
+from ninja import Field, Schema
 
 from lienhe.visits import services
 from lienhe.visits.common import can_act_on_visit
 from lienhe.visits.forms import MissedForm, PetitionItemForm, ReportForm
 from lienhe.visits.models import Visit
 
-from ..errors import WRITE_ERRORS, forbidden
-from .common import get_visible, require_anywhere, run_step, validate, written
+from ..errors import forbidden
+from .common import get_visible, object_writes, require_anywhere, run_step, validate
 from .modules import SCHEMAS, router
 
 TAG = ["Dự sinh hoạt"]
@@ -67,54 +66,32 @@ def _visit(request, pk: int) -> Visit:
     return visit
 
 
-@router.post(
-    "/visits/{pk}/report",
-    response={200: VisitOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Nộp báo cáo dự sinh hoạt (kiến nghị nghe được chuyển theo dõi giải quyết)",
+_write = object_writes(router, "/visits", out=VisitOut, tags=TAG)
+
+
+def _step(visit, form, run, payload, if_match) -> Visit:
+    run_step(visit, form, services.VisitError, run, if_match=if_match, body_version=payload.version)
+    visit.refresh_from_db()
+    return visit
+
+
+@_write(
+    "post", "/report", ReportIn, "Nộp báo cáo dự sinh hoạt (kiến nghị nghe được chuyển giải quyết)"
 )
-def file_report(
-    request,
-    pk: int,
-    payload: ReportIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+def file_report(request, pk, payload, if_match):
     visit = _visit(request, pk)
-    data = payload.dict()
-    items = [validate(PetitionItemForm(item)) for item in data.pop("petitions")]
-    data.pop("version")
+    data = payload.dict(exclude={"version", "petitions"})
+    items = [validate(PetitionItemForm(item.dict())) for item in payload.petitions]
 
     def run(clean, _expected):
-        services.file_report(
-            visit, petitions=[i for i in items if i["summary"]], actor=request.user, **clean
-        )
+        heard = [i for i in items if i["summary"]]
+        services.file_report(visit, petitions=heard, actor=request.user, **clean)
 
-    run_step(
-        visit,
-        ReportForm(data),
-        services.VisitError,
-        run,
-        if_match=if_match,
-        body_version=payload.version,
-    )
-    visit.refresh_from_db()
-    return written(response, visit)
+    return _step(visit, ReportForm(data), run, payload, if_match)
 
 
-@router.post(
-    "/visits/{pk}/missed",
-    response={200: VisitOut, **WRITE_ERRORS},
-    tags=TAG,
-    summary="Không dự được: ghi lý do (và dời sang ngày khác nếu có)",
-)
-def mark_missed(
-    request,
-    pk: int,
-    payload: MissedIn,
-    response: HttpResponse,
-    if_match: str | None = Header(None, alias="If-Match"),
-):
+@_write("post", "/missed", MissedIn, "Không dự được: ghi lý do (và dời sang ngày khác nếu có)")
+def mark_missed(request, pk, payload, if_match):
     visit = _visit(request, pk)
 
     def run(clean, expected):
@@ -128,6 +105,4 @@ def mark_missed(
         )
 
     form = MissedForm({**payload.dict(), "version": visit.version})
-    run_step(visit, form, services.VisitError, run, if_match=if_match, body_version=payload.version)
-    visit.refresh_from_db()
-    return written(response, visit)
+    return _step(visit, form, run, payload, if_match)
