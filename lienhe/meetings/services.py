@@ -326,7 +326,9 @@ def expected_members(meeting: Meeting) -> QuerySet[Member]:
 def _check_can_mark(meeting: Meeting, now: dt.datetime) -> None:
     if meeting.state == Meeting.State.CANCELLED:
         raise MeetingError(_("Buổi sinh hoạt đã hủy, không điểm danh được."))
-    if timezone.localtime(meeting.planned_at).date() > timezone.localtime(now).date():
+    # Same local day, or inside the QR check-in window (which may start before midnight).
+    before_day = timezone.localtime(meeting.planned_at).date() > timezone.localtime(now).date()
+    if before_day and now < meeting.checkin_opens:
         raise MeetingError(_("Chưa đến ngày sinh hoạt, chưa điểm danh được."))
 
 
