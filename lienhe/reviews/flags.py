@@ -23,7 +23,7 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
     """Two queries whatever the subtree size."""
     flags: list[RedFlag] = []
     late = (
-        ResidenceComment.objects.filter(residence_org__path__startswith=org.path)
+        ResidenceComment.objects.in_subtree(org)  # the residence writes, the workplace waits
         .filter(
             state__in=[ResidenceComment.State.REQUESTED, ResidenceComment.State.DRAFT],
             due_on__lt=today,

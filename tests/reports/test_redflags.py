@@ -176,6 +176,9 @@ def test_reviews_flags_late_comment(cast):
     assert f"reviews:comment:{on_time.pk}" not in keys(flags_of("reviews", cast.province))
     ResidenceComment.objects.filter(pk=on_time.pk).update(due_on=TODAY - dt.timedelta(days=2))
     assert f"reviews:comment:{on_time.pk}" in keys(flags_of("reviews", cast.province))
+    # The workplace that asked for it sees it too; a third commune does not.
+    assert f"reviews:comment:{on_time.pk}" in keys(flags_of("reviews", cast.agency))
+    assert not flags_of("reviews", cast.other_commune)
 
 
 def test_reviews_flags_good_proposal_against_poor_residence_comment(cast):
