@@ -17,6 +17,7 @@ from lienhe.members.models import Member
 from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.reports.summaries import add_fee, rebuild_fee_totals
 
 from .models import FeeClaim, FeeDue, FeePayment, FeeProfile
 from .services import AwayError, _cell_officers, _member_user, today
@@ -116,6 +117,8 @@ def open_month(month: dt.date, org: Organization | None = None) -> int:
             batch.clear()
     if batch:
         created += len(FeeDue.objects.bulk_create(batch, ignore_conflicts=True))
+    # Keep the periodic report's fee totals exact (lienhe.reports.summaries).
+    rebuild_fee_totals(month, org.path if org is not None else "")
     return created
 
 
@@ -156,6 +159,7 @@ def record_payment(
     )
     payment.receipt_number = f"{paid_on.year}-{payment.pk:07d}"
     payment.save(update_fields=["receipt_number"])
+    add_fee(payment.organization_id, month, paid=amount)  # periodic report summary
     log_action(
         payment,
         "away.fee.paid",
@@ -188,6 +192,7 @@ def reverse_payment(payment: FeePayment, *, actor, note: str) -> FeePayment:
         note=note.strip(),
         recorded_by=actor,
     )
+    add_fee(original.organization_id, original.month, paid=-original.amount)  # report summary
     log_action(
         reversal,
         "away.fee.reversed",

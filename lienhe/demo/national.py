@@ -29,6 +29,7 @@ from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.petitions.models import Agency, Category, Petition
 from lienhe.petitions.similarity import signature
+from lienhe.reports.summaries import rebuild_all
 from lienhe.reviews.models import ResidenceComment, YearReview
 from lienhe.text import fold
 from lienhe.visits.models import Committee, CommitteeMember, Visit, VisitReport
@@ -247,6 +248,7 @@ def build_national(ctx: DemoContext, writer: RowWriter | None = None) -> dict[st
     _build_away_and_fees(ctx, writer, plan)
     _build_reviews(ctx, writer, plan)
     writer.reset_sequences()
+    rebuild_all()  # the report summaries from the rows just loaded
     ctx.extras["seconds"] = writer.seconds
     return writer.counts
 

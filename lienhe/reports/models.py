@@ -36,3 +36,28 @@ class ReportRun(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done_steps / self.total_steps) if self.total_steps else 0
+
+
+class FeeMonthTotal(models.Model):
+    """Party fees due and paid per organization and month — a summary of the away
+    module's FeeDue/FeePayment rows (twelve rows per member a year) so the periodic
+    report sums a few hundred thousand rows at national scale instead of tens of
+    millions. Kept exact by `lienhe.reports.summaries`, called in the same transaction
+    as each fee write; `manage.py rebuild_report_summaries` rebuilds it from the rows
+    (after bulk loads)."""
+
+    organization = models.ForeignKey(
+        "orgs.Organization", on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField()
+    due = models.BigIntegerField(default=0)
+    paid = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "month"], name="fee_total_org_month")
+        ]
+        indexes = [models.Index(fields=["month", "organization"])]
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} {self.month}: {self.paid}/{self.due}"

@@ -98,18 +98,20 @@ def petitions_section(org: Organization, start: dt.date, end: dt.date) -> list[F
 
 
 def away_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
-    from lienhe.away.models import AwayPeriod, FeeDue, FeePayment
+    from lienhe.away.models import AwayPeriod
+
+    from .models import FeeMonthTotal
 
     away = AwayPeriod.objects.in_subtree(org).filter(
         Q(status="approved") | Q(status="returned", returned_on__gte=start),
         start_on__lte=end,
     )
-    due = FeeDue.objects.filter(
+    # Fees come from the per-organization monthly summary (12 rows per member a year
+    # would dominate the national report); it equals Sum over FeeDue/FeePayment.
+    fees = FeeMonthTotal.objects.filter(
         organization__path__startswith=org.path, month__range=(start, end)
-    ).aggregate(total=Sum("amount"))["total"]
-    paid = FeePayment.objects.filter(
-        organization__path__startswith=org.path, month__range=(start, end)
-    ).aggregate(total=Sum("amount"))["total"]
+    ).aggregate(due=Sum("due"), paid=Sum("paid"))
+    due, paid = fees["due"], fees["paid"]
     return [
         Figure("Đảng viên đi làm ăn xa trong kỳ", away.count()),
         Figure("Trong đó ở nước ngoài", away.exclude(destination_country="").count()),

@@ -100,6 +100,9 @@ class Command(BaseCommand):
                             raise
             for _order, extend in sorted(EXTENDERS, key=lambda item: item[0]):
                 extend(ctx)
+            from lienhe.reports.summaries import rebuild_all
+
+            rebuild_all()  # extenders bulk-write rows; the report summaries follow them
         self._finish(members, started, quiet)
 
     def _finish(self, members, started, quiet, national=False):
