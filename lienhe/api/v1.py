@@ -52,7 +52,11 @@ DESCRIPTION = """API mở của Lienhe cho sổ tay đảng viên điện tử v
 * Phạm vi dữ liệu giống hệt trên web: khóa chỉ thấy những gì chủ khóa được xem.
 * Phân trang bằng con trỏ: gửi lại `next_cursor` trong tham số `cursor`.
 * Lỗi: `{"code": "...", "message": "..."}` (thông điệp tiếng Việt).
-* Sửa hồ sơ: gửi `If-Match` bằng `ETag` đã nhận; bản đã cũ → 412.
+* Ghi: cùng biểu mẫu, cùng quyền và cùng hàm nghiệp vụ như trang web (giấy giới thiệu,
+  sinh hoạt và điểm danh, kiến nghị, dự sinh hoạt, đi làm ăn xa, nhận xét nơi cư trú).
+* Sửa (PATCH): gửi `If-Match` bằng `ETag` đã nhận; bản đã cũ → 412, thiếu → 428.
+* Số liệu báo cáo (JSON): `/reports/periodic`, `/reports/{module}`, `/reports/participation`,
+  `/reports/fees` — cùng hàm tính như trang báo cáo.
 * Giới hạn tần suất theo khóa: quá giới hạn → 429 kèm `Retry-After`.
 """
 

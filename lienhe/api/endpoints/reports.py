@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.utils import timezone
 from ninja import Router, Schema
 
 from lienhe.access.guards import get_report_org
@@ -112,7 +113,7 @@ def _period(
         label = f"{start:%d/%m/%Y} – {end:%d/%m/%Y}"
         return Period("", label, start, end)
     code = (period or (str(year) if year is not None else "")).strip().upper()
-    code = code or current_period_code(dt.date.today())
+    code = code or current_period_code(timezone.localdate())
     try:
         parsed = parse_period(code)
     except ValueError:
@@ -177,7 +178,7 @@ def periodic(request, org: int | None = None, period: str | None = None, year: i
 )
 def participation(request, org: int | None = None, on: dt.date | None = None):
     node = report_org(request.user, org)
-    day = on or dt.date.today()
+    day = on or timezone.localdate()
     result, _columns = for_org(node, day)
 
     def row(values: dict) -> dict:
