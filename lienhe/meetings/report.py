@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Count
+from django.utils import timezone
 
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
@@ -100,7 +101,7 @@ def due_so_far(yearly: int, year: int, today: dt.date) -> int:
 
 
 def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     on = dt.date(year, 12, 31)
     year_min_regular = int(effective_policy(org, "min_regular_meetings_per_year", on))
     year_min_working = int(effective_policy(org, "min_working_member_meetings_per_year", on))

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
@@ -163,7 +164,7 @@ def effective_policy(org: Organization, key: str, on: dt.date | None = None) -> 
     else the registry default. One query."""
     if key not in PARAMETERS:
         raise KeyError(key)
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     row = (
         Policy.objects.filter(
             key=key, organization__path__in=org.ancestor_paths(), effective_from__lte=on
@@ -177,7 +178,7 @@ def effective_policy(org: Organization, key: str, on: dt.date | None = None) -> 
 
 def effective_policies(org: Organization, on: dt.date | None = None) -> dict[str, dict[str, Any]]:
     """All parameters for `org` with where each value comes from (for the policy page)."""
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     rows = (
         Policy.objects.filter(organization__path__in=org.ancestor_paths(), effective_from__lte=on)
         .select_related("organization")

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from lienhe.liaison.models import Introduction, LocalTask, ThreadMessage
 from lienhe.orgs.models import Organization
@@ -53,7 +54,7 @@ def test_letter_to_group_task_and_thread_at_phone_size(
     officer.click("summary:has-text('Giao việc mới')")
     officer.select_option("select[name=kind]", "volunteer")
     officer.fill("input[name=title]", "Ra quân vệ sinh môi trường")
-    due = (dt.date.today() + dt.timedelta(days=7)).strftime("%d/%m/%Y")
+    due = (timezone.localdate() + dt.timedelta(days=7)).strftime("%d/%m/%Y")
     officer.fill("input[name=due_on]", due)
     officer.click("button:has-text('Giao việc')")
     officer.wait_for_selector("text=Đã giao việc")

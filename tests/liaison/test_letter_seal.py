@@ -1,6 +1,7 @@
 """Issued letters are tamper-evident (issue 10): a raw edit of the number is reported."""
 
 from django.db import connection
+from django.utils import timezone
 
 from lienhe.audit.sealing import verify_contents
 from lienhe.liaison import services
@@ -26,8 +27,9 @@ def test_issued_letter_is_sealed_and_a_raw_edit_is_detected(cast):
 
 
 def test_legitimate_steps_after_issue_keep_the_seal_valid(cast):
-    import datetime as dt
 
     letter = _issue(cast)
-    services.confirm_handin(letter, handed_in_on=dt.date.today(), actor=cast.users["secretary_a"])
+    services.confirm_handin(
+        letter, handed_in_on=timezone.localdate(), actor=cast.users["secretary_a"]
+    )
     assert not [p for p in verify_contents() if p.object_type == "liaison.introduction"]
