@@ -158,3 +158,25 @@ def test_report_query_counts_are_bounded(data, api_as, django_assert_max_num_que
         assert client.get("/reports/meetings", {"org": cast.province.pk}).status_code == 200
     with django_assert_max_num_queries(12):
         assert client.get("/reports/participation", {"org": cast.province.pk}).status_code == 200
+
+
+def test_meetings_frequency_equals_the_web_page(data, api_as, login):
+    cast = data
+    page = login(cast.users["commune_staff"]).get(
+        reverse("meetings:report"), {"org": cast.commune.pk}
+    )
+    body = api_as("commune_staff").get("/reports/meetings/frequency", {"org": cast.commune.pk})
+    assert body.status_code == 200, body.json()
+    body = body.json()
+    web_rows = page.context["rows"]
+    assert [r["organization"]["id"] for r in body["rows"]] == [r["row"].org.pk for r in web_rows]
+    for got, want in zip(body["rows"], web_rows, strict=True):
+        assert (got["total"], got["held"], got["own_rate"]) == (
+            want["row"].total,
+            want["row"].held,
+            want["own_rate"],
+        )
+    assert body["totals"]["total"] == page.context["report"].totals.total >= 1
+    assert api_as("handler").get("/reports/meetings/frequency").status_code == 403
+    far = api_as("secretary_a").get("/reports/meetings/frequency", {"org": cast.other_commune.pk})
+    assert far.status_code == 404

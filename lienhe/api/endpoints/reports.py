@@ -5,6 +5,7 @@ with reports:read; the fee report with away:read), nothing recomputed here."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import fields
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,6 +13,8 @@ from ninja import Router, Schema
 
 from lienhe.access.guards import get_report_org
 from lienhe.dbrouter import replica_reads
+from lienhe.meetings import report as meetings_report
+from lienhe.meetings.views_report import _scope as meetings_scope
 from lienhe.members.models import Member
 from lienhe.reports.models import ReportRun
 from lienhe.reports.participation import for_org
@@ -26,7 +29,7 @@ from lienhe.reports.periodic import (
 )
 
 from ..errors import READ_ERRORS, ApiError, ErrorOut, not_found
-from .common import validation_error
+from .common import require_anywhere, validation_error
 
 router = Router(tags=["Báo cáo"])
 REPORT_ERRORS = {**READ_ERRORS, 400: ErrorOut, 422: ErrorOut}
@@ -193,6 +196,77 @@ def participation(request, org: int | None = None, on: dt.date | None = None):
         "view": "residence" if node.side == node.Side.RESIDENCE else "workplace",
         "rows": [row(r) for r in result.rows],
         "totals": row(result.totals),
+    }
+
+
+class FrequencyRow(Schema):
+    organization: OrgRef
+    is_cell: bool
+    cells: int
+    residence_cells: int
+    held: dict[str, int]
+    total: int
+    below_regular: int
+    below_working: int
+    never_working: int
+    own_expected: int
+    own_attended: int
+    own_rate: float | None
+    working_expected: int
+    working_attended: int
+    working_rate: float | None
+    levels: dict[str, int]
+
+
+class FrequencyOut(Schema):
+    organization: OrgRef
+    year: int
+    as_of: dt.date
+    min_regular: int
+    min_working: int
+    year_min_regular: int
+    year_min_working: int
+    absence_limit: int
+    absentee_count: int
+    rows: list[FrequencyRow]
+    totals: FrequencyRow
+
+
+def _frequency_row(row) -> dict:
+    values = {f.name: getattr(row, f.name) for f in fields(row) if f.name != "org"}
+    values["organization"] = _ref(row.org)
+    values["own_rate"] = meetings_report.rate(row.own_attended, row.own_expected)
+    values["working_rate"] = meetings_report.rate(row.working_attended, row.working_expected)
+    return values
+
+
+@router.get(
+    "/reports/meetings/frequency",
+    response={200: FrequencyOut, **REPORT_ERRORS},
+    summary="Số buổi sinh hoạt chi bộ so với mức tối thiểu, tỷ lệ dự, chất lượng (theo năm)",
+    description="Như trang báo cáo sinh hoạt chi bộ trên web (`org`, `year`).",
+)
+def meetings_frequency(request, org: int | None = None, year: int | None = None):
+    require_anywhere(request.user, "meetings:read")
+    if org is not None and not 0 < org < 2**31:
+        raise not_found("tổ chức")
+    # The web page's own parameter reading: `org` in scope (else 404) or the top of the
+    # scope, `year` 2000–2100 or this year.
+    node, chosen = meetings_scope(request)
+    with replica_reads():
+        report = meetings_report.build(node, chosen, timezone.localdate())
+    return {
+        "organization": _ref(node),
+        "year": report.year,
+        "as_of": report.as_of,
+        "min_regular": report.min_regular,
+        "min_working": report.min_working,
+        "year_min_regular": report.year_min_regular,
+        "year_min_working": report.year_min_working,
+        "absence_limit": report.absence_limit,
+        "absentee_count": report.absentee_count,
+        "rows": [_frequency_row(r) for r in report.rows],
+        "totals": _frequency_row(report.totals),
     }
 
 
