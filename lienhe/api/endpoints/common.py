@@ -82,17 +82,19 @@ def validation_error(field: str, message: str) -> ApiError:
     )
 
 
-def form_errors(form) -> list[dict[str, str]]:
+def form_errors(form, prefix: str = "") -> list[dict[str, str]]:
     return [
-        {"field": name, "message": " ".join(str(m) for m in messages)}
+        {"field": prefix + name, "message": " ".join(str(m) for m in messages)}
         for name, messages in form.errors.items()
     ]
 
 
-def validate(form) -> dict:
-    """Run a web form (same fields, same Vietnamese messages) on the request body."""
+def validate(form, prefix: str = "") -> dict:
+    """Run a web form (same fields, same Vietnamese messages) on the request body;
+    `prefix` names a row of a list in the error fields (e.g. "petitions.2.")."""
     if not form.is_valid():
-        raise ApiError(422, "validation_error", "Dữ liệu không hợp lệ.", form_errors(form))
+        errors = form_errors(form, prefix)
+        raise ApiError(422, "validation_error", "Dữ liệu không hợp lệ.", errors)
     return form.cleaned_data
 
 

@@ -81,7 +81,10 @@ def _step(visit, form, run, payload, if_match) -> Visit:
 def file_report(request, pk, payload, if_match):
     visit = _visit(request, pk)
     data = payload.dict(exclude={"version", "petitions"})
-    items = [validate(PetitionItemForm(item.dict())) for item in payload.petitions]
+    items = [
+        validate(PetitionItemForm(item.dict()), f"petitions.{i}.")
+        for i, item in enumerate(payload.petitions)
+    ]
 
     def run(clean, _expected):
         heard = [i for i in items if i["summary"]]
