@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils import timezone
 
 from lienhe.orgs.models import Organization
 
@@ -14,14 +15,61 @@ from .periodic import Figure, PeriodicSection, register_section
 from .toolkit import ratio
 
 
+def in_subtree(qs: QuerySet, path_lookup: str, org: Organization) -> QuerySet:
+    """Rows of `org`'s subtree. The national root has the empty path: every row is in
+    it, so no join to the organization table is needed (the national report scans
+    each table once instead of joining a million rows)."""
+    if not org.path:
+        return qs
+    return qs.filter(**{f"{path_lookup}__startswith": org.path})
+
+
+def day_range(start: dt.date, end: dt.date) -> dict:
+    """Local-day bounds for a datetime column (same rows as `__date__range`, without
+    converting every row's timestamp)."""
+    tz = timezone.get_current_timezone()
+    return {
+        "gte": dt.datetime.combine(start, dt.time.min, tzinfo=tz),
+        "lt": dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+    }
+
+
+def participation_totals(org: Organization, on: dt.date) -> dict:
+    """The totals of `reports.participation.participation(org, on)` (same filters) in
+    two ungrouped queries: the periodic report needs no per-child rows."""
+    from lienhe.liaison.models import Introduction
+    from lienhe.liaison.selectors import live_on_q
+    from lienhe.members.models import Member
+
+    from .participation import _derive, _in_force, exempt_q, overdue_q
+
+    working = in_subtree(
+        Member.objects.filter(is_working=True, status=Member.Status.ACTIVE),
+        "organization__path",
+        org,
+    ).count()
+    letters = in_subtree(
+        Introduction.objects.filter(
+            _in_force(on), member__is_working=True, member__status=Member.Status.ACTIVE
+        ).filter(Q(issued_on__lte=on) | Q(exempt_from__lte=on)),
+        "member__organization__path",
+        org,
+    ).aggregate(
+        exempt=Count("member_id", distinct=True, filter=exempt_q(on)),
+        active=Count("member_id", distinct=True, filter=live_on_q(on) & ~exempt_q(on)),
+        overdue=Count("member_id", distinct=True, filter=overdue_q(on)),
+    )
+    totals = {"working": working, **letters}
+    totals.update(_derive(totals))
+    return totals
+
+
 def liaison_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.liaison.models import Introduction
 
-    from .participation import participation
-
-    totals = participation(org, end).totals
-    issued = Introduction.objects.filter(
-        workplace_org__path__startswith=org.path, issued_on__range=(start, end)
+    totals = participation_totals(org, end)
+    issued = in_subtree(
+        Introduction.objects.filter(issued_on__range=(start, end)), "workplace_org__path", org
     ).count()
     return [
         Figure("Đảng viên đang công tác phải giữ mối liên hệ", totals.get("required")),
@@ -35,8 +83,8 @@ def liaison_section(org: Organization, start: dt.date, end: dt.date) -> list[Fig
 def meetings_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.meetings.models import Meeting
 
-    held = Meeting.objects.in_subtree(org).filter(
-        state="held", planned_at__date__range=(start, end)
+    held = in_subtree(Meeting.objects.all(), "organization__path", org).filter(
+        state="held", **{f"planned_at__{k}": v for k, v in day_range(start, end).items()}
     )
     figures = held.aggregate(
         meetings=Count("id"),
@@ -59,7 +107,9 @@ def meetings_section(org: Organization, start: dt.date, end: dt.date) -> list[Fi
 def visits_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.visits.models import Visit
 
-    visits = Visit.objects.filter(cell__path__startswith=org.path, planned_on__range=(start, end))
+    visits = in_subtree(Visit.objects.all(), "cell__path", org).filter(
+        planned_on__range=(start, end)
+    )
     figures = visits.aggregate(
         done=Count("id", filter=Q(state="done")),
         missed=Count("id", filter=Q(state="missed")),
@@ -77,7 +127,7 @@ def visits_section(org: Organization, start: dt.date, end: dt.date) -> list[Figu
 def petitions_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.petitions.models import Petition
 
-    qs = Petition.objects.in_subtree(org)
+    qs = in_subtree(Petition.objects.all(), "organization__path", org)
     received = qs.filter(received_on__range=(start, end)).count()
     answered = qs.filter(answered_at__date__range=(start, end)).aggregate(
         n=Count("id"), late=Count("id", filter=Q(answered_late=True))
@@ -102,14 +152,14 @@ def away_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure
 
     from .models import FeeMonthTotal
 
-    away = AwayPeriod.objects.in_subtree(org).filter(
+    away = in_subtree(AwayPeriod.objects.all(), "organization__path", org).filter(
         Q(status="approved") | Q(status="returned", returned_on__gte=start),
         start_on__lte=end,
     )
     # Fees come from the per-organization monthly summary (12 rows per member a year
     # would dominate the national report); it equals Sum over FeeDue/FeePayment.
-    fees = FeeMonthTotal.objects.filter(
-        organization__path__startswith=org.path, month__range=(start, end)
+    fees = in_subtree(
+        FeeMonthTotal.objects.filter(month__range=(start, end)), "organization__path", org
     ).aggregate(due=Sum("due"), paid=Sum("paid"))
     due, paid = fees["due"], fees["paid"]
     return [

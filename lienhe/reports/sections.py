@@ -16,7 +16,9 @@ from .toolkit import ratio
 
 
 def members_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
-    qs = Member.objects.in_subtree(org).filter(joined_on__lte=end)
+    from .module_sections import in_subtree
+
+    qs = in_subtree(Member.objects.filter(joined_on__lte=end), "organization__path", org)
     figures = qs.aggregate(
         total=Count("id", filter=Q(status__in=["active", "exempted"])),
         working=Count("id", filter=Q(status="active", is_working=True)),
@@ -35,12 +37,11 @@ def members_section(org: Organization, start: dt.date, end: dt.date) -> list[Fig
 
 
 def reviews_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
-    from lienhe.reviews import selectors
-
     if end.month < 11:  # the comment campaign and reviews close the year
         return [Figure("Nhận xét nơi cư trú (đợt cuối năm)", None)]
-    coverage = selectors.comment_coverage(org, end.year, today=end)
-    reviews = {r["level"]: r["n"] for r in selectors.review_distribution(org, end.year)}
+    coverage = _comment_coverage(org, end.year, end)
+    reviews = _reviews(org, end.year)
+    conflicts = reviews.pop("conflicts")
     total_reviews = sum(reviews.values())
     return [
         Figure("Nhận xét nơi cư trú đã yêu cầu", coverage["requested"]),
@@ -58,8 +59,52 @@ def reviews_section(org: Organization, start: dt.date, end: dt.date) -> list[Fig
             ratio(reviews.get("not_completed", 0), total_reviews),
             "percent",
         ),
-        Figure("Xếp loại khác biệt với nơi cư trú", selectors.conflicts(org, end.year).count()),
+        Figure("Xếp loại khác biệt với nơi cư trú", conflicts),
     ]
+
+
+def _comment_coverage(org: Organization, year: int, today: dt.date) -> dict:
+    """`reviews.selectors.comment_coverage` without its working-member count (a scan of
+    every member the section does not show); the national root needs no join."""
+    from django.db.models import F
+
+    from lienhe.reviews.constants import Purpose
+    from lienhe.reviews.models import ResidenceComment
+
+    qs = ResidenceComment.objects.filter(year=year, purpose=Purpose.YEARLY).exclude(
+        state=ResidenceComment.State.SUPERSEDED
+    )
+    if org.path:
+        qs = qs.in_subtree(org)
+    sent = Q(state=ResidenceComment.State.SENT)
+    figures = qs.aggregate(
+        requested=Count("id"),
+        sent=Count("id", filter=sent),
+        sent_late=Count("id", filter=sent & Q(sent_at__date__gt=F("due_on"))),
+        overdue=Count("id", filter=~sent & Q(due_on__lt=today)),
+    )
+    figures["sent_on_time"] = figures["sent"] - figures["sent_late"]
+    return figures
+
+
+def _reviews(org: Organization, year: int) -> dict:
+    """Final decisions by level and the conflicts with the residence comment, in one
+    query (`review_distribution` and `conflicts(...).count()` read the same rows)."""
+    from lienhe.reviews.constants import ReviewLevel
+    from lienhe.reviews.models import YearReview
+
+    from .module_sections import in_subtree
+
+    qs = in_subtree(YearReview.objects.filter(year=year), "organization__path", org)
+    final = Q(state=YearReview.State.FINAL)
+    figures = qs.aggregate(
+        conflicts=Count("id", filter=Q(conflict=True)),
+        **{
+            lvl.value: Count("id", filter=final & Q(decision_level=lvl.value))
+            for lvl in ReviewLevel
+        },
+    )
+    return figures
 
 
 def register_core_sections() -> None:

@@ -155,3 +155,33 @@ def test_command_builds_national_set(db, capsys):
     assert Member.objects.count() == 500
     assert Organization.objects.filter(depth=1).count() == 2
     assert "toàn quốc" in capsys.readouterr().out
+
+
+def test_periodic_section_rewrites_equal_the_module_selectors(national):
+    """The periodic report's own aggregates (ungrouped, no join for the national root)
+    give the figures of the modules' selectors on the national data set."""
+    from lienhe.reports.module_sections import participation_totals
+    from lienhe.reports.participation import participation
+    from lienhe.reports.sections import _comment_coverage, _reviews
+    from lienhe.reviews import selectors
+
+    end = dt.date(TODAY.year, 12, 31)
+    for org in [national_root(), *Organization.objects.filter(depth__lte=2)[:4]]:
+        mine = participation_totals(org, end)
+        if org.path:
+            theirs = participation(org, end).totals
+            for key in ("working", "exempt", "active", "overdue", "required", "rate"):
+                assert mine[key] == theirs[key], (org, key)
+            for year in (TODAY.year - 1, TODAY.year):
+                coverage = selectors.comment_coverage(org, year, today=end)
+                own = _comment_coverage(org, year, end)
+                for key in ("requested", "sent", "sent_late", "overdue", "sent_on_time"):
+                    assert own[key] == coverage[key], (org, year, key)
+                levels = {r["level"]: r["n"] for r in selectors.review_distribution(org, year)}
+                reviews = _reviews(org, year)
+                assert reviews.pop("conflicts") == selectors.conflicts(org, year).count()
+                assert reviews == levels
+        else:
+            assert (
+                mine["working"] == Member.objects.filter(is_working=True, status="active").count()
+            )
