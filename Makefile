@@ -47,8 +47,11 @@ test: install e2e-deps
 test-fast: install
 	$(RUN) pytest -n 2 -m "not e2e"
 
+# Then the national scale (issue 11): 10k on SQLite; with BENCH_PG_URL (a PostgreSQL
+# URL) 10k, 100k and 1M national data sets (kept in lienhe_scale_* for the next run).
 bench: install
 	$(RUN) python bench/run.py
+	$(RUN) python bench/scale_bench.py
 
 # Load test (issue 10): gunicorn serving a 100.000-member province from PostgreSQL,
 # 50 officers for 60 s (docs/operations.md). Needs DATABASE_URL=postgres://…; the
