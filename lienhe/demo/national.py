@@ -55,8 +55,9 @@ def province_count(members: int) -> int:
 class RowWriter:
     """Writes tuples into a model's table: COPY on PostgreSQL, executemany elsewhere."""
 
-    def __init__(self, progress=None):
+    def __init__(self, progress=None, rebuild_indexes_from: int = 100_000):
         self.progress = progress or (lambda label, done, total: None)
+        self.rebuild_indexes_from = rebuild_indexes_from
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
         self.skip_fk_checks = connection.vendor == "postgresql" and _is_superuser()
@@ -121,7 +122,11 @@ class RowWriter:
                 connection.ensure_connection()
                 # Big tables: drop secondary indexes and unique constraints, load, then
                 # rebuild them in one pass each (much faster than row-by-row upkeep).
-                rebuild = _drop_indexes(model._meta.db_table) if total >= 100_000 else []
+                rebuild = (
+                    _drop_indexes(model._meta.db_table)
+                    if total >= self.rebuild_indexes_from
+                    else []
+                )
                 with connection.connection.cursor() as cursor:
                     cursor.execute("SET LOCAL synchronous_commit = off")
                     if self.skip_fk_checks:

@@ -185,3 +185,32 @@ def test_periodic_section_rewrites_equal_the_module_selectors(national):
             assert (
                 mine["working"] == Member.objects.filter(is_working=True, status="active").count()
             )
+
+
+def test_bulk_load_restores_indexes_and_constraints(db):
+    """Big tables are loaded without their secondary indexes, which come back after."""
+    from django.db import IntegrityError, connection, transaction
+
+    from lienhe.demo.national import RowWriter
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY and index rebuild are PostgreSQL-only")
+
+    def indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s",
+                [Attendance._meta.db_table],
+            )
+            return set(cursor.fetchall())
+
+    before = indexes()
+    load_admin_units(AdminUnit)
+    ctx = DemoContext(rng=random.Random(3), today=TODAY, members=300)
+    build_national(ctx, RowWriter(rebuild_indexes_from=1))
+    assert indexes() == before
+    row = Attendance.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Attendance.objects.create(
+            meeting_id=row.meeting_id, member_id=row.member_id, status="present"
+        )
