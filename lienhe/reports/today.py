@@ -43,7 +43,11 @@ def board_roots(user) -> list[Organization]:
     if cached is not None:
         return cached
     if user.is_superuser:
-        roots = list(Organization.objects.filter(depth=1, is_active=True))
+        # One pass over the whole country (the empty path prefix) rather than one per
+        # province: the cost must not grow with the number of provinces.
+        from lienhe.reports.periodic import national_root
+
+        roots = [national_root()]
     else:
         paths = paths_with(user, BOARD_PERM)
         roots = (

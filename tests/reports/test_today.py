@@ -155,3 +155,27 @@ def test_home_query_count_is_bounded_for_each_role(cast, login, django_assert_ma
         client = login(cast.users[role])
         with django_assert_max_num_queries(60):
             assert client.get(reverse("home")).status_code == 200
+
+
+def test_national_home_cost_does_not_grow_with_the_number_of_provinces(cast, login):
+    """A superuser watches every province: the red flags are gathered in one pass over
+    the country, not once per province."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lienhe.orgs.services import create_organization
+
+    def home_queries() -> int:
+        client = login(cast.users["admin"])
+        client.get(reverse("home"))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("home")).status_code == 200
+        return len(queries)
+
+    before = home_queries()
+    for i in range(4):
+        province = create_organization(
+            parent=None, code=f"TINHX{i}", name=f"Đảng bộ tỉnh X{i}", kind="province"
+        )
+        create_organization(parent=province, code=f"XAX{i}", name=f"Xã X{i}", kind="commune")
+    assert home_queries() == before
