@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import AdminUnit, Organization
+from lienhe.orgs.widgets import FastSelect
 
 from .models import AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
 
@@ -308,6 +309,7 @@ def _org_filter():
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
+        widget=FastSelect,
     )
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.orgs.widgets import FastSelect
 
 from .models import Introduction
 
@@ -21,6 +22,7 @@ class LetterFilter(django_filters.FilterSet):
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
+        widget=FastSelect,
     )
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
+from lienhe.orgs.widgets import FastSelect
 
 from .models import Guest, Meeting, Minutes, RaisedIssue
 
@@ -157,6 +158,7 @@ class MeetingFilterForm(forms.Form):
         queryset=Organization.objects.none(),
         required=False,
         empty_label=_("Tất cả"),
+        widget=FastSelect,
     )
     kind = forms.ChoiceField(
         label=_("Loại"), choices=[("", "Tất cả")] + Meeting.Kind.choices, required=False

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
+from lienhe.orgs.widgets import FastSelect
 
 from .models import Agency, Category, Petition
 
@@ -27,6 +28,7 @@ class PetitionFilter(django_filters.FilterSet):
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
+        widget=FastSelect,
     )
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"),
