@@ -158,6 +158,7 @@ def workplace_items(user, today: dt.date) -> list[dict]:
             is_working_member=True,
             meeting__year=today.year,
             meeting__state=Meeting.State.HELD,
+            meeting__deleted_at__isnull=True,  # a meeting deleted as entered by mistake
             status=Attendance.Status.ABSENT,
         )
         .values("member_id", "member__full_name")

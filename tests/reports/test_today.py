@@ -109,6 +109,12 @@ def test_workplace_staff_sees_comments_reviews_conflicts_and_absences(cast, logi
     assert "đề xuất khác nhận xét nơi cư trú, cần giải trình" in body
     if TODAY.month > 4:
         assert "Hoàng Minh Đức</a>: vắng 3 lần" in body
+        # A meeting deleted as entered by mistake no longer counts as an absence.
+        from lienhe.meetings.services import delete_meeting
+
+        first = Meeting.objects.filter(organization=cast.cell_a, year=TODAY.year).first()
+        delete_meeting(first, actor=cast.users["secretary_a"], reason="Nhập nhầm")
+        assert "Hoàng Minh Đức</a>: vắng 3 lần" not in home(login, cast.users["agency_staff"])
     # The residence commune staff have no workplace items.
     assert (
         "cần giải trình"
