@@ -1,5 +1,7 @@
 import django_filters
 from django import forms
+from django.db import connection
+from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
@@ -41,7 +43,14 @@ class MemberFilter(django_filters.FilterSet):
             self.filters["org"].queryset = org_choices
 
     def filter_search(self, qs, name, value):
-        return qs.search(value)
+        found = qs.search(value)
+        if value.strip() and connection.vendor == "postgresql":
+            # Sorting by a collation the btree index on search_name does not carry makes
+            # PostgreSQL use the trigram index and sort the hits, instead of walking all
+            # names in order and discarding non-matches (2,2 s → 0,05 s at 1M members;
+            # docs/scaling.md). For folded ASCII names the order is the same.
+            found = found.order_by(Collate("search_name", "C"), "id")
+        return found
 
     def filter_subtree(self, qs, name, value):
         return qs.in_subtree(value) if value else qs

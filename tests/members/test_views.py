@@ -35,6 +35,22 @@ def test_search_without_diacritics_finds_the_member(cast, login):
     assert "Không tìm thấy đảng viên nào phù hợp." in empty.content.decode()
 
 
+def test_search_results_are_sorted_by_name_through_the_trigram_path(cast, login):
+    """Hits come sorted by folded name; on PostgreSQL the ORDER BY uses collation "C" so
+    the planner takes the trigram index instead of walking the name index in order."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(cast.users["province_staff"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"q": "van"})
+    names = [m.search_name for m in response.context["page"].object_list]
+    assert len(names) >= 2 and names == sorted(names)
+    listing = [q["sql"] for q in queries if "LIMIT" in q["sql"] and "search_name" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert any('COLLATE "C"' in sql for sql in listing)
+
+
 def test_htmx_search_returns_only_the_results(cast, login):
     response = login(cast.users["province_staff"]).get(
         LIST, {"q": "tran thi"}, HTTP_HX_REQUEST="true"
