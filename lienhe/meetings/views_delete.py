@@ -4,6 +4,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
@@ -13,7 +15,7 @@ from . import services
 from .models import Meeting
 from .views import get_meeting
 
-LIST_LABEL = "Sinh hoạt chi bộ"
+LIST_LABEL = gettext_lazy("Sinh hoạt chi bộ")
 
 
 @login_required
@@ -24,7 +26,7 @@ def meeting_delete(request, pk: int):
         meeting,
         delete=services.delete_meeting,
         error=services.MeetingError,
-        what="buổi sinh hoạt",
+        what=_("buổi sinh hoạt"),
         list_url=reverse("meetings:list"),
         list_label=LIST_LABEL,
         detail_url=reverse("meetings:detail", args=[meeting.pk]),
@@ -37,7 +39,7 @@ def meeting_deleted(request):
         request,
         Meeting.all_objects.visible_to(request.user),
         perm="meetings:write",
-        heading="Buổi sinh hoạt đã xóa",
+        heading=_("Buổi sinh hoạt đã xóa"),
         restore_url_name="meetings:restore",
         list_url=reverse("meetings:list"),
         list_label=LIST_LABEL,
@@ -57,6 +59,6 @@ def meeting_restore(request, pk: int):
         meeting,
         restore=services.restore_meeting,
         error=services.MeetingError,
-        what="buổi sinh hoạt",
+        what=_("buổi sinh hoạt"),
     )
     return redirect("meetings:detail", pk=meeting.pk)

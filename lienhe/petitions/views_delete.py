@@ -4,6 +4,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
@@ -13,7 +15,7 @@ from . import services
 from .models import Petition
 from .views import _get
 
-LIST_LABEL = "Kiến nghị"
+LIST_LABEL = gettext_lazy("Kiến nghị")
 
 
 @login_required
@@ -25,7 +27,7 @@ def petition_delete(request, pk: int):
         petition,
         delete=services.delete_petition,
         error=services.PetitionError,
-        what="kiến nghị",
+        what=_("kiến nghị"),
         list_url=reverse("petitions:list"),
         list_label=LIST_LABEL,
         detail_url=reverse("petitions:detail", args=[petition.pk]),
@@ -38,7 +40,7 @@ def petition_deleted(request):
         request,
         Petition.all_objects.visible_to(request.user),
         perm="petitions:write",
-        heading="Kiến nghị đã xóa",
+        heading=_("Kiến nghị đã xóa"),
         restore_url_name="petitions:restore",
         list_url=reverse("petitions:list"),
         list_label=LIST_LABEL,
@@ -58,6 +60,6 @@ def petition_restore(request, pk: int):
         petition,
         restore=services.restore_petition,
         error=services.PetitionError,
-        what="kiến nghị",
+        what=_("kiến nghị"),
     )
     return redirect("petitions:detail", pk=petition.pk)
