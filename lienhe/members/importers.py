@@ -395,26 +395,7 @@ class _OrgIndex:
         return org, ""
 
 
-_MEMBER_VALUES = (
-    "id",
-    "card_number",
-    "full_name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "citizen_id",
-    "phone",
-    "email",
-    "home_address",
-    "joined_on",
-    "official_on",
-    "status",
-    "organization_id",
-    "organization__path",
-    "is_working",
-    "employer",
-    "version",
-)
+# The fields an import row sets; compared with the stored member to detect updates.
 _COMPARED = (
     "full_name",
     "birth_date",
@@ -431,6 +412,8 @@ _COMPARED = (
     "is_working",
     "employer",
 )
+
+_MEMBER_VALUES = ("id", "card_number", *_COMPARED, "organization__path", "version")
 
 
 def _parse_member_row(number: int, raw: dict[str, Any], plan: Plan, orgs: _OrgIndex):
@@ -674,21 +657,8 @@ def _show(value: Any) -> str:
 
 _INSERT_COLUMNS = (
     "card_number",
-    "full_name",
     "search_name",
-    "birth_date",
-    "gender",
-    "ethnicity",
-    "citizen_id",
-    "phone",
-    "email",
-    "home_address",
-    "joined_on",
-    "official_on",
-    "status",
-    "organization_id",
-    "is_working",
-    "employer",
+    *_COMPARED,
     "created_at",
     "updated_at",
     "version",
