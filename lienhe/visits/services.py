@@ -317,10 +317,17 @@ def _check_visit_slot(
     *,
     today: dt.date,
     exclude_pk: int | None = None,
+    replaces_year: int | None = None,
 ) -> None:
+    """`replaces_year`: the plan year of a missed visit being rescheduled. Its catch-up
+    may fall in the next year (a December miss moved to January), when the new year's
+    assignments may not be made yet: the cell being in scope for either year suffices."""
     if planned_on < today:
         raise VisitError(_("Ngày dự kiến đã qua; hãy chọn một ngày từ hôm nay trở đi."))
-    if not scope_cells(committee_member, planned_on.year).filter(pk=cell.pk).exists():
+    scope_years = {planned_on.year, replaces_year or planned_on.year}
+    if not any(
+        scope_cells(committee_member, year).filter(pk=cell.pk).exists() for year in scope_years
+    ):
         raise VisitError(
             _("Chi bộ %(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
             % {
@@ -403,7 +410,14 @@ def mark_missed(
     new_visit = None
     if new_date is not None:
         cm = current.committee_member
-        _check_visit_slot(cm, current.cell, new_date, today=today, exclude_pk=current.pk)
+        _check_visit_slot(
+            cm,
+            current.cell,
+            new_date,
+            today=today,
+            exclude_pk=current.pk,
+            replaces_year=current.year,
+        )
         new_visit = Visit.objects.create(
             committee_member=cm,
             cell=current.cell,

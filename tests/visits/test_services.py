@@ -1,16 +1,28 @@
 import datetime as dt
 
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.utils import timezone
 
 from lienhe.audit.models import AuditEvent
 from lienhe.orgs.models import Policy
 from lienhe.visits import services
-from lienhe.visits.models import CommitteeMember, MissReason, Position, Scope, Visit
+from lienhe.visits.models import (
+    CommitteeMember,
+    MissReason,
+    Position,
+    Scope,
+    Visit,
+    VisitAssignment,
+)
 from lienhe.visits.signals import visit_report_filed
 from tests.factories import make_org
 
 from .world import world
+
+HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _cm(committee, position, **kw):
@@ -110,6 +122,7 @@ def test_plan_visit_rules(cast):
         services.plan_visit(w.visitor_cm, cast.cell_b, soon)
 
 
+@time_machine.travel(dt.datetime(2026, 6, 10, 9, 0, tzinfo=HCM), tick=False)
 def test_missed_visit_needs_reason_and_can_be_rescheduled(cast):
     w = world(cast)
     v = w.planned
@@ -127,6 +140,34 @@ def test_missed_visit_needs_reason_and_can_be_rescheduled(cast):
         services.mark_missed(v, reason=MissReason.ILLNESS, expected_version=1)
     # The superseded visit no longer counts towards the plan.
     assert not Visit.objects.counted().filter(pk=v.pk).exists()
+
+
+@time_machine.travel(dt.datetime(2026, 12, 15, 9, 0, tzinfo=HCM), tick=False)
+def test_missed_december_visit_can_be_rescheduled_into_january(cast):
+    """The catch-up of a visit missed in December falls in the next year, when the
+    year's assignments are not made yet: the cell was in scope for the missed visit's
+    year, so the reschedule is accepted (issue 14: refused before)."""
+    w = world(cast)
+    v = w.planned
+    new = services.mark_missed(
+        v,
+        reason=MissReason.ILLNESS,
+        new_date=dt.date(2027, 1, 14),
+        expected_version=v.version,
+    )
+    assert new.planned_on == dt.date(2027, 1, 14) and new.year == 2027
+    # Without the 2026 assignment the cell is in scope in neither year: refused.
+    VisitAssignment.objects.filter(cell=cast.cell_b).delete()
+    other = Visit.objects.create(
+        committee_member=w.visitor_cm, cell=cast.cell_b, planned_on=dt.date(2026, 12, 18)
+    )
+    with pytest.raises(services.VisitError, match="ngoài phạm vi"):
+        services.mark_missed(
+            other,
+            reason=MissReason.ILLNESS,
+            new_date=dt.date(2027, 1, 21),
+            expected_version=other.version,
+        )
 
 
 def test_file_report_sends_petitions_marks_guest_and_counts_late(cast):
