@@ -8,7 +8,7 @@ PORT ?= 8000
 DEMO_MEMBERS ?= 10000
 DEMO_SEED ?= 1
 
-.PHONY: install demo run test test-fast e2e-deps bench loadtest lint format messages migrate worker daily
+.PHONY: install demo run test test-fast test-calendar e2e-deps bench loadtest lint format messages migrate worker daily
 
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -46,6 +46,17 @@ test: install e2e-deps
 
 test-fast: install
 	$(RUN) pytest -n 2 -m "not e2e"
+
+# The suite with the clock at the year's turn (issue 14): 31/12 23:30 and 01/01 00:30
+# local time (the UTC date differs from the local one then). CALENDAR_NOW overrides,
+# e.g. CALENDAR_NOW="2028-02-29T10:00:00+07:00". Browser tests keep the real clock.
+CALENDAR_YEAR ?= $(shell date +%Y)
+CALENDAR_NOW ?= $(CALENDAR_YEAR)-12-31T23:30:00+07:00 $(shell echo $$(( $(CALENDAR_YEAR) + 1 )))-01-01T00:30:00+07:00
+test-calendar: install
+	@for now in $(CALENDAR_NOW); do \
+	  echo "== suite at $$now"; \
+	  LIENHE_TEST_NOW=$$now $(RUN) pytest -n 2 -m "not e2e" || exit 1; \
+	done
 
 # Then the national scale (issue 11): 10k on SQLite; with BENCH_PG_URL (a PostgreSQL
 # URL) 10k, 100k and 1M national data sets (kept in lienhe_scale_* for the next run).
