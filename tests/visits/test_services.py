@@ -104,6 +104,7 @@ def test_assignment_outside_scope_is_refused(cast):
         services.add_assignment(w.visitor_cm, cast.other_cell, year)
 
 
+@time_machine.travel(dt.datetime(2026, 6, 10, 9, 0, tzinfo=HCM), tick=False)
 def test_plan_visit_rules(cast):
     w = world(cast)
     today = timezone.localdate()
@@ -120,6 +121,18 @@ def test_plan_visit_rules(cast):
     # The same member cannot be in two cells on one day.
     with pytest.raises(services.VisitError, match="đã có lịch"):
         services.plan_visit(w.visitor_cm, cast.cell_b, soon)
+
+
+@time_machine.travel(dt.datetime(2026, 12, 31, 23, 30, tzinfo=HCM), tick=False)
+def test_new_visit_in_next_year_needs_that_years_assignment(cast):
+    """On 31/12 a first visit planned for January needs the new year's assignment
+    (only a missed visit's catch-up may cross the year end)."""
+    w = world(cast)
+    with pytest.raises(services.VisitError, match="ngoài phạm vi"):
+        services.plan_visit(w.visitor_cm, cast.cell_a, dt.date(2027, 1, 10))
+    services.add_assignment(w.visitor_cm, cast.cell_a, 2027)
+    v = services.plan_visit(w.visitor_cm, cast.cell_a, dt.date(2027, 1, 10))
+    assert v.year == 2027
 
 
 @time_machine.travel(dt.datetime(2026, 6, 10, 9, 0, tzinfo=HCM), tick=False)
@@ -213,6 +226,7 @@ def test_file_report_sends_petitions_marks_guest_and_counts_late(cast):
         services.file_report(v, attended_on=v.planned_on, chair="x", content="y", quality="good")
 
 
+@time_machine.travel(dt.datetime(2026, 6, 10, 9, 0, tzinfo=HCM), tick=False)
 def test_report_cannot_be_for_a_future_meeting(cast):
     w = world(cast)
     v = services.plan_visit(w.visitor_cm, cast.cell_a, timezone.localdate() + dt.timedelta(days=3))
