@@ -1,8 +1,10 @@
 """The shared test cast (like healthchecks' hc/test.py): a small province with two
 communes, cells, an agency, and one user per role plus an outsider."""
 
+import datetime as dt
 import os
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -23,6 +25,20 @@ def pytest_configure(config):
         traveller = time_machine.travel(now, tick=True)
         traveller.start()
         config._lienhe_clock = traveller
+
+
+# A working day in the middle of the year: data built "N days ago" or "in N days"
+# stays inside the year whose figures the test reads.
+MID_YEAR = dt.datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+@pytest.fixture
+def mid_year_clock():
+    """For tests that build data around today and then read this year's figures
+    (`pytestmark = pytest.mark.usefixtures("mid_year_clock")`): pinned, still ticking.
+    Year-end behaviour has tests of its own with their own pinned instants (issue 14)."""
+    with time_machine.travel(MID_YEAR, tick=True):
+        yield MID_YEAR
 
 
 @dataclass

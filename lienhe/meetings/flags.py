@@ -22,7 +22,11 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
     """Three queries (policy, unrecorded meetings, silent cells)."""
     days = int(policy(org, "meeting_unrecorded_alert_days", today))
     cutoff = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=days), dt.time.min))
-    year_start = timezone.make_aware(dt.datetime(today.year, 1, 1))
+    # A rolling year, not the calendar year: on 01/01 a meeting of 28/12 that was never
+    # recorded must still be flagged (issue 14); older ones are history, not alerts.
+    year_start = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=365), dt.time.min)
+    )
     flags: list[RedFlag] = []
     late = (
         Meeting.objects.in_subtree(org)

@@ -44,7 +44,9 @@ def secretary_items(user, today: dt.date) -> list[dict]:
         subtree_q(cell_paths, "organization__path"),
         state=Meeting.State.PLANNED,
         planned_at__lt=start,
-        year=today.year,
+        # Last year's too: on 01/01 a meeting of 29/12 still waits for its roll call
+        # (issue 14); the meetings list below is not limited to one year either.
+        year__gte=today.year - 1,
     ).aggregate(n=Count("id"), oldest=Min("planned_at"))
     if pending["n"]:
         from lienhe.orgs.models import Organization
@@ -56,7 +58,7 @@ def secretary_items(user, today: dt.date) -> list[dict]:
             _item(
                 _("buổi sinh hoạt đã qua chưa điểm danh, chưa ghi biên bản"),
                 pending["n"],
-                reverse("meetings:list") + f"?when=past&state=planned&year={today.year}",
+                reverse("meetings:list") + "?when=past&state=planned",
                 oldest + dt.timedelta(days=days),
             )
         )

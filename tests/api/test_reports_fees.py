@@ -14,6 +14,8 @@ from tests.away.helpers import approved, payment
 from tests.liaison.helpers import letter
 from tests.meetings.helpers import make_meeting
 
+pytestmark = pytest.mark.usefixtures("mid_year_clock")
+
 
 @pytest.fixture
 def data(cast):

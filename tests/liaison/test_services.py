@@ -158,6 +158,7 @@ def test_exemption_from_introduction_requires_closing_a_live_letter(cast):
     assert rec.state == "exempt" and rec.exemption == "introduction"
 
 
+@pytest.mark.usefixtures("mid_year_clock")
 def test_change_of_residence_closes_old_and_keeps_history(cast):
     intro = letter(cast, "active")
     new = services.change_residence(

@@ -209,6 +209,7 @@ def test_close_roll_call_marks_the_rest_absent(cast):
     assert services.close_roll_call(m) == 0
 
 
+@pytest.mark.usefixtures("mid_year_clock")
 def test_attendance_summary_counts_held_meetings_of_the_year(cast, django_assert_num_queries):
     year = timezone.localdate().year
     for i, status in enumerate(["present", "absent", "excused", "late"]):

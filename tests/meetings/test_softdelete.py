@@ -14,6 +14,8 @@ from lienhe.meetings import selectors, services
 from lienhe.meetings.models import Meeting
 from tests.meetings.helpers import make_meeting
 
+pytestmark = pytest.mark.usefixtures("mid_year_clock")
+
 
 @pytest.fixture
 def held(cast):

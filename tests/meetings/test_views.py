@@ -12,7 +12,7 @@ from tests.factories import MemberFactory, make_org
 
 from .helpers import make_meeting
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("mid_year_clock")]
 
 
 def test_secretary_plans_a_thematic_meeting(cast, login):

@@ -268,6 +268,7 @@ def test_report_rates_a_held_meeting_with_the_meetings_criteria(cast):
     assert rating.score == 45 and rating.level == "poor"
 
 
+@pytest.mark.usefixtures("mid_year_clock")
 def test_summary_for_the_year_end_review(cast):
     from lienhe.visits.selectors import committee_member_summary
 

@@ -11,6 +11,8 @@ from lienhe.visits.views import ical_token
 
 from .world import world
 
+pytestmark = pytest.mark.usefixtures("mid_year_clock")
+
 
 def _report_post(visit, **extra):
     data = {
