@@ -170,7 +170,10 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "access:login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): lock an account+IP pair after repeated failures.
+# The "username" axes sees is the resolved account (any letter case, any phone
+# format; lienhe.access.backends.axes_username), issue 15 finding 1.
+AXES_USERNAME_CALLABLE = "lienhe.access.backends.axes_username"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
