@@ -341,7 +341,11 @@ CACHES = {
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")
 # Member import limits (docs/import.md).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 60 * 1024 * 1024)
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000)  # empty rows count too
+# Uncompressed sizes of an .xlsx's parts, checked before parsing (zip bombs, issue 15).
+IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
+IMPORT_MAX_PART_BYTES = envint("IMPORT_MAX_PART_BYTES", 256 * 1024 * 1024)
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 40 * 1024 * 1024)
 
 DEMO_PASSWORD = env("LIENHE_DEMO_PASSWORD", "lienhe-demo")
 MEMBER_LIST_PAGE_SIZE = envint("MEMBER_LIST_PAGE_SIZE", 50)

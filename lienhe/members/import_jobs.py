@@ -38,8 +38,12 @@ def import_roots_for(user):
 
 
 def start(*, user, organization: Organization, filename: str, data: bytes) -> ImportJob:
-    """Read the header line, detect what the file holds and the column mapping."""
-    table = importers.open_table(data, filename)  # raises ImportFileError
+    """Read the header line, detect what the file holds and the column mapping.
+
+    Runs in the web process, so it reads no more than the zip directory (part sizes
+    checked first) and the first rows with the shared strings they use; the whole
+    file is parsed only by the background dry run (issue 15, finding 3)."""
+    table = importers.open_table(data, filename, header_only=True)  # raises ImportFileError
     kind = importers.detect_kind(table.headers)
     if not has_org_permission(user, organization, PERMISSION[kind]):
         raise ImportJobError(

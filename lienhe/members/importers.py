@@ -175,8 +175,8 @@ def detect_kind(headers: list[str]) -> str:
     return "members"
 
 
-def open_table(data: bytes, filename: str) -> Table:
-    return read_table(data, filename, header_score)
+def open_table(data: bytes, filename: str, *, header_only: bool = False) -> Table:
+    return read_table(data, filename, header_score, header_only=header_only)
 
 
 def check_mapping(mapping: dict[str, str], kind: str) -> None:
