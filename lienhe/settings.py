@@ -41,7 +41,10 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for (issue 15, finding 9): a production start without the variable
+# must not show Django's debug pages. `make demo`/`make run` and the tests
+# (lienhe/settings_test.py) set DEBUG=1 themselves for the plain-HTTP defaults.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
