@@ -16,14 +16,22 @@ install:
 	@if command -v msgfmt >/dev/null; then $(RUN) python manage.py compilemessages --ignore=.venv -v 0; else echo "gettext (msgfmt) missing: skipping compilemessages"; fi
 
 migrate: install
-	$(RUN) python manage.py migrate --noinput -v 0
+	$(LOCAL_ENV) $(RUN) python manage.py migrate --noinput -v 0
 
 # The demo runs without enforced two-factor login so the demo accounts work at once;
 # the background worker (reports, imports) runs beside the server and stops with it.
-SERVE = bash -c 'trap "kill 0" EXIT; $(RUN) python manage.py db_worker & $(RUN) python manage.py runserver $(HOST):$(PORT)'
+# DEBUG is off by default (settings.py): the local server runs like production (Lienhe's
+# own 404/403/500 pages, static files collected and served by WhiteNoise) but on plain
+# HTTP, with a SECRET_KEY generated once into .secret_key (git-ignored).
+LOCAL_ENV = DEBUG=$${DEBUG:-0} \
+	SECRET_KEY="$${SECRET_KEY:-$$(cat .secret_key 2>/dev/null || { $(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > .secret_key; cat .secret_key; })}" \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-$(HOST),127.0.0.1,localhost} \
+	SECURE_SSL_REDIRECT=0 SESSION_COOKIE_SECURE=0 CSRF_COOKIE_SECURE=0 SECURE_HSTS_SECONDS=0 \
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-console}
+SERVE = $(LOCAL_ENV) bash -c 'trap "kill 0" EXIT; $(RUN) python manage.py collectstatic --noinput -v 0 && { $(RUN) python manage.py db_worker & $(RUN) python manage.py runserver $(HOST):$(PORT); }'
 
 demo: migrate
-	$(RUN) python manage.py seed_demo --members $(DEMO_MEMBERS) --seed $(DEMO_SEED) --reset
+	$(LOCAL_ENV) $(RUN) python manage.py seed_demo --members $(DEMO_MEMBERS) --seed $(DEMO_SEED) --reset
 	@echo "Mở http://$(HOST):$(PORT)  (mật khẩu mẫu: $${LIENHE_DEMO_PASSWORD:-lienhe-demo})"
 	LIENHE_REQUIRE_2FA=$${LIENHE_REQUIRE_2FA:-0} $(SERVE)
 
@@ -31,10 +39,10 @@ run: migrate
 	$(SERVE)
 
 worker: migrate
-	$(RUN) python manage.py db_worker
+	$(LOCAL_ENV) $(RUN) python manage.py db_worker
 
 daily: migrate
-	$(RUN) python manage.py run_daily
+	$(LOCAL_ENV) $(RUN) python manage.py run_daily
 
 e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || { \

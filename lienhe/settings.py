@@ -41,7 +41,10 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for (issue 15, finding 9): a production start without the variable
+# must not show Django's debug pages. `make demo`/`make run` and the tests
+# (lienhe/settings_test.py) set DEBUG=1 themselves for the plain-HTTP defaults.
+DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
@@ -170,7 +173,10 @@ LOGIN_URL = "access:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "access:login"
 
-# Login throttling (django-axes): lock a username+IP pair after repeated failures.
+# Login throttling (django-axes): lock an account+IP pair after repeated failures.
+# The "username" axes sees is the resolved account (any letter case, any phone
+# format; lienhe.access.backends.axes_username), issue 15 finding 1.
+AXES_USERNAME_CALLABLE = "lienhe.access.backends.axes_username"
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -338,7 +344,11 @@ CACHES = {
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")
 # Member import limits (docs/import.md).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 60 * 1024 * 1024)
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000)  # empty rows count too
+# Uncompressed sizes of an .xlsx's parts, checked before parsing (zip bombs, issue 15).
+IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
+IMPORT_MAX_PART_BYTES = envint("IMPORT_MAX_PART_BYTES", 256 * 1024 * 1024)
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 40 * 1024 * 1024)
 
 DEMO_PASSWORD = env("LIENHE_DEMO_PASSWORD", "lienhe-demo")
 MEMBER_LIST_PAGE_SIZE = envint("MEMBER_LIST_PAGE_SIZE", 50)

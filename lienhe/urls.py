@@ -8,6 +8,7 @@ from lienhe.reports import views as report_views
 urlpatterns = [
     path("", report_views.home, name="home"),
     path("healthz", report_views.healthz, name="healthz"),
+    path("favicon.ico", report_views.favicon, name="favicon"),
     path("tai-khoan/", include("lienhe.access.urls")),
     path("to-chuc/", include("lienhe.orgs.urls")),
     path("dang-vien/", include("lienhe.members.urls")),

@@ -1,28 +1,30 @@
-"""Demo data of the api app: a known API key per demo user (so the API can be tried at
-once: `Authorization: Bearer lh_demo-<user>-<demo password>`) and a finished import."""
+"""Demo data of the api app: a random API key per demo user (printed once by
+`seed_demo`, so the API can be tried at once; never a guessable key, issue 15
+finding 9 — the administrator gets none) and a finished import."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.utils import timezone
 
 from lienhe.demo.context import DemoContext, extender
 
-from .models import ApiToken, ImportJob, hash_token
-
-
-def demo_secret(username: str) -> str:
-    return f"lh_demo-{username}-{settings.DEMO_PASSWORD}"
+from .models import ApiToken, ImportJob, hash_token, new_raw_token
 
 
 @extender(90)
 def seed_api(ctx: DemoContext) -> None:
+    """Keys are random; the raw values exist only in `ctx.extras["api_keys"]`
+    (username → key), which `seed_demo` prints once; only their hashes are stored."""
     now = timezone.now()
     tokens = []
+    keys = ctx.extras.setdefault("api_keys", {})
     for username, user in sorted(ctx.users.items()):
-        raw = demo_secret(username)
+        if user.is_superuser:
+            continue  # no ready-made key for the all-powerful account
+        raw = new_raw_token()
+        keys[username] = raw
         tokens.append(
             ApiToken(
                 user=user,

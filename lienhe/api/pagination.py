@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,6 +13,12 @@ from django.db.models import QuerySet
 from .errors import ApiError
 
 MAX_LIMIT = 200
+# A cursor is base64url of `[<int>]` or `[<short string>]` (an id or an org path).
+# Length and shape are checked before decoding, so a crafted cursor (e.g. 20,000
+# nested "[") never reaches the JSON parser (issue 15, finding 5).
+MAX_CURSOR = 400
+_CURSOR_CHARS = re.compile(r"[A-Za-z0-9_-]+")
+_CURSOR_JSON = re.compile(r'\[(-?\d{1,19}|"(?:[^"\\]|\\.){0,255}")\]')
 
 
 def encode_cursor(value: Any) -> str:
@@ -20,12 +27,17 @@ def encode_cursor(value: Any) -> str:
 
 def decode_cursor(cursor: str) -> Any:
     try:
+        if len(cursor) > MAX_CURSOR or not _CURSOR_CHARS.fullmatch(cursor):
+            raise ValueError
         padded = cursor + "=" * (-len(cursor) % 4)
-        value = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+        text = base64.urlsafe_b64decode(padded.encode()).decode()
+        if not _CURSOR_JSON.fullmatch(text):
+            raise ValueError
+        value = json.loads(text)
         if not isinstance(value, list) or len(value) != 1:
             raise ValueError
         return value[0]
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, binascii.Error, UnicodeDecodeError, RecursionError) as exc:
         raise ApiError(
             400, "invalid_cursor", "Con trỏ phân trang (cursor) không hợp lệ hoặc đã hỏng."
         ) from exc

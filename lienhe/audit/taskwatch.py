@@ -34,6 +34,9 @@ from django.utils import timezone
 logger = logging.getLogger("lienhe.tasks")
 
 _running: dict[str, str] = {}  # task id -> worker id, in this worker process
+# Called as hook(requeued=[DBTaskResult], failed=[DBTaskResult], now=…) after each
+# recovery, so a module can tell its users what happened (import jobs, issue 15).
+recovery_hooks: list = []
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 
@@ -87,7 +90,7 @@ def recover_stale_tasks(*, stale: float | None = None, now=None) -> dict[str, li
     limit = now - timedelta(seconds=stale_seconds() if stale is None else stale)
     running = list(
         DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
-            "id", "started_at", "worker_ids", "task_path"
+            "id", "started_at", "worker_ids", "task_path", "args_kwargs"
         )
     )
     beats = dict(
@@ -96,6 +99,7 @@ def recover_stale_tasks(*, stale: float | None = None, now=None) -> dict[str, li
         )
     )
     done: dict[str, list[str]] = {"requeued": [], "failed": []}
+    changed_tasks: dict[str, list] = {"requeued": [], "failed": []}
     for task in running:
         last = beats.get(_key(task.id)) or task.started_at
         if last is not None and last >= limit:
@@ -118,6 +122,7 @@ def recover_stale_tasks(*, stale: float | None = None, now=None) -> dict[str, li
         if changed:
             TaskHeartbeat.objects.filter(task_id=_key(task.id)).delete()
             done[outcome].append(_key(task.id))
+            changed_tasks[outcome].append(task)
             logger.warning(
                 "Task %s (%s) lost its worker (last sign %s): %s",
                 task.id,
@@ -125,6 +130,9 @@ def recover_stale_tasks(*, stale: float | None = None, now=None) -> dict[str, li
                 last.isoformat() if last else "-",
                 outcome,
             )
+    if changed_tasks["requeued"] or changed_tasks["failed"]:
+        for hook in recovery_hooks:
+            hook(requeued=changed_tasks["requeued"], failed=changed_tasks["failed"], now=now)
     return done
 
 

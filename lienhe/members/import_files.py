@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
@@ -23,8 +24,13 @@ from lienhe.text import nfc
 MAX_BYTES = 60 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-MAX_UNZIPPED = 600 * 1024 * 1024
 HEADER_SCAN_ROWS = 15
+# Zip-bomb limits on the *uncompressed* parts of an .xlsx, checked from the zip's
+# directory before anything is decompressed (issue 15, finding 3). A 200,000-row
+# member list is about 120 MB of sheet XML and well under 40 MB of shared strings.
+MAX_UNZIPPED = 400 * 1024 * 1024  # all parts together
+MAX_PART = 256 * 1024 * 1024  # any one part (the worksheet)
+MAX_SHARED_STRINGS = 40 * 1024 * 1024  # xl/sharedStrings.xml (held in memory)
 
 
 def limits() -> tuple[int, int]:
@@ -32,6 +38,55 @@ def limits() -> tuple[int, int]:
         int(getattr(settings, "IMPORT_MAX_BYTES", MAX_BYTES)),
         int(getattr(settings, "IMPORT_MAX_ROWS", MAX_ROWS)),
     )
+
+
+def zip_limits() -> tuple[int, int, int]:
+    """(total, per part, shared strings) uncompressed bytes allowed in an .xlsx."""
+    return (
+        int(getattr(settings, "IMPORT_MAX_UNZIPPED_BYTES", MAX_UNZIPPED)),
+        int(getattr(settings, "IMPORT_MAX_PART_BYTES", MAX_PART)),
+        int(getattr(settings, "IMPORT_MAX_SHARED_STRINGS_BYTES", MAX_SHARED_STRINGS)),
+    )
+
+
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):,.0f}".replace(",", ".")
+
+
+def check_zip_parts(zf: zipfile.ZipFile) -> None:
+    """Refuse a bomb from the zip directory alone (sizes the zip declares; the reader
+    never decompresses more than a part declares: zipfile checks the size and CRC)."""
+    total_limit, part_limit, strings_limit = zip_limits()
+    total = 0
+    for info in zf.infolist():
+        total += info.file_size
+        limit = strings_limit if info.filename == "xl/sharedStrings.xml" else part_limit
+        if info.file_size > limit:
+            raise ImportFileError(
+                _(
+                    "Bảng tính bất thường: phần “%(part)s” giải nén ra %(size)s MB (tối đa "
+                    "%(max)s MB). Hãy mở tệp bằng Excel, xóa các ô/dòng thừa rồi lưu lại, "
+                    "hoặc chia tệp theo từng đảng bộ."
+                )
+                % {"part": info.filename, "size": _mb(info.file_size), "max": _mb(limit)}
+            )
+    if total > total_limit:
+        raise ImportFileError(
+            _(
+                "Bảng tính quá lớn khi giải nén (%(size)s MB; tối đa %(max)s MB). Hãy chia "
+                "tệp theo từng đảng bộ rồi nhập lần lượt."
+            )
+            % {"size": _mb(total), "max": _mb(total_limit)}
+        )
+
+
+def precheck(data: bytes, filename: str) -> str:
+    """The cheap checks the upload view may run (no parsing): kind, size, and for an
+    .xlsx the zip directory and part sizes. Returns 'xlsx' or 'csv'."""
+    kind = sniff_kind(data, filename)
+    if kind == "xlsx":
+        _open_zip(data)
+    return kind
 
 
 class ImportFileError(Exception):
@@ -131,13 +186,18 @@ def cell_text(value: Any) -> str:
     return nfc(str(value)).strip()
 
 
-def read_table(data: bytes, filename: str, score) -> Table:
+def read_table(data: bytes, filename: str, score, *, header_only: bool = False) -> Table:
     """Open the file, locate the header row (the one `score` likes best among the
-    first rows), and return a streaming iterator over the data rows."""
+    first rows), and return a streaming iterator over the data rows. With
+    `header_only` (the upload step) only the first rows are read: for an .xlsx only
+    the shared strings those rows use, and `rows` is empty."""
     kind = sniff_kind(data, filename)
     if kind == "xlsx":
-        return _read_xlsx(data, score)
-    return _read_csv(data, score)
+        return _read_xlsx(data, score, header_only=header_only)
+    table = _read_csv(data, score)
+    if header_only:
+        table.rows = iter(())
+    return table
 
 
 def _read_csv(data: bytes, score) -> Table:
@@ -180,12 +240,12 @@ def _finish(source: Iterator[tuple[int, list[Any]]], score, estimated: int, max_
     rest = head[index + 1 :]
 
     def rows() -> Iterator[tuple[int, list[Any]]]:
+        # Every row counts toward the limit, empty ones included (a sheet of millions
+        # of empty rows is work too), and so does the row number (sparse rows).
         count = 0
         for number, values in _chain(rest, source):
-            if not any(cell_text(v) for v in values):
-                continue
             count += 1
-            if count > max_rows:
+            if count > max_rows or number - header_row > max_rows:
                 raise ImportFileError(
                     _(
                         "Tệp có hơn %(n)s dòng dữ liệu. Hãy chia thành nhiều tệp (ví dụ theo "
@@ -193,6 +253,8 @@ def _finish(source: Iterator[tuple[int, list[Any]]], score, estimated: int, max_
                     )
                     % {"n": f"{max_rows:,}".replace(",", ".")}
                 )
+            if not any(cell_text(v) for v in values):
+                continue
             yield number, values
 
     return Table(headers, header_row, rows(), max(0, estimated - header_row))
@@ -224,23 +286,24 @@ def _merged_ranges(zf: zipfile.ZipFile, sheet: str) -> list[tuple[str, int, int]
     return list(dict.fromkeys(found))
 
 
-def _read_xlsx(data: bytes, score) -> Table:
-    from . import xlsx_reader
-
-    _max_bytes, max_rows = limits()
+def _open_zip(data: bytes) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
-        infos = zf.infolist()
     except zipfile.BadZipFile as exc:
         raise ImportFileError(_("Tệp .xlsx bị hỏng, không mở được.")) from exc
     if "xl/workbook.xml" not in zf.namelist():
         raise ImportFileError(
             _("Tệp nén (.zip/.docx…) không phải bảng tính Excel (.xlsx). Hãy chọn đúng tệp.")
         )
-    if sum(i.file_size for i in infos) > MAX_UNZIPPED:
-        raise ImportFileError(
-            _("Bảng tính quá lớn khi giải nén. Hãy chia tệp theo từng đảng bộ rồi nhập lần lượt.")
-        )
+    check_zip_parts(zf)
+    return zf
+
+
+def _read_xlsx(data: bytes, score, *, header_only: bool = False) -> Table:
+    from . import xlsx_reader
+
+    _max_bytes, max_rows = limits()
+    zf = _open_zip(data)
     try:
         sheet, date1904 = xlsx_reader.first_sheet_path(zf)
         estimated = xlsx_reader.declared_rows(zf, sheet)
@@ -258,15 +321,30 @@ def _read_xlsx(data: bytes, score) -> Table:
             % {"n": f"{estimated:,}".replace(",", ".")}
         )
 
+    strings = None
+    if header_only:
+        try:
+            wanted = xlsx_reader.header_string_indices(zf, sheet, HEADER_SCAN_ROWS)
+            strings = xlsx_reader.shared_strings(zf, wanted)
+        except (KeyError, ValueError, zipfile.BadZipFile, ParseError) as exc:
+            raise ImportFileError(
+                _("Không đọc được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx).")
+            ) from exc
+
     def numbered() -> Iterator[tuple[int, list[Any]]]:
         try:
-            yield from xlsx_reader.rows(zf, sheet, date1904, MAX_COLUMNS)
+            source = xlsx_reader.rows(zf, sheet, date1904, MAX_COLUMNS, strings)
+            if header_only:
+                source = itertools.islice(source, HEADER_SCAN_ROWS)
+            yield from source
         except (KeyError, ValueError, zipfile.BadZipFile, ParseError) as exc:
             raise ImportFileError(
                 _("Không đọc được tệp Excel (tệp hỏng hoặc không đúng định dạng .xlsx).")
             ) from exc
 
     table = _finish(numbered(), score, estimated, max_rows)
+    if header_only:
+        table.rows = iter(())
     in_data = [ref for ref, first, last in merged if last >= table.header_row]
     if in_data:
         raise ImportFileError(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe.access.scoping import has_org_permission
 from lienhe.api.models import ImportJob
@@ -38,8 +39,12 @@ def import_roots_for(user):
 
 
 def start(*, user, organization: Organization, filename: str, data: bytes) -> ImportJob:
-    """Read the header line, detect what the file holds and the column mapping."""
-    table = importers.open_table(data, filename)  # raises ImportFileError
+    """Read the header line, detect what the file holds and the column mapping.
+
+    Runs in the web process, so it reads no more than the zip directory (part sizes
+    checked first) and the first rows with the shared strings they use; the whole
+    file is parsed only by the background dry run (issue 15, finding 3)."""
+    table = importers.open_table(data, filename, header_only=True)  # raises ImportFileError
     kind = importers.detect_kind(table.headers)
     if not has_org_permission(user, organization, PERMISSION[kind]):
         raise ImportJobError(
@@ -159,6 +164,41 @@ def run_commit(job_id: int) -> ImportJob:
         return _finish(job, ImportJob.State.FAILED, message=str(exc))
     job.total = plan.total
     return _finish(job, ImportJob.State.DONE, result=plan.summary())
+
+
+_TASKS = ("lienhe.members.import_tasks.check_import", "lienhe.members.import_tasks.commit_import")
+
+
+def _job_ids(tasks) -> list[int]:
+    ids = []
+    for task in tasks:
+        args = (task.args_kwargs or {}).get("args") or []
+        if task.task_path in _TASKS and args and isinstance(args[0], int):
+            ids.append(args[0])
+    return ids
+
+
+def on_tasks_recovered(*, requeued, failed, now) -> None:
+    """taskwatch recovery hook (issue 15, finding 10): a job whose worker died is told
+    so on its page. Requeued: it runs again from the start (a commit wrote nothing:
+    it is one transaction). Failed (the worker died too often): the job fails with a
+    message and can be checked again."""
+    running = [ImportJob.State.CHECKING, ImportJob.State.COMMITTING]
+    ImportJob.objects.filter(pk__in=_job_ids(requeued), state__in=running).update(
+        phase=str(INTERRUPTED), processed=0, updated_at=now
+    )
+    for job in ImportJob.objects.filter(pk__in=_job_ids(failed), state__in=running):
+        _finish(
+            job,
+            ImportJob.State.FAILED,
+            message=_(
+                "Tiến trình xử lý bị gián đoạn nhiều lần nên đã dừng; chưa ghi dòng nào. "
+                "Hãy tải tệp lên lại hoặc báo quản trị viên kiểm tra tiến trình nền."
+            ),
+        )
+
+
+INTERRUPTED = gettext_lazy("Tiến trình xử lý bị gián đoạn, đang chạy lại…")
 
 
 def _finish(job: ImportJob, state: str, *, result=None, message: str = "") -> ImportJob:

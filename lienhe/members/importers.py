@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from lienhe.audit.services import log_action
+from lienhe.documents.exports import FORMULA_START as _NEUTRALISED_START
 from lienhe.orgs.models import Organization
 from lienhe.text import fold, nfc
 
@@ -175,8 +176,8 @@ def detect_kind(headers: list[str]) -> str:
     return "members"
 
 
-def open_table(data: bytes, filename: str) -> Table:
-    return read_table(data, filename, header_score)
+def open_table(data: bytes, filename: str, *, header_only: bool = False) -> Table:
+    return read_table(data, filename, header_score, header_only=header_only)
 
 
 def check_mapping(mapping: dict[str, str], kind: str) -> None:
@@ -351,8 +352,23 @@ class Plan:
         }
 
 
+def strip_export_prefix(value: Any) -> Any:
+    """Undo the exports' formula neutralising (`lienhe.documents.exports.safe_cell`
+    writes `'` before text starting with = + - @ tab CR), so export → import is a
+    no-op (issue 15, finding 7; docs/import.md). Only that exact prefix is removed."""
+    if isinstance(value, str) and value[:1] == "'" and value[1:2] in _NEUTRALISED_START:
+        return value[1:]
+    return value
+
+
 def _row_values(values: list[Any], mapping: dict[int, str]) -> dict[str, Any]:
     return {key: values[i] if i < len(values) else None for i, key in mapping.items()}
+
+
+def _strip_export_prefixes(raw: dict[str, Any]) -> None:
+    """After the formula check (a real formula cell is still refused)."""
+    for key, value in raw.items():
+        raw[key] = strip_export_prefix(value)
 
 
 def _formula_cells(raw: dict[str, Any]) -> list[str]:
@@ -429,6 +445,7 @@ def _parse_member_row(number: int, raw: dict[str, Any], plan: Plan, orgs: _OrgIn
     for key in _formula_cells(raw):
         fail(key, _("ô chứa công thức; hãy dán dạng giá trị (Paste Special → Values)"))
         raw[key] = None
+    _strip_export_prefixes(raw)
     card = _digits(raw.get("card_number"))
     if not card:
         fail("card_number", _("thiếu số thẻ đảng viên"))
@@ -849,6 +866,7 @@ def analyze_orgs(
         for key in _formula_cells(raw):
             plan.error(number, label[key], _("ô chứa công thức; hãy dán dạng giá trị"))
             bad = True
+        _strip_export_prefixes(raw)
         code = cell_text(raw.get("code")).upper()
         row: dict[str, Any] = {"_row": number, "code": code}
         if not code or len(code) > 40:

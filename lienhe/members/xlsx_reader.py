@@ -55,16 +55,31 @@ def first_sheet_path(zf: zipfile.ZipFile) -> tuple[str, bool]:
     return names[0], date1904
 
 
-def shared_strings(zf: zipfile.ZipFile) -> list[str]:
+def shared_strings(zf: zipfile.ZipFile, wanted: set[int] | None = None) -> list[str] | dict:
+    """All shared strings (a list), or only the indices in `wanted` (a dict) — the
+    upload step reads the header with the few strings it needs, never the whole part.
+    Each parsed entry is dropped from the tree as it is read (bounded memory)."""
     if "xl/sharedStrings.xml" not in zf.namelist():
-        return []
-    strings = []
+        return [] if wanted is None else {}
+    strings: list[str] = []
+    picked: dict[int, str] = {}
+    index = 0
+    root = None
     with zf.open("xl/sharedStrings.xml") as handle:
-        for _event, node in iterparse(handle):
-            if node.tag == f"{NS}si":
+        for event, node in iterparse(handle, events=("start", "end")):
+            if root is None:
+                root = node
+            if event != "end" or node.tag != f"{NS}si":
+                continue
+            if wanted is None:
                 strings.append(_string_of(node))
-                node.clear()
-    return strings
+            elif index in wanted:
+                picked[index] = _string_of(node)
+                if len(picked) == len(wanted):
+                    break
+            index += 1
+            root.clear()  # the parsed <si> would otherwise stay attached to <sst>
+    return strings if wanted is None else picked
 
 
 def _string_of(node) -> str:
@@ -105,31 +120,60 @@ def declared_rows(zf: zipfile.ZipFile, sheet: str) -> int:
     return int(match.group(1)) if match and match.group(1) else 0
 
 
-def rows(zf: zipfile.ZipFile, sheet: str, date1904: bool, max_columns: int):
-    """Yield (row number, [values]) in sheet order."""
-    strings = shared_strings(zf)
-    dates = date_styles(zf)
-    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
-    c_tag, v_tag, f_tag, is_tag, row_tag = (f"{NS}c", f"{NS}v", f"{NS}f", f"{NS}is", f"{NS}row")
-    next_row = 1
+def header_string_indices(zf: zipfile.ZipFile, sheet: str, scan_rows: int) -> set[int]:
+    """Shared-string indices used by the first `scan_rows` rows (for the header)."""
+    wanted: set[int] = set()
+    for _number, node in _row_nodes(zf, sheet, keep=True, limit=scan_rows):
+        for cell in node.iter(f"{NS}c"):
+            v = cell.find(f"{NS}v")
+            if cell.get("t") == "s" and v is not None and (v.text or "").isdigit():
+                wanted.add(int(v.text))
+    return wanted
+
+
+def _row_nodes(zf: zipfile.ZipFile, sheet: str, *, keep: bool = False, limit: int | None = None):
+    """Yield (row number, <row> element); each row is detached from <sheetData> after
+    use, so millions of (empty) rows do not pile up in memory."""
+    row_tag, data_tag = f"{NS}row", f"{NS}sheetData"
+    next_row, seen, parent = 1, 0, None
     with zf.open(sheet) as handle:
-        for _event, node in iterparse(handle):
+        for event, node in iterparse(handle, events=("start", "end")):
+            if event == "start":
+                if node.tag == data_tag:
+                    parent = node
+                continue
             if node.tag != row_tag:
                 continue
             number = int(node.get("r") or next_row)
             next_row = number + 1
-            values: list[Any] = []
-            for position, cell in enumerate(node.iter(c_tag)):
-                ref = cell.get("r")
-                column = position
-                if ref and (m := _REF.match(ref)):
-                    column = _column_index(m.group(1))
-                if column >= max_columns:
-                    break
-                values.extend([None] * (column - len(values)))
-                values.append(_value(cell, strings, dates, epoch, v_tag, f_tag, is_tag))
-            node.clear()
-            yield number, values
+            yield number, node
+            seen += 1
+            if parent is not None:
+                parent.clear()
+            if limit is not None and seen >= limit:
+                return
+
+
+def rows(zf: zipfile.ZipFile, sheet: str, date1904: bool, max_columns: int, strings=None):
+    """Yield (row number, [values]) in sheet order. `strings`: the shared strings
+    (list, or dict of the indices needed); read in full when not given."""
+    if strings is None:
+        strings = shared_strings(zf)
+    dates = date_styles(zf)
+    epoch = CALENDAR_MAC_1904 if date1904 else CALENDAR_WINDOWS_1900
+    c_tag, v_tag, f_tag, is_tag = (f"{NS}c", f"{NS}v", f"{NS}f", f"{NS}is")
+    for number, node in _row_nodes(zf, sheet):
+        values: list[Any] = []
+        for position, cell in enumerate(node.iter(c_tag)):
+            ref = cell.get("r")
+            column = position
+            if ref and (m := _REF.match(ref)):
+                column = _column_index(m.group(1))
+            if column >= max_columns:
+                break
+            values.extend([None] * (column - len(values)))
+            values.append(_value(cell, strings, dates, epoch, v_tag, f_tag, is_tag))
+        yield number, values
 
 
 def _value(cell, strings, dates, epoch, v_tag, f_tag, is_tag) -> Any:
@@ -146,6 +190,8 @@ def _value(cell, strings, dates, epoch, v_tag, f_tag, is_tag) -> Any:
         return None
     if kind == "s":
         index = int(raw)
+        if isinstance(strings, dict):
+            return strings.get(index, "")
         return strings[index] if 0 <= index < len(strings) else ""
     if kind in ("str", "e"):
         return raw

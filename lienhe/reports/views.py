@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 
 from lienhe.access.scoping import paths_with
 from lienhe.members.figures import subtree_totals
@@ -33,3 +34,10 @@ def healthz(request):
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@cache_control(max_age=86400, public=True)
+def favicon(request):
+    """/favicon.ico, which browsers ask for on every site (a 404 otherwise)."""
+    path = finders.find("lienhe/favicon.ico")
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")

@@ -3,6 +3,7 @@ from tests.matrix import Case, only
 CASES = [
     Case("home", only({}, 200)),
     Case("healthz", only({"anonymous": 200}, 200)),
+    Case("favicon", only({"anonymous": 200}, 200)),
     Case("access:login", only({"anonymous": 200}, 302)),
     Case("access:logout", only({}, 302), method="post"),
     Case("access:password_change", only({}, 200)),

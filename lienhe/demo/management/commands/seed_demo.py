@@ -104,6 +104,15 @@ class Command(BaseCommand):
 
             rebuild_all()  # extenders bulk-write rows; the report summaries follow them
         self._finish(members, started, quiet)
+        self._print_api_keys(ctx.extras.get("api_keys") or {})
+
+    def _print_api_keys(self, keys: dict[str, str]) -> None:
+        """Random demo API keys: shown here once, only their hashes are stored."""
+        if not keys:
+            return
+        self.stdout.write("Khóa API mẫu (chỉ hiện một lần; Authorization: Bearer <khóa>):")
+        for username, raw in sorted(keys.items()):
+            self.stdout.write(f"  {username:<9} {raw}")
 
     def _finish(self, members, started, quiet, national=False):
         if connection.vendor == "postgresql":
