@@ -1,6 +1,7 @@
 """The shared test cast (like healthchecks' hc/test.py): a small province with two
 communes, cells, an agency, and one user per role plus an outsider."""
 
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -30,6 +31,26 @@ def _two_factor_off(settings):
     """Most tests log staff in with force_login; two-factor enforcement is tested
     on its own in tests/access (they set LIENHE_REQUIRE_2FA = True)."""
     settings.LIENHE_REQUIRE_2FA = False
+
+
+@pytest.fixture
+def scope_guard(settings):
+    """Requests in the test run under the unscoped-query guard: an unfiltered query of
+    a scoped model in a view or API handler fails (lienhe/access/scopeguard.py)."""
+    from lienhe.access import scopeguard
+
+    scopeguard.install()
+    guard = "lienhe.access.scopeguard.ScopeGuardMiddleware"
+    if guard not in settings.MIDDLEWARE:
+        settings.MIDDLEWARE = [*settings.MIDDLEWARE, guard]
+
+
+@pytest.fixture(autouse=True)
+def _scope_guard_everywhere(request):
+    """`LIENHE_SCOPE_GUARD=1` runs every test under the guard (opt-in until the whole
+    suite, with every branch merged, is known to pass under it)."""
+    if os.environ.get("LIENHE_SCOPE_GUARD") == "1":
+        request.getfixturevalue("scope_guard")
 
 
 @pytest.fixture
