@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe.settings")
+os.environ.setdefault("DEBUG", "1")  # as before issue 15: DEBUG now defaults to 0
 FRESH = "--fresh" in sys.argv
 if FRESH:
     sys.argv.remove("--fresh")

@@ -93,6 +93,7 @@ if __name__ == "__main__":
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe.settings")
+    os.environ.setdefault("DEBUG", "1")  # as before issue 15: DEBUG now defaults to 0
     import django
 
     django.setup()

@@ -120,6 +120,8 @@ def measure(repeat: int) -> dict:
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe.settings")
+
+    os.environ.setdefault("DEBUG", "1")  # as before issue 15: DEBUG now defaults to 0
     django.setup()
     from django.db import connection
     from django.test import Client

@@ -56,6 +56,7 @@ if __name__ == "__main__":
 
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe.settings")
+    os.environ.setdefault("DEBUG", "1")  # as before issue 15: DEBUG now defaults to 0
     django.setup()
     from django.db import connection
     from django.test import Client

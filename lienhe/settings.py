@@ -1,6 +1,7 @@
 """One settings module. Every knob is an environment variable with a safe default;
 a bad value fails loudly at start-up."""
 
+import importlib.util
 import os
 from pathlib import Path
 
@@ -27,14 +28,77 @@ def envbool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), got {raw!r}")
 
 
-def envint(name: str, default: int) -> int:
+def _in_range(name: str, value, minimum, maximum):
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
+        if maximum is None:
+            bounds = f"at least {minimum}"
+        elif minimum is None:
+            bounds = f"at most {maximum}"
+        else:
+            bounds = f"between {minimum} and {maximum}"
+        raise ImproperlyConfigured(f"{name} must be {bounds}, got {value!r}")
+    return value
+
+
+def envint(
+    name: str, default: int, *, minimum: int | None = None, maximum: int | None = None
+) -> int:
+    """An integer setting; a value that is not an integer or out of range stops start-up."""
     raw = os.environ.get(name)
     if raw is None or raw == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from exc
+    return _in_range(name, value, minimum, maximum)
+
+
+def envfloat(
+    name: str, default: float, *, minimum: float | None = None, maximum: float | None = None
+) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {raw!r}") from exc
+    return _in_range(name, value, minimum, maximum)
+
+
+CACHE_BACKENDS = {
+    "locmem": "django.core.cache.backends.locmem.LocMemCache",
+    "db": "django.core.cache.backends.db.DatabaseCache",
+    "redis": "django.core.cache.backends.redis.RedisCache",
+}
+
+
+def cache_settings(backend: str, location: str, url: str) -> dict:
+    """The default cache from CACHE_BACKEND (locmem, db, redis), CACHE_LOCATION (table
+    or locmem name) and CACHE_URL (redis://…; alone it selects redis). Anything else
+    stops start-up: a silent fall back to local memory breaks the API rate limit
+    across processes."""
+    backend = backend.strip().lower() or ("redis" if url else "locmem")
+    if backend not in CACHE_BACKENDS:
+        raise ImproperlyConfigured(
+            f"CACHE_BACKEND must be one of {', '.join(CACHE_BACKENDS)}, got {backend!r}"
+        )
+    if backend != "redis":
+        if url:
+            raise ImproperlyConfigured(
+                f"CACHE_URL is only used with CACHE_BACKEND=redis, not {backend!r}"
+            )
+        return {"BACKEND": CACHE_BACKENDS[backend], "LOCATION": location}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            f"CACHE_BACKEND=redis needs CACHE_URL=redis://host:6379/0, got {url!r}"
+        )
+    if importlib.util.find_spec("redis") is None:
+        raise ImproperlyConfigured(
+            "CACHE_BACKEND=redis needs the 'redis' Python package, which is not installed"
+        )
+    return {"BACKEND": CACHE_BACKENDS["redis"], "LOCATION": url}
 
 
 def envlist(name: str, default: str) -> list[str]:
@@ -130,7 +194,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=envint("DB_CONN_MAX_AGE", 60),
+        conn_max_age=envint("DB_CONN_MAX_AGE", 60, minimum=0),
         # A persistent connection broken by a database restart is replaced on the
         # next request instead of failing it (issue 10 fault test).
         conn_health_checks=True,
@@ -149,7 +213,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # docs/scaling.md and lienhe/dbrouter.py.
 if env("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
-        env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60)
+        env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60, minimum=0)
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["lienhe.dbrouter.ReplicaRouter"]
@@ -177,14 +241,14 @@ LOGOUT_REDIRECT_URL = "access:login"
 # The "username" axes sees is the resolved account (any letter case, any phone
 # format; lienhe.access.backends.axes_username), issue 15 finding 1.
 AXES_USERNAME_CALLABLE = "lienhe.access.backends.axes_username"
-AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15) / 60
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1, maximum=100)
+AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 15, minimum=1) / 60
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLED = envbool("AXES_ENABLED", True)
 
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_SAVE_EVERY_REQUEST = True
 
@@ -228,7 +292,7 @@ MAILERS = {
         "OPTIONS": (
             {
                 "host": env("EMAIL_HOST", "localhost"),
-                "port": envint("EMAIL_PORT", 25),
+                "port": envint("EMAIL_PORT", 25, minimum=1, maximum=65535),
                 "username": env("EMAIL_HOST_USER"),
                 "password": env("EMAIL_HOST_PASSWORD"),
                 "use_tls": envbool("EMAIL_USE_TLS", False),
@@ -251,7 +315,7 @@ TASKS = {
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if not DEBUG else None
@@ -302,7 +366,9 @@ OIDC_CREATE_USERS = envbool("OIDC_CREATE_USERS", False)
 # Skip Lienhe's own TOTP step only when the IdP says (ID token `amr`) it did MFA.
 OIDC_TRUSTS_IDP_MFA = envbool("OIDC_TRUSTS_IDP_MFA", False)
 OIDC_USE_PKCE = envbool("OIDC_USE_PKCE", True)
-OIDC_TIMEOUT = envint("OIDC_TIMEOUT", 10)  # seconds per call to the IdP (library: forever)
+OIDC_TIMEOUT = envint(
+    "OIDC_TIMEOUT", 10, minimum=1, maximum=300
+)  # seconds per call to the IdP (library: forever)
 OIDC_CALLBACK_CLASS = "lienhe.access.oidc.CallbackView"
 LOGIN_REDIRECT_URL_FAILURE = "/tai-khoan/dang-nhap/?sso=loi"
 # Password attempts stay throttled; SSO callbacks (no password) are not counted.
@@ -327,31 +393,30 @@ if OIDC_ENABLED:
 
 # API: requests per token per window (seconds). Counted in the cache: with several
 # app processes point CACHE_LOCATION at a shared database cache (see docs/api.md).
-API_RATE_LIMIT = envint("API_RATE_LIMIT", 600)
-API_RATE_WINDOW = envint("API_RATE_WINDOW", 60)
+API_RATE_LIMIT = envint("API_RATE_LIMIT", 600, minimum=1)
+API_RATE_WINDOW = envint("API_RATE_WINDOW", 60, minimum=1)
 CACHES = {
-    "default": {
-        "BACKEND": (
-            "django.core.cache.backends.db.DatabaseCache"
-            if env("CACHE_BACKEND") == "db"
-            else "django.core.cache.backends.locmem.LocMemCache"
-        ),
-        "LOCATION": env("CACHE_LOCATION", "lienhe_cache"),
-    }
+    "default": cache_settings(
+        env("CACHE_BACKEND"), env("CACHE_LOCATION", "lienhe_cache"), env("CACHE_URL")
+    )
 }
 
 # SMS gateway class (dotted path); the default only logs messages (docs/liaison.md).
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")
 # Member import limits (docs/import.md).
-IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 60 * 1024 * 1024)
-IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000)  # empty rows count too
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 60 * 1024 * 1024, minimum=1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000, minimum=1)  # empty rows count too
 # Uncompressed sizes of an .xlsx's parts, checked before parsing (zip bombs, issue 15).
-IMPORT_MAX_UNZIPPED_BYTES = envint("IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024)
-IMPORT_MAX_PART_BYTES = envint("IMPORT_MAX_PART_BYTES", 256 * 1024 * 1024)
-IMPORT_MAX_SHARED_STRINGS_BYTES = envint("IMPORT_MAX_SHARED_STRINGS_BYTES", 40 * 1024 * 1024)
+IMPORT_MAX_UNZIPPED_BYTES = envint(
+    "IMPORT_MAX_UNZIPPED_BYTES", 400 * 1024 * 1024, minimum=1024 * 1024
+)
+IMPORT_MAX_PART_BYTES = envint("IMPORT_MAX_PART_BYTES", 256 * 1024 * 1024, minimum=1024 * 1024)
+IMPORT_MAX_SHARED_STRINGS_BYTES = envint(
+    "IMPORT_MAX_SHARED_STRINGS_BYTES", 40 * 1024 * 1024, minimum=1024 * 1024
+)
 
 DEMO_PASSWORD = env("LIENHE_DEMO_PASSWORD", "lienhe-demo")
-MEMBER_LIST_PAGE_SIZE = envint("MEMBER_LIST_PAGE_SIZE", 50)
+MEMBER_LIST_PAGE_SIZE = envint("MEMBER_LIST_PAGE_SIZE", 50, minimum=1, maximum=1000)
 
 LOGGING = {
     "version": 1,
@@ -360,7 +425,21 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 # Exports above this many rows must be narrowed by a filter (or run as a task).
-EXPORT_SYNC_LIMIT = envint("EXPORT_SYNC_LIMIT", 20000)
+EXPORT_SYNC_LIMIT = envint("EXPORT_SYNC_LIMIT", 20000, minimum=1)
 # Periodic reports of subtrees up to this many members are computed in the request;
 # larger ones run in the background task worker with a progress bar.
-PERIODIC_INLINE_LIMIT = envint("PERIODIC_INLINE_LIMIT", 20000)
+PERIODIC_INLINE_LIMIT = envint("PERIODIC_INLINE_LIMIT", 20000, minimum=0)
+
+# Task worker liveness (lienhe/audit/taskwatch.py, docs/operations.md): beat every
+# HEARTBEAT seconds; a RUNNING task silent for STALE seconds is requeued, and failed
+# (WorkerLost) after MAX_ATTEMPTS claims.
+LIENHE_TASK_HEARTBEAT_SECONDS = envfloat("LIENHE_TASK_HEARTBEAT_SECONDS", 10, minimum=0.1)
+LIENHE_TASK_STALE_SECONDS = envfloat("LIENHE_TASK_STALE_SECONDS", 90, minimum=1)
+if LIENHE_TASK_STALE_SECONDS <= LIENHE_TASK_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "LIENHE_TASK_STALE_SECONDS must be longer than LIENHE_TASK_HEARTBEAT_SECONDS, got "
+        f"{LIENHE_TASK_STALE_SECONDS} <= {LIENHE_TASK_HEARTBEAT_SECONDS}"
+    )
+LIENHE_TASK_MAX_ATTEMPTS = envint("LIENHE_TASK_MAX_ATTEMPTS", 3, minimum=1, maximum=100)
+# Demo data: attendance rows written in full up to this many (lienhe/meetings/demo.py).
+LIENHE_DEMO_ATTENDANCE_ROWS = envint("LIENHE_DEMO_ATTENDANCE_ROWS", 1_200_000, minimum=0)

@@ -36,24 +36,3 @@ def get_visible_or_404(visible: QuerySet, **lookup):
 def check_org_perm(user, org, perm: str) -> None:
     if not has_org_permission(user, org, perm):
         raise PermissionDenied
-
-
-def get_report_org(user, org_id, perm: str):
-    """The organization a report is about: `org_id` when given (404 outside scope or
-    malformed), else the top of the user's scope; 403 without `perm` there."""
-    from django.http import Http404
-
-    from lienhe.orgs.models import Organization
-
-    from .scoping import scope_roots
-
-    if org_id:
-        if not str(org_id).isdigit():
-            raise Http404
-        org = get_visible_or_404(Organization.objects.visible_to(user), pk=int(org_id))
-    else:
-        org = scope_roots(user, perm).order_by("depth", "path").first()
-        if org is None:
-            raise Http404
-    check_org_perm(user, org, perm)
-    return org

@@ -16,7 +16,7 @@ A recovered task runs again from the start, so tasks must be idempotent: reports
 restart a RUNNING ReportRun, imports resume by state, and notifications carry a
 `dedupe_key` so nobody gets the same message twice.
 
-Tuning (environment): LIENHE_TASK_HEARTBEAT_SECONDS (10), LIENHE_TASK_STALE_SECONDS
+Tuning (settings, from the environment): LIENHE_TASK_HEARTBEAT_SECONDS (10), LIENHE_TASK_STALE_SECONDS
 (90), LIENHE_TASK_MAX_ATTEMPTS (3)."""
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ import threading
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import close_old_connections, connection
 from django.utils import timezone
 
@@ -45,23 +46,16 @@ class WorkerLost(Exception):
     """Recorded as the failure of a task whose workers kept dying."""
 
 
-def _env_float(name: str, default: float) -> float:
-    try:
-        return float(os.environ.get(name, default))
-    except ValueError:
-        return default
-
-
 def heartbeat_seconds() -> float:
-    return _env_float("LIENHE_TASK_HEARTBEAT_SECONDS", 10)
+    return float(settings.LIENHE_TASK_HEARTBEAT_SECONDS)
 
 
 def stale_seconds() -> float:
-    return _env_float("LIENHE_TASK_STALE_SECONDS", 90)
+    return float(settings.LIENHE_TASK_STALE_SECONDS)
 
 
 def max_attempts() -> int:
-    return int(_env_float("LIENHE_TASK_MAX_ATTEMPTS", 3))
+    return int(settings.LIENHE_TASK_MAX_ATTEMPTS)
 
 
 def _key(task_id) -> str:

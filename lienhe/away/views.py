@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import report_org
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
@@ -55,17 +56,9 @@ def scope_root(user) -> Organization | None:
 
 
 def _org_or_root(request) -> Organization:
-    """The `org` query parameter if the user may see it (else 404), or the scope root."""
-    pk = request.GET.get("org", "")
-    if pk.isdigit():
-        org = scope_orgs(request.user).filter(pk=pk).first()
-        if org is None:
-            raise Http404
-        return org
-    root = scope_root(request.user)
-    if root is None:
-        raise Http404
-    return root
+    """The `org` query parameter (404 outside scope), or the scope root."""
+    kinds = [k for k in Organization.Kind.values if k != Organization.Kind.GROUP]
+    return report_org(request, "away:read", kinds=kinds)
 
 
 def contact_interval(org: Organization | None) -> int:

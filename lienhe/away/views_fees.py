@@ -68,9 +68,10 @@ def fee_report_export(request):
 
 
 def _arrears(request):
-    orgs = Organization.objects.all()
-    if not request.user.is_superuser:
-        orgs = orgs.filter(subtree_q(paths_with(request.user, "away:read")))
+    if request.user.is_superuser:
+        orgs = Organization.objects.visible_to(request.user)
+    else:
+        orgs = Organization.objects.filter(subtree_q(paths_with(request.user, "away:read")))
     org = None
     if request.GET.get("org", "").isdigit():
         org = scope_orgs(request.user).filter(pk=request.GET["org"]).first()

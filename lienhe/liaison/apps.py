@@ -25,12 +25,9 @@ class LiaisonConfig(AppConfig):
 
         register_sealed("liaison.introduction", letter_content)
 
-        from django.db.models.signals import post_save, pre_save
+        from lienhe.members import hooks as member_hooks
 
-        from lienhe.members.models import Member
+        from .services import follow_moves
 
-        from . import signals
-
-        pre_save.connect(signals.remember_home, sender=Member, dispatch_uid="liaison.home")
-        post_save.connect(signals.follow_move, sender=Member, dispatch_uid="liaison.move")
+        member_hooks.on_home_changed(follow_moves)
         from . import flags  # noqa: F401  (registers the red flags of the board page)

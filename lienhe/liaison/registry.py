@@ -77,13 +77,15 @@ def home_panel(request) -> dict | None:
     panel: dict = {"template": "liaison/_home_panel.html", "title": _("Giữ mối liên hệ nơi cư trú")}
     paths = None if user.is_superuser else paths_with(user, "liaison:read")
     if paths is None or paths:
-        letters = Introduction.objects.all()
+        if paths is None:  # superuser
+            letters = Introduction.objects.visible_to(user)
+        else:
+            letters = Introduction.objects.filter(
+                subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
+            )
         incoming = letters.filter(state__in=["issued", "handed_in"])
         if paths is not None:
             incoming = incoming.filter(subtree_q(paths, "residence_org__path"))
-            letters = letters.filter(
-                subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
-            )
         from django.db.models import Count, Q
 
         panel["incoming"] = incoming.count()

@@ -4,7 +4,9 @@ change of residence, groups, local tasks and the two-way thread."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -22,6 +24,11 @@ from lienhe.orgs.services import create_organization, effective_policy
 from lienhe.text import fold
 
 from .models import Introduction, LocalTask, ThreadMessage
+
+if TYPE_CHECKING:
+    from lienhe.members.hooks import HomeChange
+
+logger = logging.getLogger(__name__)
 
 State = Introduction.State
 LETTER_KIND = "GGT"
@@ -596,6 +603,37 @@ def on_member_moved(member: Member, *, actor=None) -> Introduction | None:
         if current.residence_org.path.startswith(proposal.path):
             return None  # same commune, the address did not name another cell
     return change_residence(current, new_residence_org=proposal, issue=False, actor=actor)
+
+
+def follow_moves(changes: list[HomeChange], *, actor=None) -> None:
+    """Hook `lienhe.members.hooks.on_home_changed`: for each working member whose home
+    changed and who holds an open letter, close the old liaison (moved) and draft a
+    letter to the new residence. Called the same way by the member form, the API and
+    the importer (in bulk: one query finds the members with an open letter). A move
+    that cannot be followed is logged and stays recorded on the member."""
+    members = [c.member for c in changes if c.member.is_working]
+    if not members:
+        return
+    with_letter = set(
+        Introduction.objects.open()
+        .filter(member__in=[m.pk for m in members])
+        .values_list("member_id", flat=True)
+    )
+    for member in members:
+        if member.pk not in with_letter:
+            continue
+        try:
+            with transaction.atomic():
+                draft = on_member_moved(member, actor=actor)
+        except LiaisonError as exc:
+            logger.warning("liaison: could not follow move of member %s: %s", member.pk, exc)
+            continue
+        if draft is not None:
+            system_event(
+                draft,
+                "moved",
+                _("Hồ sơ đảng viên đổi nơi cư trú; đã kết thúc giấy cũ và lập dự thảo giấy mới."),
+            )
 
 
 # --- groups ------------------------------------------------------------------------

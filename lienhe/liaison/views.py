@@ -809,14 +809,11 @@ def _next_meeting(intro: Introduction):
     cell = intro.cell
     if cell is None or not intro.is_live:
         return None
-    try:
-        from lienhe.meetings.selectors import next_meeting
-    except ImportError:  # meetings module not installed
-        next_meeting = None
-    if next_meeting is not None:
-        meeting = next_meeting(cell)
-        if meeting is not None:
-            return {"meeting": meeting}
+    from lienhe.meetings.selectors import next_meeting
+
+    meeting = next_meeting(cell)
+    if meeting is not None:
+        return {"meeting": meeting}
     if cell.meeting_day:
         return {"day": cell.meeting_day}
     return None
@@ -824,15 +821,10 @@ def _next_meeting(intro: Introduction):
 
 def _last_comment(member: Member):
     """The last residence comment sent about the member (reviews module)."""
-    from django.apps import apps
+    from lienhe.reviews.models import ResidenceComment
 
-    try:
-        model = apps.get_model("reviews", "ResidenceComment")
-    except LookupError:
-        return None
-    sent = getattr(model, "SENT_STATES", ("sent",))
     return (
-        model.objects.filter(member=member, state__in=sent)
+        ResidenceComment.objects.filter(member=member, state__in=ResidenceComment.SENT_STATES)
         .select_related("residence_org")
         .order_by("-year", "-id")
         .first()

@@ -3,15 +3,14 @@ cells meet their working members once a year "for show", a few never, a few cell
 months), attendance, minutes, visiting officials, issues raised and quality ratings.
 
 Attendance rows are generated for every held meeting while the total stays under
-`ATTENDANCE_ROW_BUDGET` (about a million rows: 100,000 members x 11 months); above it
-(very large provinces) only for the demo commune's cells plus an evenly spread sample
-of the other cells, and the meetings of the other cells carry no attendance rows.
+`settings.LIENHE_DEMO_ATTENDANCE_ROWS` (about a million rows: 100,000 members x 11
+months); above it (very large provinces) only for the demo commune's cells plus an
+evenly spread sample of the other cells, and the meetings of the other cells carry no attendance rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -24,8 +23,6 @@ from lienhe.text import fold
 
 from .models import Attendance, Guest, Meeting, Minutes, RaisedIssue, Rating
 from .services import CHECK_POINTS, level_for, meeting_date
-
-ATTENDANCE_ROW_BUDGET = int(os.environ.get("LIENHE_DEMO_ATTENDANCE_ROWS", "1200000"))
 
 THEMES = [
     "Học tập, làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh",
@@ -103,10 +100,10 @@ def _seed(ctx: DemoContext) -> None:
 
     # Which cells get attendance rows.
     expected_rows = sum(len(own.get(c.pk, [])) for c, _r in cells) * max(today.month, 1)
-    if expected_rows <= ATTENDANCE_ROW_BUDGET:
+    if expected_rows <= settings.LIENHE_DEMO_ATTENDANCE_ROWS:
         with_rows = {c.pk for c, _r in cells}
     else:
-        share = ATTENDANCE_ROW_BUDGET / expected_rows
+        share = settings.LIENHE_DEMO_ATTENDANCE_ROWS / expected_rows
         step = max(1, round(1 / share))
         with_rows = {c.pk for i, (c, _r) in enumerate(cells) if i % step == 0}
         with_rows |= {c.pk for c, _r in cells if c.path.startswith(demo_base_path)}

@@ -23,10 +23,8 @@ CHECKIN_CLOSES_AFTER = dt.timedelta(minutes=30)
 
 def residence_orgs(member_id: int):
     """Subquery: residence cells where the working member was introduced (liaison)."""
-    try:
-        from lienhe.liaison.models import Introduction
-    except ImportError:  # liaison not installed
-        return Organization.objects.none().values("pk")
+    from lienhe.liaison.models import Introduction  # both modules are always installed
+
     return Introduction.objects.filter(member_id=member_id).values("residence_org_id")
 
 

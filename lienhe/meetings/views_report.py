@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 
 from lienhe.access.guards import require_perm
-from lienhe.access.scoping import paths_with
+from lienhe.access.requests import report_org, year_param
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
@@ -16,24 +15,8 @@ from .models import Meeting, Rating
 
 
 def _scope(request) -> tuple[Organization, int]:
-    visible = Organization.objects.visible_to(request.user).filter(
-        kind__in=["province", "district", "base", "cell"]
-    )
-    org_id = request.GET.get("org", "")
-    if org_id.isdigit():
-        org = visible.filter(pk=int(org_id)).first()
-        if org is None:
-            raise Http404
-    else:
-        roots = paths_with(request.user, "meetings:read")
-        org = visible.filter(path__in=roots).order_by("depth", "path").first() if roots else None
-        if org is None:
-            org = visible.order_by("depth", "path").first()
-        if org is None:
-            raise Http404
-    year_s = request.GET.get("year", "")
-    year = int(year_s) if year_s.isdigit() and 2000 <= int(year_s) <= 2100 else None
-    return org, year or timezone.localdate().year
+    org = report_org(request, "meetings:read", kinds=["province", "district", "base", "cell"])
+    return org, year_param(request)
 
 
 def _chart(report: rep.Report) -> dict:

@@ -27,6 +27,7 @@ from lienhe.documents.exports import FORMULA_START as _NEUTRALISED_START
 from lienhe.orgs.models import Organization
 from lienhe.text import fold, nfc
 
+from . import hooks as member_hooks
 from .import_files import ImportFileError, Table, cell_text, read_table
 from .models import Member
 from .validators import (
@@ -789,11 +790,13 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
         bulk_create_with_history(objs, Member, batch_size=CHUNK, default_user=actor)
     touched: set[str] = set()
     updated = []
+    old_homes = []  # (home before, member) for the hook of modules following moves
     by_pk = {pk: fields for pk, fields, _c in plan.updates}
     pks = list(by_pk)
     for start in range(0, len(pks), CHUNK):
         for member in Member.objects.filter(pk__in=pks[start : start + CHUNK]):
             fields = by_pk[member.pk]
+            old_homes.append((member_hooks.home_of(member), member))
             for key, value in fields.items():
                 if key.startswith("_"):
                     continue
@@ -813,6 +816,8 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
             batch_size=CHUNK // 2,
             default_user=actor,
         )
+        # the same hook the member form calls (bulk writes send no signal)
+        member_hooks.home_changed(member_hooks.home_changes(old_homes), actor=actor)
 
 
 # --- organizations ---

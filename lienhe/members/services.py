@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lienhe.audit.services import log_action
 from lienhe.orgs.models import Organization
 
+from . import hooks
 from .models import Member
 
 
@@ -57,6 +58,7 @@ def update_member(member: Member, *, expected_version: int, actor=None, **fields
         )
     if "organization" in fields and fields["organization"].pk != current.organization_id:
         _check_home(fields["organization"])
+    old_home = hooks.home_of(current)
     changed = {}
     for name, value in fields.items():
         old = getattr(current, name)
@@ -75,6 +77,7 @@ def update_member(member: Member, *, expected_version: int, actor=None, **fields
         organization_path=current.organization.path,
         data=changed,
     )
+    hooks.home_changed(hooks.home_changes([(old_home, current)]), actor=actor)
     return current
 
 

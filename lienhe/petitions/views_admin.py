@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
+from lienhe.access.requests import report_org, year_param
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.orgs.models import Organization
 from lienhe.reports.toolkit import (
@@ -34,12 +35,7 @@ from .models import Agency, Category, Cluster, Petition
 
 
 def _period(request) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year") or today.year)
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), today.year + 1)
+    year = year_param(request)
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
@@ -210,32 +206,9 @@ def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
     }
 
 
-def _report_root(request) -> Organization | None:
-    user = request.user
-    roots = Organization.objects.filter(is_active=True)
-    if not user.is_superuser:
-        paths = paths_with(user, "petitions:read")
-        if not paths:
-            return None
-        default = roots.filter(path=paths[0]).first()
-    else:
-        default = roots.order_by("path").first()
-    org_id = request.GET.get("org")
-    if org_id and org_id.isdigit():
-        chosen = roots.filter(pk=int(org_id)).first()
-        if chosen is not None and (
-            user.is_superuser or has_org_permission(user, chosen, "petitions:read")
-        ):
-            return chosen
-        raise PermissionDenied
-    return default
-
-
 @require_perm("petitions:read")
 def report(request):
-    root = _report_root(request)
-    if root is None:
-        raise PermissionDenied
+    root = report_org(request, "petitions:read")
     start, end = _period(request)
     by = (
         request.GET.get("by")

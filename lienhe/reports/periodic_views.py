@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lienhe.access.guards import check_org_perm, get_report_org, require_perm
+from lienhe.access.guards import check_org_perm, require_perm
+from lienhe.access.requests import report_org_for
 from lienhe.documents.services import pdf_response
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
@@ -42,7 +43,7 @@ class PeriodForm(forms.Form):
 
 def _scope_org(request) -> Organization:
     org_id = request.GET.get("org") or request.POST.get("org")
-    return get_report_org(request.user, org_id, "reports:read")
+    return report_org_for(request.user, org_id, "reports:read")
 
 
 @require_perm("reports:read")

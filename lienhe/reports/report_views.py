@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lienhe.access.guards import check_org_perm, get_report_org, require_perm
+from lienhe.access.guards import check_org_perm, require_perm
+from lienhe.access.requests import report_org
 from lienhe.access.scoping import has_perm_anywhere
 from lienhe.documents.services import pdf_response
 from lienhe.members.forms import DateInput
@@ -24,12 +25,11 @@ class ParamsForm(forms.Form):
 
 
 def _params(request):
-    user = request.user
     on = timezone.localdate()
     form = ParamsForm({"on": request.GET.get("on") or on.strftime("%d/%m/%Y")})
     if form.is_valid() and form.cleaned_data.get("on"):
         on = form.cleaned_data["on"]
-    org = get_report_org(user, request.GET.get("org", ""), "reports:read")
+    org = report_org(request, "reports:read")
     return org, on, form
 
 

@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe.access.guards import get_report_org, require_perm
+from lienhe.access.guards import require_perm
+from lienhe.access.requests import report_org, year_param
 from lienhe.dbrouter import reads_from_replica
 from lienhe.reports.toolkit import Column, TableExporter, bar_chart_svg, ratio, render_report_pdf
 
 from . import selectors
-from .params import year_param
 
 COLUMNS = [
     Column("name", "Tổ chức", "text", 40),
@@ -23,7 +23,7 @@ COLUMNS = [
 
 
 def _org_and_year(request):
-    org = get_report_org(request.user, request.GET.get("org"), "reviews:read")
+    org = report_org(request, "reviews:read")
     year = year_param(request)
     return org, year
 

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.liaison.selectors import current_introduction
 from lienhe.members.models import Member
@@ -17,7 +18,6 @@ from . import services
 from .constants import ReviewLevel
 from .forms import ReviewForm
 from .models import YearReview
-from .params import year_param
 
 
 @require_perm("reviews:read")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
@@ -20,7 +21,6 @@ from .constants import DUTIES, Purpose
 from .exports import CommentExporter
 from .forms import CommentForm, CorrectionForm, RequestForOrgForm
 from .models import ResidenceComment
-from .params import year_param
 
 
 def _filtered(request):

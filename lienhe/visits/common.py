@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from lienhe.access.guards import get_visible_or_404
+from lienhe.access.requests import year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.orgs.models import Organization
 
@@ -30,11 +31,7 @@ def pick_committee(request) -> Committee | None:
 
 
 def pick_year(request) -> int:
-    value = request.GET.get("year", "")
-    today = timezone.localdate()
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return today.year
+    return year_param(request)
 
 
 def pick_month(request) -> tuple[int, int]:

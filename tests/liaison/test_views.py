@@ -168,7 +168,11 @@ def test_close_exempt_and_move_pages(cast, login):
         f"/lien-he/{intro.pk}/mien/",
         {"reason": "", "on": timezone.localdate().strftime("%d/%m/%Y"), "version": intro.version},
     )
-    assert r.status_code == 200 and "This field is required" not in r.content.decode()
+    body = r.content.decode()
+    assert r.status_code == 200 and "This field is required" not in body
+    assert "Trường này là bắt buộc." in body and r.context["form"].errors["reason"]
+    intro.refresh_from_db()
+    assert intro.state == "active"  # the refused exemption changed nothing
     r = staff.post(
         f"/lien-he/{intro.pk}/chuyen-noi-cu-tru/",
         {"residence_org": cast.other_cell.pk, "issue": "on", "version": intro.version},

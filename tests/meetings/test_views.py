@@ -151,7 +151,9 @@ def test_qr_code_and_member_check_in(cast, login):
     assert Attendance.objects.get(meeting=meeting).via == "qr"
     stranger = login(cast.users["secretary_b"])
     assert stranger.post(url).status_code == 400
-    assert login(cast.users["outsider"]).get(url + "x/").status_code == 404 or True
+    tampered = login(cast.users["outsider"]).get(reverse("meetings:checkin", args=[token + "x"]))
+    assert tampered.status_code == 400 and tampered.context["error"]
+    assert Attendance.objects.filter(meeting=meeting).count() == 1
 
 
 def test_minutes_guests_issues_and_pdf(cast, login):

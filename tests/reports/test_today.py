@@ -4,8 +4,10 @@ each with its deadline and days left."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -24,6 +26,7 @@ from tests.visits.world import world
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def home(login, user) -> str:
@@ -70,35 +73,43 @@ def test_secretary_keeps_module_panels_letters_comments_away_petitions(cast, log
     assert "Kiến nghị" in body and "Đảng viên đi làm ăn xa" in body
 
 
-def _sent_comment(cast, conclusion=0):
+def _sent_comment(cast, conclusion=0, today=None):
+    today = today or TODAY
     return ResidenceComment.objects.create(
         member=cast.members["w1"],
-        year=TODAY.year,
+        year=today.year,
         purpose=Purpose.YEARLY,
         residence_org=cast.cell_a,
         workplace_org=cast.agency_cell,
         requested_via="workplace",
-        due_on=TODAY + dt.timedelta(days=10),
+        due_on=today + dt.timedelta(days=10),
         state=ResidenceComment.State.SENT,
         conclusion=conclusion,
         sent_at=timezone.now() - dt.timedelta(days=2),
     )
 
 
-def test_workplace_staff_sees_comments_reviews_conflicts_and_absences(cast, login):
-    _sent_comment(cast, conclusion=2)
+@pytest.fixture
+def late_november():
+    """The clock pinned where three monthly absences fit in the current year."""
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, 0, tzinfo=VN), tick=False):
+        yield dt.date(2026, 11, 20)
+
+
+def test_workplace_staff_sees_comments_reviews_conflicts_and_absences(late_november, cast, login):
+    today = late_november
+    _sent_comment(cast, conclusion=2, today=today)
     w1 = cast.members["w1"]
     YearReview.objects.create(
         member=w1,
-        year=TODAY.year,
+        year=today.year,
         organization=w1.organization,
         state=YearReview.State.PROPOSED,
         proposal_level=ReviewLevel.GOOD,
     )
     for days in (40, 70, 100):
-        m = make_meeting(cast.cell_a, at(TODAY - dt.timedelta(days=days)))
-        if m.year != TODAY.year:
-            continue
+        m = make_meeting(cast.cell_a, at(today - dt.timedelta(days=days)))
+        assert m.year == today.year
         Meeting.objects.filter(pk=m.pk).update(state=Meeting.State.HELD)
         Attendance.objects.create(
             meeting=m, member=w1, status=Attendance.Status.ABSENT, is_working_member=True
@@ -107,14 +118,13 @@ def test_workplace_staff_sees_comments_reviews_conflicts_and_absences(cast, logi
     assert "nhận xét của chi bộ nơi cư trú đã nhận trong 30 ngày qua" in body
     assert "đề xuất xếp loại của chi bộ chờ cấp ủy quyết định" in body
     assert "đề xuất khác nhận xét nơi cư trú, cần giải trình" in body
-    if TODAY.month > 4:
-        assert "Hoàng Minh Đức</a>: vắng 3 lần" in body
-        # A meeting deleted as entered by mistake no longer counts as an absence.
-        from lienhe.meetings.services import delete_meeting
+    assert "Hoàng Minh Đức</a>: vắng 3 lần" in body
+    # A meeting deleted as entered by mistake no longer counts as an absence.
+    from lienhe.meetings.services import delete_meeting
 
-        first = Meeting.objects.filter(organization=cast.cell_a, year=TODAY.year).first()
-        delete_meeting(first, actor=cast.users["secretary_a"], reason="Nhập nhầm")
-        assert "Hoàng Minh Đức</a>: vắng 3 lần" not in home(login, cast.users["agency_staff"])
+    first = Meeting.objects.filter(organization=cast.cell_a, year=today.year).first()
+    delete_meeting(first, actor=cast.users["secretary_a"], reason="Nhập nhầm")
+    assert "Hoàng Minh Đức</a>: vắng 3 lần" not in home(login, cast.users["agency_staff"])
     # The residence commune staff have no workplace items.
     assert (
         "cần giải trình"

@@ -165,8 +165,8 @@ def running_task(started_ago: float, workers: int = 1) -> DBTaskResult:
     return DBTaskResult.objects.get(pk=result.id)
 
 
-def test_live_worker_task_is_left_alone(db, monkeypatch):
-    monkeypatch.setenv("LIENHE_TASK_STALE_SECONDS", "60")
+def test_live_worker_task_is_left_alone(db, settings):
+    settings.LIENHE_TASK_STALE_SECONDS = 60
     old_but_beating = running_task(started_ago=600)
     taskwatch.beat(old_but_beating.id, "w0")
     just_claimed = running_task(started_ago=5)
@@ -175,9 +175,9 @@ def test_live_worker_task_is_left_alone(db, monkeypatch):
     assert {str(old_but_beating.id), str(just_claimed.id)}  # both untouched
 
 
-def test_stale_task_is_requeued_then_failed_after_max_attempts(db, monkeypatch):
-    monkeypatch.setenv("LIENHE_TASK_STALE_SECONDS", "60")
-    monkeypatch.setenv("LIENHE_TASK_MAX_ATTEMPTS", "3")
+def test_stale_task_is_requeued_then_failed_after_max_attempts(db, settings):
+    settings.LIENHE_TASK_STALE_SECONDS = 60
+    settings.LIENHE_TASK_MAX_ATTEMPTS = 3
     silent = running_task(started_ago=600)  # claimed, never beat
     taskwatch.beat(silent.id, "w0")
     TaskHeartbeat.objects.update(beat_at=timezone.now() - dt.timedelta(seconds=120))
@@ -192,12 +192,12 @@ def test_stale_task_is_requeued_then_failed_after_max_attempts(db, monkeypatch):
     assert taskwatch.recover_stale_tasks() == {"requeued": [], "failed": []}
 
 
-def test_recover_command_and_daily_job(db, monkeypatch):
+def test_recover_command_and_daily_job(db, settings):
     from django.core.management import call_command
 
     from lienhe.notify.services import run_daily
 
-    monkeypatch.setenv("LIENHE_TASK_STALE_SECONDS", "60")
+    settings.LIENHE_TASK_STALE_SECONDS = 60
     first = running_task(started_ago=600)
     call_command("recover_stale_tasks", stdout=open(os.devnull, "w"))
     assert DBTaskResult.objects.get(pk=first.pk).status == "READY"

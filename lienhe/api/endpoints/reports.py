@@ -1,5 +1,5 @@
 """Report figures as JSON: the same functions the web report pages call (periodic
-report sections, participation, party fees), the same permission (`get_report_org`
+report sections, participation, party fees), the same permission (`report_org_for`
 with reports:read; the fee report with away:read), nothing recomputed here."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from ninja import Router, Schema
 
-from lienhe.access.guards import get_report_org
+from lienhe.access.requests import report_org_for
 from lienhe.dbrouter import replica_reads
 from lienhe.meetings import report as meetings_report
 from lienhe.meetings.views_report import _scope as meetings_scope
@@ -94,11 +94,11 @@ class ParticipationOut(Schema):
 
 
 def report_org(user, org: int | None, perm: str = "reports:read"):
-    """The web's get_report_org: `org` (404 outside scope), else the top of the scope;
+    """The web's report_org_for: `org` (404 outside scope), else the top of the scope;
     403 without `perm` there."""
     if org is not None and not 0 < org < 2**31:
         raise not_found("tổ chức")
-    return get_report_org(user, str(org) if org is not None else "", perm)
+    return report_org_for(user, str(org) if org is not None else "", perm)
 
 
 def _ref(org) -> dict:
