@@ -237,6 +237,23 @@ def petitions_from_visit(sender, *, report, items, actor=None, **kw):
         )
 
 
+def can_write_petition(user, petition: Petition) -> bool:
+    """The one rule for writing a petition (edit, attach, close/reopen, split, delete,
+    restore): `petitions:write` at its organization, or — for a committee member
+    holding `petitions:write_own` there — a petition he recorded himself from his visit
+    report (issue 15, finding 4)."""
+    from lienhe.access.scoping import has_org_permission
+
+    if has_org_permission(user, petition.organization, "petitions:write"):
+        return True
+    return (
+        petition.source_type == Petition.Source.VISIT
+        and petition.raised_by_user_id is not None
+        and petition.raised_by_user_id == getattr(user, "pk", None)
+        and has_org_permission(user, petition.organization, "petitions:write_own")
+    )
+
+
 @transaction.atomic
 def update_petition(
     petition: Petition, *, expected_version: int, actor=None, **fields: Any

@@ -45,7 +45,7 @@ def _get(request, pk: int) -> Petition:
 
 
 def can_write(user, p: Petition) -> bool:
-    return has_org_permission(user, p.organization, "petitions:write")
+    return services.can_write_petition(user, p)
 
 
 def can_route(user, p: Petition) -> bool:
