@@ -91,7 +91,6 @@ def member_meetings(member, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
     )
 
 
-
 def reads_all_attendance(user, meeting: Meeting) -> bool:
     """The one rule on attendance rows for the meeting page and the API (issue 15,
     finding 6): `meetings:read` at the meeting's organization (officers, committee
