@@ -110,7 +110,7 @@ def petition_export(request):
         messages.error(request, _("Danh sách quá dài; hãy lọc bớt rồi xuất từng phần."))
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
     record_access(request.user, "export", {"list": "petitions", **request.GET.dict()}, count=count)
-    return PetitionExporter(qs).response(request.GET.get("format", "xlsx"))
+    return PetitionExporter(qs, user=request.user).response(request.GET.get("format", "xlsx"))
 
 
 # ----------------------------------------------------------------- capture
@@ -213,6 +213,9 @@ def petition_detail(request, pk: int):
         "petitions/detail.html",
         {
             "p": petition,
+            "cluster_title": services.cluster_titles(user, [petition.cluster_id]).get(
+                petition.cluster_id, ""
+            ),
             "rights": rights,
             "events": events,
             "attachments": list(petition.attachments.all()),

@@ -43,6 +43,14 @@ def _period(request) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def _with_visible_titles(user, rows) -> list[dict]:
+    """Cluster rows with `cluster__title` replaced by the heading the user may see
+    (`services.cluster_titles`, issue 15 finding 8)."""
+    rows = list(rows)
+    titles = services.cluster_titles(user, [r["cluster_id"] for r in rows])
+    return [{**r, "cluster__title": titles.get(r["cluster_id"], "")} for r in rows]
+
+
 @require_perm("petitions:read")
 def cluster_list(request):
     """Same issue raised in many cells: clusters with their counts, by category and
@@ -70,6 +78,7 @@ def cluster_list(request):
     if q:
         rows = rows.filter(cluster__petitions__search_text__contains=q).distinct()
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page.object_list = _with_visible_titles(request.user, page.object_list)
     by_category = list(
         in_clusters.values("category__name")
         .annotate(clusters=Count("cluster", distinct=True), n=Count("id"))
@@ -111,7 +120,8 @@ def cluster_detail(request, pk: int):
     can_route = any(
         has_org_permission(request.user, p.organization, "petitions:route") for p in petitions
     )
-    form = f.ClusterForm(request.POST or None, initial={"title": cluster.title})
+    title = services.cluster_titles(request.user, [cluster.pk])[cluster.pk]
+    form = f.ClusterForm(request.POST or None, initial={"title": title})
     if request.method == "POST":
         if not can_route:
             raise PermissionDenied
@@ -124,6 +134,7 @@ def cluster_detail(request, pk: int):
         "petitions/cluster.html",
         {
             "cluster": cluster,
+            "cluster_title": title,
             "petitions": petitions,
             "cells": len({p.organization_id for p in petitions}),
             "people": sum(p.people_count for p in petitions),
@@ -193,12 +204,13 @@ def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
         .values_list("answered_at", "assigned_on", "received_on")
         .iterator(chunk_size=2000)
     ]
-    clusters = list(
+    clusters = _with_visible_titles(
+        user,
         base.filter(cluster__isnull=False)
         .values("cluster_id", "cluster__title")
         .annotate(n=Count("id"), cells=Count("organization", distinct=True))
         .filter(n__gte=2)
-        .order_by("-cells", "-n")[:10]
+        .order_by("-cells", "-n")[:10],
     )
     return {
         "by_category": by_category,
