@@ -97,6 +97,8 @@ def petition_list(request):
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "can_write": has_perm_anywhere(request.user, "petitions:write"),
+            "can_restore": has_perm_anywhere(request.user, "petitions:write")
+            or has_perm_anywhere(request.user, "petitions:write_own"),
             "can_route": has_perm_anywhere(request.user, "petitions:route"),
         },
     )
