@@ -61,13 +61,17 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "reviews:write",
         "notify:send",
     },
+    # A committee member attending cells follows the petitions heard in his own visit
+    # reports (docs/petitions.md): `petitions:write_own` lets him edit, attach to,
+    # close/reopen, split or delete those petitions only, never anyone else's
+    # (issue 15, finding 4; the table is in docs/security.md, phần B).
     "visitor": {
         "orgs:read",
         "meetings:read",
         "visits:read",
         "visits:write",
         "petitions:read",
-        "petitions:write",
+        "petitions:write_own",
     },
     "agency_handler": {"petitions:read", "petitions:handle"},
     "member": set(),

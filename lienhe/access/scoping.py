@@ -87,12 +87,52 @@ def visible_members(user, qs: QuerySet) -> QuerySet:
     return qs.filter(q)
 
 
+# The field-level rule for a member record (issue 15, finding 2). Every output of
+# member data (the member page and list, the Excel/CSV export, the full export, the
+# API, PDFs) asks `member_fields_for` which fields it may show; there is no second
+# list. The liaison card is what a cross-tree window (e.g. the residence cell of an
+# introduced working member) shows: name, card number, phone, workplace, the cell the
+# member belongs to and the status (DESIGN.md section 5 "Access").
+MEMBER_CARD_FIELDS: frozenset[str] = frozenset(
+    {"card_number", "full_name", "phone", "is_working", "employer", "organization", "status"}
+)
+MEMBER_DOSSIER_ONLY_FIELDS: frozenset[str] = frozenset(
+    {
+        "birth_date",
+        "gender",
+        "ethnicity",
+        "citizen_id",
+        "email",
+        "home_address",
+        "home_unit",
+        "joined_on",
+        "official_on",
+    }
+)
+MEMBER_DOSSIER_FIELDS: frozenset[str] = MEMBER_CARD_FIELDS | MEMBER_DOSSIER_ONLY_FIELDS
+
+
+def member_fields_at(user, member_id: int, organization_path: str) -> frozenset[str]:
+    """The member fields `user` may see for the member `member_id` of the organization
+    at `organization_path`: the full dossier in a members:read subtree or for the
+    member themself, otherwise (a cross-tree window) only the liaison card. Takes the
+    bare id and path so bulk exports can ask without loading organizations."""
+    if getattr(user, "is_superuser", False) or getattr(user, "member_id", None) == member_id:
+        return MEMBER_DOSSIER_FIELDS
+    if any(organization_path.startswith(root) for root in paths_with(user, "members:read")):
+        return MEMBER_DOSSIER_FIELDS
+    return MEMBER_CARD_FIELDS
+
+
+def member_fields_for(user, member) -> frozenset[str]:
+    """`member_fields_at` for a loaded member (its organization is read)."""
+    return member_fields_at(user, member.pk, member.organization.path)
+
+
 def member_dossier_allowed(user, member) -> bool:
     """Full dossier: in a members:read subtree, or the member themself. A cross-tree
-    window shows only the liaison card."""
-    if getattr(user, "is_superuser", False) or user.member_id == member.pk:
-        return True
-    return has_org_permission(user, member.organization, "members:read")
+    window shows only the liaison card (see `member_fields_for`)."""
+    return member_fields_for(user, member) == MEMBER_DOSSIER_FIELDS
 
 
 def scope_roots(user, perm: str):

@@ -76,6 +76,22 @@ def _rows(qs, fields) -> Iterator[list[str]]:
         yield [_cell(v) for v in values]
 
 
+def _member_rows(user, qs, fields) -> Iterator[list[str]]:
+    """Member rows through the one field-level rule (issue 15, finding 2): a column
+    the user may not see for that member (a cross-tree liaison card) stays empty."""
+    from lienhe.access.scoping import MEMBER_DOSSIER_ONLY_FIELDS, member_fields_at
+
+    names = [f.attname for f in fields]
+    guarded = [f.name in MEMBER_DOSSIER_ONLY_FIELDS for f in fields]
+    rows = qs.order_by("pk").values_list("pk", "organization__path", *names)
+    for pk, path, *values in rows.iterator(chunk_size=2000):
+        shown = member_fields_at(user, pk, path)
+        yield [
+            _cell(v) if not hidden or name in shown else ""
+            for v, hidden, name in zip(values, guarded, (f.name for f in fields), strict=True)
+        ]
+
+
 def build_zip(user, org: Organization, *, actor=None) -> tuple[bytes, dict[str, int]]:
     buffer = io.BytesIO()
     counts: dict[str, int] = {}
@@ -92,7 +108,9 @@ def build_zip(user, org: Organization, *, actor=None) -> tuple[bytes, dict[str, 
             writer.writerow([f.column for f in fields])
             writer.writerow([str(f.verbose_name) for f in fields])
             count = 0
-            for row in _rows(qs, fields):
+            is_member = model._meta.label == "members.Member"
+            rows = _member_rows(user, qs, fields) if is_member else _rows(qs, fields)
+            for row in rows:
                 writer.writerow(row)
                 count += 1
             counts[name] = count

@@ -89,3 +89,23 @@ def member_meetings(member, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
         .filter(planned_at__date__range=(start, end))
         .select_related("organization")
     )
+
+
+def reads_all_attendance(user, meeting: Meeting) -> bool:
+    """The one rule on attendance rows for the meeting page and the API (issue 15,
+    finding 6): `meetings:read` at the meeting's organization (officers, committee
+    staff, visitors, viewers) reads every row; anyone else (a plain member) reads only
+    their own row. The totals per status are not personal and are shown to everyone
+    who sees the meeting."""
+    from lienhe.access.scoping import has_org_permission
+
+    return has_org_permission(user, meeting.organization, "meetings:read")
+
+
+def attendance_visible_to(user, meeting: Meeting) -> QuerySet[Attendance]:
+    """The attendance rows of `meeting` that `user` may read (`reads_all_attendance`)."""
+    rows = Attendance.objects.filter(meeting=meeting)
+    if reads_all_attendance(user, meeting):
+        return rows
+    member_id = getattr(user, "member_id", None)
+    return rows.filter(member_id=member_id) if member_id else rows.none()

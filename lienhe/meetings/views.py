@@ -21,7 +21,7 @@ from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
 
-from . import services
+from . import selectors, services
 from .forms import (
     CancelForm,
     EditMeetingForm,
@@ -195,7 +195,7 @@ def meeting_detail(request, pk: int):
             "can_write": can_write,
             "can_rate_higher": can_rate_higher(request.user, meeting),
             "attendances": attendances
-            if can_write or has_org_permission(request.user, meeting.organization, "meetings:read")
+            if selectors.reads_all_attendance(request.user, meeting)
             else [],
             "counts": counts,
             "expected": services.expected_members(meeting).count() if meeting.is_upcoming else None,

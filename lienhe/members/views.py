@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.scoping import has_perm_anywhere, member_dossier_allowed
+from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
 
 from . import services
@@ -30,6 +30,8 @@ def member_list(request):
     filterset = _filtered(request)
     paginator = Paginator(filterset.qs, settings.MEMBER_LIST_PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    for m in page.object_list:
+        m.shown_fields = member_fields_for(request.user, m)
     query = request.GET.copy()
     query.pop("page", None)
     template = "members/_list_results.html" if request.htmx else "members/list.html"
@@ -59,7 +61,7 @@ def member_export(request):
         )
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
     record_access(request.user, "export", {"list": "members", **request.GET.dict()}, count=count)
-    return MemberExporter(qs).response(request.GET.get("format", "xlsx"))
+    return MemberExporter(qs, user=request.user).response(request.GET.get("format", "xlsx"))
 
 
 @login_required
@@ -67,9 +69,11 @@ def member_detail(request, pk: int):
     member = get_visible_or_404(
         Member.objects.visible_to(request.user).select_related("organization", "home_unit"), pk=pk
     )
-    full = member_dossier_allowed(request.user, member)
+    fields = member_fields_for(request.user, member)
+    full = fields == MEMBER_DOSSIER_FIELDS
     context = {
         "member": member,
+        "member_fields": fields,
         "full": full,
         "can_edit": full and _can_edit(request.user, member),
     }

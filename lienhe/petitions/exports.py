@@ -2,13 +2,16 @@ from django.utils.translation import gettext as _
 
 from lienhe.documents.exports import ListExporter
 
+from . import services
+
 
 class PetitionExporter(ListExporter):
     title = "Kiến nghị"
     filename = "kien-nghi"
 
-    def __init__(self, queryset):
+    def __init__(self, queryset, *, user):
         self.queryset = queryset
+        self.user = user
 
     def header(self):
         return [
@@ -31,7 +34,11 @@ class PetitionExporter(ListExporter):
         ]
 
     def rows(self):
-        qs = self.queryset.select_related("organization", "category", "agency", "cluster")
+        qs = self.queryset.select_related("organization", "category", "agency")
+        # cluster headings the viewer may see (issue 15, finding 8)
+        titles = services.cluster_titles(
+            self.user, self.queryset.values_list("cluster_id", flat=True).distinct()
+        )
         for p in qs.order_by("-received_on", "-id").iterator(chunk_size=2000):
             yield [
                 p.pk,
@@ -48,6 +55,6 @@ class PetitionExporter(ListExporter):
                 p.due_on,
                 p.answered_at.date() if p.answered_at else None,
                 _("Có") if p.answered_late else "",
-                p.cluster.title if p.cluster_id else "",
+                titles.get(p.cluster_id, "") if p.cluster_id else "",
                 p.answer,
             ]

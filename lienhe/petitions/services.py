@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, F, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -235,6 +235,72 @@ def petitions_from_visit(sender, *, report, items, actor=None, **kw):
             raised_by_user=visitor,
             actor=actor,
         )
+
+
+def can_write_petition(user, petition: Petition) -> bool:
+    """The one rule for writing a petition (edit, attach, close/reopen, split, delete,
+    restore): `petitions:write` at its organization, or — for a committee member
+    holding `petitions:write_own` there — a petition he recorded himself from his visit
+    report (issue 15, finding 4)."""
+    from lienhe.access.scoping import has_org_permission
+
+    if has_org_permission(user, petition.organization, "petitions:write"):
+        return True
+    return (
+        petition.source_type == Petition.Source.VISIT
+        and petition.raised_by_user_id is not None
+        and petition.raised_by_user_id == getattr(user, "pk", None)
+        and has_org_permission(user, petition.organization, "petitions:write_own")
+    )
+
+
+def cluster_titles(
+    user, cluster_ids: Iterable[int | None], *, visible: QuerySet | None = None
+) -> dict[int, str]:
+    """The heading of each cluster as `user` may see it (issue 15, finding 8). A new
+    cluster is titled with the summary of one of its petitions (`attach_to_cluster`),
+    and a router may confirm it unchanged. Such a title (any unconfirmed cluster, or
+    one equal to a petition's summary) is shown only to a user who sees a petition
+    with that summary; otherwise the heading is the summary of the first petition of
+    the cluster the user sees (received first). A title a router wrote himself on
+    confirming comes from no petition and is shown as it is. A cluster of which the
+    user sees nothing gets "". `visible` is the caller's `Petition.objects.visible_to(user)`
+    (or a part of it) when it has one. One query, two when confirmed clusters need
+    checking."""
+    ids = {pk for pk in cluster_ids if pk}
+    if not ids:
+        return {}
+    if visible is None:
+        visible = Petition.objects.visible_to(user)
+    rows = (
+        visible.filter(cluster_id__in=ids)
+        .order_by("cluster_id", "received_on", "id")
+        .values_list("cluster_id", "summary", "cluster__title", "cluster__confirmed_at")
+    )
+    titles = dict.fromkeys(ids, "")
+    first: dict[int, str] = {}
+    title_of: dict[int, str] = {}
+    seen: set[int] = set()
+    confirmed: set[int] = set()
+    for pk, summary, title, confirmed_at in rows:
+        first.setdefault(pk, summary)
+        title_of[pk] = title
+        if summary == title:
+            seen.add(pk)
+        if confirmed_at is not None:
+            confirmed.add(pk)
+    unseen_confirmed = confirmed - seen
+    from_hidden = set()
+    if unseen_confirmed:
+        from_hidden = set(
+            Petition.all_objects.filter(
+                cluster_id__in=unseen_confirmed, summary=F("cluster__title")
+            ).values_list("cluster_id", flat=True)
+        )
+    for pk, summary in first.items():
+        shown = pk in seen or (pk in confirmed and pk not in from_hidden)
+        titles[pk] = title_of[pk] if shown else summary
+    return titles
 
 
 @transaction.atomic

@@ -45,7 +45,7 @@ def _get(request, pk: int) -> Petition:
 
 
 def can_write(user, p: Petition) -> bool:
-    return has_org_permission(user, p.organization, "petitions:write")
+    return services.can_write_petition(user, p)
 
 
 def can_route(user, p: Petition) -> bool:
@@ -97,6 +97,8 @@ def petition_list(request):
             "query": query.urlencode(),
             "today": timezone.localdate(),
             "can_write": has_perm_anywhere(request.user, "petitions:write"),
+            "can_restore": has_perm_anywhere(request.user, "petitions:write")
+            or has_perm_anywhere(request.user, "petitions:write_own"),
             "can_route": has_perm_anywhere(request.user, "petitions:route"),
         },
     )
@@ -110,7 +112,7 @@ def petition_export(request):
         messages.error(request, _("Danh sách quá dài; hãy lọc bớt rồi xuất từng phần."))
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
     record_access(request.user, "export", {"list": "petitions", **request.GET.dict()}, count=count)
-    return PetitionExporter(qs).response(request.GET.get("format", "xlsx"))
+    return PetitionExporter(qs, user=request.user).response(request.GET.get("format", "xlsx"))
 
 
 # ----------------------------------------------------------------- capture
@@ -213,6 +215,9 @@ def petition_detail(request, pk: int):
         "petitions/detail.html",
         {
             "p": petition,
+            "cluster_title": services.cluster_titles(user, [petition.cluster_id]).get(
+                petition.cluster_id, ""
+            ),
             "rights": rights,
             "events": events,
             "attachments": list(petition.attachments.all()),

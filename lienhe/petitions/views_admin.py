@@ -8,7 +8,7 @@ import statistics
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -39,6 +39,24 @@ def _period(request) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+# Annotation on cluster rows built from visible petitions: how many of them carry the
+# cluster's title as their summary (then the user sees the title's source).
+TITLE_SEEN = Count("id", filter=Q(summary=F("cluster__title")))
+
+
+def _with_visible_titles(user, rows, visible) -> list[dict]:
+    """Cluster rows (annotated with `title_seen=TITLE_SEEN`) with `cluster__title`
+    replaced by the heading the user may see (`services.cluster_titles` over
+    `visible`, issue 15 finding 8); no query when every title's source is seen."""
+    rows = list(rows)
+    unsure = [r["cluster_id"] for r in rows if not r["title_seen"]]
+    titles = services.cluster_titles(user, unsure, visible=visible) if unsure else {}
+    return [
+        r if r["title_seen"] else {**r, "cluster__title": titles.get(r["cluster_id"], "")}
+        for r in rows
+    ]
+
+
 @require_perm("petitions:read")
 def cluster_list(request):
     """Same issue raised in many cells: clusters with their counts, by category and
@@ -59,6 +77,7 @@ def cluster_list(request):
             n=Count("id"),
             cells=Count("organization", distinct=True),
             open=Count("id", filter=Q(state__in=Petition.OPEN_STATES)),
+            title_seen=TITLE_SEEN,
         )
         .filter(n__gte=2)
         .order_by("-cells", "-n", "cluster_id")
@@ -66,6 +85,7 @@ def cluster_list(request):
     if q:
         rows = rows.filter(cluster__petitions__search_text__contains=q).distinct()
     page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page.object_list = _with_visible_titles(request.user, page.object_list, visible)
     by_category = list(
         in_clusters.values("category__name")
         .annotate(clusters=Count("cluster", distinct=True), n=Count("id"))
@@ -107,7 +127,8 @@ def cluster_detail(request, pk: int):
     can_route = any(
         has_org_permission(request.user, p.organization, "petitions:route") for p in petitions
     )
-    form = f.ClusterForm(request.POST or None, initial={"title": cluster.title})
+    title = services.cluster_titles(request.user, [cluster.pk])[cluster.pk]
+    form = f.ClusterForm(request.POST or None, initial={"title": title})
     if request.method == "POST":
         if not can_route:
             raise PermissionDenied
@@ -120,6 +141,7 @@ def cluster_detail(request, pk: int):
         "petitions/cluster.html",
         {
             "cluster": cluster,
+            "cluster_title": title,
             "petitions": petitions,
             "cells": len({p.organization_id for p in petitions}),
             "people": sum(p.people_count for p in petitions),
@@ -189,12 +211,14 @@ def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
         .values_list("answered_at", "assigned_on", "received_on")
         .iterator(chunk_size=2000)
     ]
-    clusters = list(
+    clusters = _with_visible_titles(
+        user,
         base.filter(cluster__isnull=False)
         .values("cluster_id", "cluster__title")
-        .annotate(n=Count("id"), cells=Count("organization", distinct=True))
+        .annotate(n=Count("id"), cells=Count("organization", distinct=True), title_seen=TITLE_SEEN)
         .filter(n__gte=2)
-        .order_by("-cells", "-n")[:10]
+        .order_by("-cells", "-n")[:10],
+        base,
     )
     return {
         "by_category": by_category,

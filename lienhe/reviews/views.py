@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.requests import year_param
-from lienhe.access.scoping import has_org_permission
+from lienhe.access.scoping import has_org_permission, member_fields_for
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
 from lienhe.orgs.models import Organization
@@ -90,6 +90,7 @@ def comment_detail(request, pk: int):
         "reviews/detail.html",
         {
             "comment": comment,
+            "member_fields": member_fields_for(request.user, comment.member),
             "duty_rows": _duty_rows(comment),
             "can_write": has_org_permission(request.user, comment.residence_org, "reviews:write"),
             "rate": services.evidence_rate(comment.evidence or {}),
@@ -193,6 +194,7 @@ def comment_pdf(request, pk: int):
         "reviews/comment_pdf.html",
         {
             "comment": comment,
+            "member_fields": member_fields_for(request.user, comment.member),
             "duty_rows": _duty_rows(comment),
             "issuer": comment.residence_org.name,
             "issuer_parent": parent.name if parent else "",

@@ -31,6 +31,23 @@ def _deleted(cast):
     return {"pk": p.pk}
 
 
+def _visit_petition(cast, deleted=False):
+    """A petition of cell A heard by the visitor in his visit report."""
+    from lienhe.petitions import services
+
+    p = services.create_petition(
+        organization=cast.cell_a,
+        summary="Cống thoát nước khu chợ bị tắc",
+        category=Category.objects.get(code="infrastructure"),
+        source_type=Petition.Source.VISIT,
+        raised_by_kind=Petition.RaisedBy.VISITOR,
+        raised_by_user=cast.users["visitor"],
+    )
+    if deleted:
+        services.delete_petition(p, actor=None, reason="Nhập trùng")
+    return p
+
+
 def pk(state="assigned"):
     return lambda cast: {"pk": _petition(cast, state).pk}
 
@@ -48,14 +65,14 @@ SEE = {
 }
 READERS = {**SEE, "secretary_b": 200, "agency_staff": 200}
 ROUTERS = {"admin": 200, "province_staff": 200, "commune_staff": 200}
-# The visitor (committee member, petitions:write at the province) may record and
-# follow up the petitions they hear.
+# The visitor (committee member) holds only petitions:write_own: he reads the
+# province and writes the petitions he recorded from his visit reports (issue 15,
+# finding 4), never another cell's petition (403 below) nor a new one at /them/.
 WRITERS = {
     "admin": 200,
     "province_staff": 200,
     "commune_staff": 200,
     "secretary_a": 200,
-    "visitor": 200,
 }
 NOT_SEEN = {"default": 404}
 
@@ -77,7 +94,7 @@ CASES = [
     Case("petitions:agencies", only(READERS, 403)),
     Case(
         "petitions:create",
-        only({**WRITERS, "secretary_b": 200, "agency_staff": 200, "visitor": 200}, 403),
+        only({**WRITERS, "secretary_b": 200, "agency_staff": 200}, 403),
     ),
     Case(
         "petitions:submit",
@@ -115,8 +132,31 @@ CASES = [
         label="petitions:attachment missing file",
     ),
     Case("petitions:delete", step(WRITERS), kwargs=pk()),
-    Case("petitions:deleted", only({**WRITERS, "secretary_b": 200, "agency_staff": 200}, 403)),
+    Case(
+        "petitions:deleted",
+        only({**WRITERS, "secretary_b": 200, "agency_staff": 200, "visitor": 200}, 403),
+    ),
     Case("petitions:restore", step(WRITERS, 302), kwargs=_deleted, method="post"),
+    # The visitor's own petition, heard in his visit report: he may write it.
+    Case(
+        "petitions:edit",
+        step({**WRITERS, "visitor": 200}, handler_sees=False),
+        kwargs=lambda c: {"pk": _visit_petition(c).pk},
+        label="petitions:edit own visit petition",
+    ),
+    Case(
+        "petitions:delete",
+        step({**WRITERS, "visitor": 200}, handler_sees=False),
+        kwargs=lambda c: {"pk": _visit_petition(c).pk},
+        label="petitions:delete own visit petition",
+    ),
+    Case(
+        "petitions:restore",
+        step({**WRITERS, "visitor": 302}, 302, handler_sees=False),
+        kwargs=lambda c: {"pk": _visit_petition(c, deleted=True).pk},
+        method="post",
+        label="petitions:restore own visit petition",
+    ),
     Case(
         "petitions:cluster",
         {**READERS, "secretary_b": 404, "agency_staff": 404, "handler": 404, "default": 403},

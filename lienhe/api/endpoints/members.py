@@ -2,7 +2,7 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from ninja import Header, Query, Router, Schema
 
-from lienhe.access.scoping import has_org_permission, member_dossier_allowed
+from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_org_permission, member_fields_for
 from lienhe.members import services
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
@@ -43,7 +43,8 @@ class MemberFilter(Schema):
 
 
 def serialize(user, m: Member) -> dict:
-    full = member_dossier_allowed(user, m)
+    shown = member_fields_for(user, m)
+    full = shown == MEMBER_DOSSIER_FIELDS
     data = {
         "id": m.pk,
         "card_number": m.card_number,
@@ -58,7 +59,7 @@ def serialize(user, m: Member) -> dict:
         "dossier": full,
     }
     for name in PERSONAL:
-        data[name] = getattr(m, name) if full else None
+        data[name] = getattr(m, name) if name in shown else None
     return data
 
 

@@ -154,8 +154,11 @@ def _attendance():
         meeting = get_visible(
             meeting_model._default_manager.visible_to(request.user), pk, "cuộc họp"
         )
+        from lienhe.meetings.selectors import attendance_visible_to
+
+        # the web's rule: a plain member reads only his own row (issue 15, finding 6)
         rows, next_cursor = paginate(
-            attendance_model._default_manager.filter(meeting=meeting), cursor=cursor, limit=limit
+            attendance_visible_to(request.user, meeting), cursor=cursor, limit=limit
         )
         return {"items": rows, "next_cursor": next_cursor}
 
