@@ -19,13 +19,17 @@ migrate: install
 	$(RUN) python manage.py migrate --noinput -v 0
 
 # The demo runs without enforced two-factor login so the demo accounts work at once;
-# the background worker (reports, imports) runs beside the server and stops with it.
+# the background worker (reports, imports, e-mail) runs beside the server and stops
+# with it. E-mail goes to the console (docs/notify.md): the log shows the digests.
 SERVE = bash -c 'trap "kill 0" EXIT; $(RUN) python manage.py db_worker & $(RUN) python manage.py runserver $(HOST):$(PORT)'
 
 demo: migrate
 	$(RUN) python manage.py seed_demo --members $(DEMO_MEMBERS) --seed $(DEMO_SEED) --reset
+	@echo "--- Nhắc việc sáng nay: bản tổng hợp gửi các tài khoản mẫu (thư in ra màn hình) ---"
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-console} $(RUN) python manage.py run_daily
+	EMAIL_BACKEND=$${EMAIL_BACKEND:-console} $(RUN) python manage.py deliver_notifications
 	@echo "Mở http://$(HOST):$(PORT)  (mật khẩu mẫu: $${LIENHE_DEMO_PASSWORD:-lienhe-demo})"
-	LIENHE_REQUIRE_2FA=$${LIENHE_REQUIRE_2FA:-0} $(SERVE)
+	LIENHE_REQUIRE_2FA=$${LIENHE_REQUIRE_2FA:-0} EMAIL_BACKEND=$${EMAIL_BACKEND:-console} $(SERVE)
 
 run: migrate
 	$(SERVE)

@@ -209,7 +209,7 @@ STORAGES = {
 
 # Django 6.1 mailers. EMAIL_BACKEND=console (default) prints mail; smtp sends it.
 _EMAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    "console": "lienhe.notify.mail.ConsoleEmailBackend",  # readable Vietnamese
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }

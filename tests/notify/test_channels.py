@@ -61,3 +61,20 @@ def test_send_reminders_command_runs_daily_jobs(db, capsys):
     call_command("send_reminders", "--today", "2026-11-23")
     out = capsys.readouterr().out
     assert "Tổng:" in out and "notify.digest: 0" in out
+
+
+def test_console_backend_prints_vietnamese_readably():
+    import io
+
+    from django.core.mail import EmailMessage
+
+    from lienhe.notify.mail import ConsoleEmailBackend
+
+    stream = io.StringIO()
+    backend = ConsoleEmailBackend(stream=stream)
+    sent = backend.send_messages(
+        [EmailMessage("[Lienhe] Tổng hợp nhắc việc", "Hạn hôm nay", None, ["bithu@example.org"])]
+    )
+    assert sent == 1
+    out = stream.getvalue()
+    assert "Subject: [Lienhe] Tổng hợp nhắc việc" in out and "Hạn hôm nay" in out
