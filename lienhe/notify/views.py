@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -120,8 +121,8 @@ def home_panel(request) -> dict | None:
     if not services.can_operate(request.user):
         return None
     counts = {Delivery.State.FAILED: 0, Delivery.State.GIVEN_UP: 0}
-    for state in services.failed_deliveries().values_list("state", flat=True).order_by():
-        counts[state] += 1
+    rows = services.failed_deliveries().order_by().values("state").annotate(n=Count("id"))
+    counts.update({row["state"]: row["n"] for row in rows})
     return {
         "title": _("Thư, tin nhắn gửi lỗi"),
         "template": "notify/_home_panel.html",

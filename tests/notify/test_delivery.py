@@ -340,3 +340,29 @@ def test_form_template_is_url_encoded():
     body, content_type = backend._body(SMS("0912345678", "Họp & bàn"))
     assert body == b"to=0912345678&msg=H%E1%BB%8Dp+%26+b%C3%A0n&from=TU"
     assert content_type.startswith("application/x-www-form-urlencoded")
+
+
+def test_operator_page_lists_failures_with_bounded_queries(
+    cast, clock, login, django_assert_max_num_queries
+):
+    user = secretary(cast)
+    for i in range(12):
+        Delivery.objects.create(
+            user=user,
+            channel="email",
+            address=user.email,
+            subject=f"[Lienhe] Thư {i}",
+            state="given_up" if i % 2 else "failed",
+            attempts=6,
+            last_error="SMTP 550: mailbox unavailable",
+        )
+    Delivery.objects.create(
+        user=user, channel="email", address=user.email, subject="Đã gửi", state="sent"
+    )
+    client = login(cast.users["province_staff"])
+    with django_assert_max_num_queries(15):
+        page = client.get(reverse("notify:deliveries")).content.decode()
+    assert page.count("Gửi lại</button>") == 12 and "Đã gửi</" not in page
+    given_up = client.get(reverse("notify:deliveries") + "?state=given_up").content.decode()
+    assert given_up.count("Gửi lại</button>") == 6
+    assert login(cast.users["commune_staff"]).get(reverse("notify:deliveries")).status_code == 403
