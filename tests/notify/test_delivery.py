@@ -366,3 +366,18 @@ def test_operator_page_lists_failures_with_bounded_queries(
     given_up = client.get(reverse("notify:deliveries") + "?state=given_up").content.decode()
     assert given_up.count("Gửi lại</button>") == 6
     assert login(cast.users["commune_staff"]).get(reverse("notify:deliveries")).status_code == 403
+
+
+def test_delivery_left_sending_by_a_dead_worker_is_retried(cast, smtp, clock):
+    smtp.start()
+    user = secretary(cast)
+    urgent(user)
+    delivery = only_delivery()
+    # A worker claimed it and died before recording the outcome.
+    Delivery.objects.filter(pk=delivery.pk).update(
+        state="sending", attempts=1, last_attempt_at=timezone.now()
+    )
+    assert services.deliver_due() == {}  # still possibly in progress
+    clock.shift(dt.timedelta(minutes=16))
+    assert services.deliver_due() == {"sent": 1}
+    assert len(smtp.messages) == 1
