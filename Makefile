@@ -19,7 +19,8 @@ migrate: install
 	$(LOCAL_ENV) $(RUN) python manage.py migrate --noinput -v 0
 
 # The demo runs without enforced two-factor login so the demo accounts work at once;
-# the background worker (reports, imports) runs beside the server and stops with it.
+# the background worker (reports, imports, e-mail) runs beside the server and stops
+# with it. E-mail goes to the console (docs/notify.md): the log shows the digests.
 # DEBUG is off by default (settings.py): the local server runs like production (Lienhe's
 # own 404/403/500 pages, static files collected and served by WhiteNoise) but on plain
 # HTTP, with a SECRET_KEY generated once into .secret_key (git-ignored).
@@ -32,6 +33,9 @@ SERVE = $(LOCAL_ENV) bash -c 'trap "kill 0" EXIT; $(RUN) python manage.py collec
 
 demo: migrate
 	$(LOCAL_ENV) $(RUN) python manage.py seed_demo --members $(DEMO_MEMBERS) --seed $(DEMO_SEED) --reset
+	@echo "--- Nhắc việc sáng nay: bản tổng hợp gửi các tài khoản mẫu (thư in ra màn hình) ---"
+	$(LOCAL_ENV) $(RUN) python manage.py run_daily
+	$(LOCAL_ENV) $(RUN) python manage.py deliver_notifications
 	@echo "Mở http://$(HOST):$(PORT)  (mật khẩu mẫu: $${LIENHE_DEMO_PASSWORD:-lienhe-demo})"
 	LIENHE_REQUIRE_2FA=$${LIENHE_REQUIRE_2FA:-0} $(SERVE)
 

@@ -279,7 +279,7 @@ STORAGES = {
 
 # Django 6.1 mailers. EMAIL_BACKEND=console (default) prints mail; smtp sends it.
 _EMAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
+    "console": "lienhe.notify.mail.ConsoleEmailBackend",  # readable Vietnamese
     "smtp": "django.core.mail.backends.smtp.EmailBackend",
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
 }
@@ -296,6 +296,8 @@ MAILERS = {
                 "username": env("EMAIL_HOST_USER"),
                 "password": env("EMAIL_HOST_PASSWORD"),
                 "use_tls": envbool("EMAIL_USE_TLS", False),
+                # The worker waits this long for the server, then retries later.
+                "timeout": envint("EMAIL_TIMEOUT", 30),
             }
             if _email_backend == "smtp"
             else {}
@@ -403,6 +405,26 @@ CACHES = {
 
 # SMS gateway class (dotted path); the default only logs messages (docs/liaison.md).
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")
+# lienhe.notify.sms.HTTPSMSBackend: a brand-name SMS gateway over HTTP (docs/notify.md).
+LIENHE_SMS_HTTP = {
+    "URL": env("LIENHE_SMS_HTTP_URL"),
+    "FORMAT": env("LIENHE_SMS_HTTP_FORMAT", "json"),  # json | form
+    "TEMPLATE": env(
+        "LIENHE_SMS_HTTP_TEMPLATE", '{"to": "{phone}", "content": "{text}", "sender": "{sender}"}'
+    ),
+    "SENDER": env("LIENHE_SMS_HTTP_SENDER"),  # the registered brand name
+    "USERNAME": env("LIENHE_SMS_HTTP_USER"),
+    "PASSWORD": env("LIENHE_SMS_HTTP_PASSWORD"),
+    "TOKEN": env("LIENHE_SMS_HTTP_TOKEN"),
+    "SUCCESS": env("LIENHE_SMS_HTTP_SUCCESS"),  # text a successful answer contains
+    "TIMEOUT": envint("LIENHE_SMS_HTTP_TIMEOUT", 10),
+}
+if LIENHE_SMS_HTTP["FORMAT"] not in ("json", "form"):
+    raise ImproperlyConfigured("LIENHE_SMS_HTTP_FORMAT must be json or form")
+# E-mail/SMS deliveries (docs/notify.md): attempts before giving up, and the first
+# wait between attempts (then x4 each time: 1, 4, 16, 64, 256 minutes).
+LIENHE_DELIVERY_MAX_ATTEMPTS = envint("LIENHE_DELIVERY_MAX_ATTEMPTS", 6)
+LIENHE_DELIVERY_BACKOFF_SECONDS = envint("LIENHE_DELIVERY_BACKOFF_SECONDS", 60)
 # Member import limits (docs/import.md).
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 60 * 1024 * 1024, minimum=1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200000, minimum=1)  # empty rows count too

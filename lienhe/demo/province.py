@@ -365,6 +365,8 @@ def _build_users(ctx: DemoContext) -> None:
             is_staff=superuser,
             member=member,
             phone=phone,
+            # Reserved test domain (RFC 2606): the demo shows its mail on the console.
+            email=f"{username}@example.org",
         )
         Role.objects.bulk_create(
             [

@@ -48,6 +48,7 @@ def remind_before_deadline(today: dt.date) -> int:
             },
             url=reverse("liaison:mine"),
             dedupe_key=f"liaison.reminder:{intro.pk}:{intro.due_on.isoformat()}",
+            due_on=intro.due_on,
         )
     return sent
 
@@ -84,6 +85,7 @@ def escalate_overdue(today: dt.date) -> int:
                 % {"no": intro.number, "org": intro.residence_org.name, "d": days},
                 url=url,
                 dedupe_key=f"liaison.overdue:{intro.pk}",
+                due_on=intro.due_on,
             )
             user = member_user(intro.member)
             if user:
@@ -95,6 +97,7 @@ def escalate_overdue(today: dt.date) -> int:
                     % {"no": intro.number, "org": intro.residence_org.name},
                     url=reverse("liaison:mine"),
                     dedupe_key=f"liaison.overdue.member:{intro.pk}",
+                    due_on=intro.due_on,
                 )
     return sent
 

@@ -765,6 +765,9 @@ def announce_change(meeting_id: int) -> int:
         body=body,
         url=f"/sinh-hoat/{meeting.pk}/",
         dedupe_key=f"meeting-change-{meeting.pk}-{meeting.version}",
+        # Cannot wait for tomorrow's digest: sent at once (issue 22).
+        urgent=True,
+        due_on=timezone.localdate(meeting.planned_at),
     )
 
 

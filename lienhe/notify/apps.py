@@ -9,5 +9,9 @@ class NotifyConfig(AppConfig):
 
     def ready(self) -> None:
         from lienhe.access.navigation import NavItem, register
+        from lienhe.reports.home import register_panel
+
+        from . import views
 
         register(NavItem("notify:inbox", _("Thông báo"), None, 90, "notify"))
+        register_panel(95, views.home_panel)

@@ -32,6 +32,7 @@ def comment_reminders(today: dt.date) -> int:
                 % {"d": days, "name": c.member.full_name},
                 url=reverse("reviews:comment_edit", args=[c.pk]),
                 dedupe_key=f"comment-due-{c.pk}-{days}",
+                due_on=c.due_on,
             )
     for c in pending.filter(due_on__lt=today).iterator():
         parent = Organization.objects.get_parent(c.residence_org)
@@ -45,5 +46,6 @@ def comment_reminders(today: dt.date) -> int:
             body=_("Hạn gửi %(due)s.") % {"due": c.due_on.strftime("%d/%m/%Y")},
             url=reverse("reviews:comment_detail", args=[c.pk]),
             dedupe_key=f"comment-overdue-{c.pk}",
+            due_on=c.due_on,
         )
     return sent

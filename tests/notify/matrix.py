@@ -7,3 +7,13 @@ CASES = [
     Case("notify:mark_all_read", only({}, 302), method="post"),
 ]
 CASES.append(Case("notify:preferences", only({}, 200)))
+# Operators only (superuser, province board): failed deliveries and their retry.
+CASES.append(Case("notify:deliveries", only({"admin": 200, "province_staff": 200}, 403)))
+CASES.append(
+    Case(
+        "notify:retry_delivery",
+        only({"admin": 404, "province_staff": 404}, 403),
+        kwargs=lambda c: {"pk": 999999},
+        method="post",
+    )
+)
