@@ -41,11 +41,32 @@ class Column:
     width: int = 14
 
 
-def ratio(part: int | float | None, whole: int | float | None) -> float | None:
-    """part/whole, or None when the base is zero (shown as '—')."""
+def truncate_ratio(value: int | float | None, digits: int = 2) -> float | None:
+    """THE rounding rule of every figure in Lienhe (docs/reports.md): a 0..1 ratio is
+    TRUNCATED (not rounded) to `digits` decimals of a percent, as the province's
+    published reports do: 30.030 / 98.377 = 0.305254… → 0.3052 (30,52%). Screen,
+    PDF, Excel (this number, format `0.00%`), CSV and API all carry this value."""
+    if value is None:
+        return None
+    from decimal import ROUND_DOWN, Decimal
+
+    # round(…, 9) first: 0.3052 computed in binary is 0.30519999…, not below 0.3052.
+    exact = Decimal(str(round(float(value), 9)))
+    return float(exact.quantize(Decimal(1).scaleb(-(digits + 2)), ROUND_DOWN))
+
+
+def ratio(part: int | float | None, whole: int | float | None, digits: int = 2) -> float | None:
+    """part/whole truncated by the one rule (`truncate_ratio`), or None when the base
+    is zero (shown as '—')."""
     if not whole:
         return None
-    return (part or 0) / whole
+    return truncate_ratio((part or 0) / whole, digits)
+
+
+def percent_number(part: int | float | None, whole: int | float | None) -> float | None:
+    """The displayed percent as a number (30.52) for exports whose column says "(%)"."""
+    value = ratio(part, whole)
+    return None if value is None else round(100 * value, 2)
 
 
 def percent_text(value: float | None, digits: int = 2) -> str:
@@ -53,11 +74,11 @@ def percent_text(value: float | None, digits: int = 2) -> str:
     reports (30.030/98.377 = 0.305254… → "30,52%", not 30,53%)."""
     if value is None:
         return "—"
-    from decimal import ROUND_DOWN, Decimal
+    from decimal import Decimal
 
     from django.utils import formats
 
-    scaled = (Decimal(str(round(value, 9))) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_DOWN)
+    scaled = Decimal(str(truncate_ratio(value, digits))) * 100
     return formats.number_format(scaled, digits, use_l10n=True) + "%"
 
 
@@ -206,7 +227,7 @@ def svg_data_uri(svg: str) -> str:
 
 def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "percent":
-        return None if value is None else round(float(value), 6)
+        return truncate_ratio(value)
     if column.kind == "text":
         return "" if value is None else str(value)
     return value
