@@ -225,6 +225,15 @@ def svg_data_uri(svg: str) -> str:
 # --- Excel -------------------------------------------------------------------------
 
 
+def _kind(column: Column, row: dict) -> Column:
+    """A row may override a column's kind (`row["_kinds"] = {key: kind}`): the
+    periodic report mixes counts and rates in one column."""
+    kind = (row.get("_kinds") or {}).get(column.key)
+    if kind is None or kind == column.kind:
+        return column
+    return Column(column.key, column.label, kind, column.width)
+
+
 def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "percent":
         return truncate_ratio(value)
@@ -259,10 +268,8 @@ class TableExporter(ListExporter):
         return [c.label for c in self.columns]
 
     def rows(self):
-        for row in self.data:
-            yield [_cell_value(c, row.get(c.key)) for c in self.columns]
-        if self.totals is not None:
-            yield [_cell_value(c, self.totals.get(c.key)) for c in self.columns]
+        for row in [*self.data, *([self.totals] if self.totals is not None else [])]:
+            yield [_cell_value(_kind(c, row), row.get(c.key)) for c in self.columns]
 
     def to_xlsx_bytes(self) -> bytes:
         from openpyxl import Workbook
@@ -302,7 +309,7 @@ class TableExporter(ListExporter):
 
         def styled(row: dict, bold: bool):
             out = []
-            for c in self.columns:
+            for c in (_kind(col, row) for col in self.columns):
                 value = _cell_value(c, row.get(c.key))
                 x = cell(value, border=border, font=Font(bold=bold))
                 if c.kind == "percent":
