@@ -632,6 +632,8 @@ def _build_meetings(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
         "held_at",
         "expected_count",
         "present_count",
+        "marked_count",
+        "roll_call_closed_at",
     ]
     att_cols = ["id", "meeting_id", "member_id", "status", "is_working_member", "marked_at", "via"]
     ctx.extras["meetings_total"] = len(cells) * len(months)
@@ -650,11 +652,11 @@ def _build_meetings(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
                 period = f"{y:04d}-{m:02d}"
                 if when > now:
                     yield (mid, cell.pk, "regular", "", when, place, "planned", "", period, y,
-                           search, None, 0, 0)  # fmt: skip
+                           search, None, 0, 0, 0, None)  # fmt: skip
                     continue
                 if rng.random() < 0.03:
                     yield (mid, cell.pk, "regular", "", when, place, "cancelled",
-                           "Mưa bão, ngập đường", period, y, search, None, 0, 0)  # fmt: skip
+                           "Mưa bão, ngập đường", period, y, search, None, 0, 0, 0, None)  # fmt: skip
                     continue
                 present = 0
                 for member_id in members:
@@ -675,7 +677,7 @@ def _build_meetings(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
                     )
                     next_att[0] += 1
                 yield (mid, cell.pk, "regular", "", when, place, "held", "", period, y, search,
-                       when, len(members), present)  # fmt: skip
+                       when, len(members), present, len(members), when)  # fmt: skip
 
     writer.write(
         Meeting, meeting_cols, meetings(), "Sinh hoạt chi bộ", ctx.extras["meetings_total"]

@@ -31,7 +31,8 @@ class IntroductionQuerySet(models.QuerySet):
         return self.filter(state__in=Introduction.LIVE_STATES)
 
     def overdue(self, on: dt.date) -> IntroductionQuerySet:
-        return self.filter(state=Introduction.State.ISSUED, due_on__lt=on)
+        """Letters overdue as of `on` — the one definition (`overdue_q`)."""
+        return self.filter(overdue_q(on))
 
     def visible_to(self, user) -> IntroductionQuerySet:
         from lienhe.access.scoping import subtree_q
@@ -258,3 +259,20 @@ class ThreadMessage(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+def in_force_q(on: dt.date) -> Q:
+    return Q(closed_on__isnull=True) | Q(closed_on__gt=on)
+
+
+def overdue_q(on: dt.date) -> Q:
+    """THE definition of an overdue letter as of `on` (issue 16; docs/reports.md):
+    issued on or before `on`, deadline before `on`, not handed in by `on`, in force on
+    `on`, neither a draft nor an exemption. Home panel, list filter, participation and
+    periodic reports all count with it."""
+    return (
+        Q(issued_on__lte=on, due_on__lt=on)
+        & (Q(handed_in_on__isnull=True) | Q(handed_in_on__gt=on))
+        & in_force_q(on)
+        & ~Q(state__in=[Introduction.State.DRAFT, Introduction.State.EXEMPT])
+    )

@@ -89,9 +89,17 @@ def home_panel(request) -> dict | None:
         from django.db.models import Count, Q
 
         panel["incoming"] = incoming.count()
+        from .models import overdue_q
+
         panel.update(
             letters.aggregate(
-                overdue=Count("id", filter=Q(state="issued", due_on__lt=today)),
+                # The one definition of an overdue letter (same count as the
+                # participation and periodic reports of the scope, docs/reports.md).
+                overdue=Count(
+                    "member_id",
+                    distinct=True,
+                    filter=overdue_q(today) & Q(member__is_working=True, member__status="active"),
+                ),
                 live=Count("id", filter=Q(state__in=Introduction.LIVE_STATES)),
             )
         )

@@ -61,4 +61,15 @@ class MeetingsConfig(AppConfig):
                 _("lần/năm"),
             )
         )
+        register_param(
+            Parameter(
+                "roll_call_reopen_hours",
+                _("Số giờ sau khi chốt điểm danh mà bí thư còn mở lại được"),
+                # No regulation sets this; a Lienhe default (issue 16): two days to
+                # correct a mistaken closing, then the figures stay as signed.
+                48,
+                "mặc định của Lienhe",
+                _("giờ"),
+            )
+        )
         from . import flags  # noqa: F401  (registers the red flags of the board page)

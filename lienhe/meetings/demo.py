@@ -123,6 +123,7 @@ def _seed(ctx: DemoContext) -> None:
             state=state,
             state_reason=reason,
             held_at=when if state == Meeting.State.HELD else None,
+            roll_call_closed_at=when if state == Meeting.State.HELD else None,
             search_text=fold(f"{cell.name} {title}")[:400],
         )
         rows: list[tuple[int, str, bool]] = []
@@ -139,6 +140,7 @@ def _seed(ctx: DemoContext) -> None:
                 rows.append((mid, status, is_working))
             m.expected_count = len(rows)
             m.present_count = sum(1 for _m, s, _w in rows if s in ("present", "late"))
+            m.marked_count = len(rows)
         specs.append((m, rows))
 
     for index, (cell, residence) in enumerate(cells):

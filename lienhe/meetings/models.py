@@ -108,8 +108,17 @@ class Meeting(SoftDeleteModel, models.Model):
     held_at = models.DateTimeField(_("thời gian đã họp"), null=True, blank=True)
     invited_at = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Attendance figures (issue 16): expected_count = members INVITED (the list fixed
+    # when the meeting is scheduled, amended by the secretary with a reason);
+    # present_count = present + late; marked_count = members tapped so far. The rate
+    # is present ÷ invited, shown only once the roll call is closed.
     expected_count = models.PositiveIntegerField(default=0, editable=False)
     present_count = models.PositiveIntegerField(default=0, editable=False)
+    marked_count = models.PositiveIntegerField(default=0, editable=False)
+    invitees_fixed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    roll_call_closed_at = models.DateTimeField(
+        _("chốt điểm danh lúc"), null=True, blank=True, editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -177,6 +186,30 @@ class Meeting(SoftDeleteModel, models.Model):
         return self.state in (self.State.PLANNED, self.State.MOVED)
 
     @property
+    def roll_call_open(self) -> bool:
+        """Taps recorded but the roll call not closed: no rate, no "Đã họp" yet."""
+        return self.state == self.State.HELD and self.roll_call_closed_at is None
+
+    @property
+    def status_label(self) -> str:
+        if self.roll_call_open:
+            return _("Đang điểm danh: %(m)s/%(n)s") % {
+                "m": self.marked_count,
+                "n": self.expected_count,
+            }
+        return self.get_state_display()
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """present ÷ invited (the one rule of lienhe.reports.toolkit.ratio); None while
+        the roll call is open."""
+        if self.roll_call_open or self.roll_call_closed_at is None:
+            return None
+        from lienhe.reports.toolkit import ratio
+
+        return ratio(self.present_count, self.expected_count)
+
+    @property
     def with_working_members(self) -> bool:
         return self.kind == self.Kind.WORKING_MEMBERS
 
@@ -225,6 +258,24 @@ class Attendance(models.Model):
     @property
     def attended(self) -> bool:
         return self.status in (self.Status.PRESENT, self.Status.LATE)
+
+
+class Invitee(models.Model):
+    """One member invited to a meeting: the list is fixed when the meeting is
+    scheduled (or, for a meeting generated ahead, at the first tap) and amended by the
+    secretary with a reason (audit row `meetings.meeting.invitee_added/removed`)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
+    member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="invitations")
+    reason = models.CharField(_("lý do bổ sung"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("người được triệu tập")
+        verbose_name_plural = _("người được triệu tập")
+        constraints = [models.UniqueConstraint(fields=["meeting", "member"], name="invitee_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.member_id}@{self.meeting_id}"
 
 
 class Guest(models.Model):

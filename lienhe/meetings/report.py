@@ -220,4 +220,7 @@ def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
 
 
 def rate(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
+    """Attendance as a 0..1 ratio, truncated by the one rule (docs/reports.md)."""
+    from lienhe.reports.toolkit import ratio
+
+    return ratio(part, whole)

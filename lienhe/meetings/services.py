@@ -20,7 +20,7 @@ from lienhe.orgs.models import Organization
 from lienhe.text import fold
 
 from . import hooks
-from .models import Attendance, Guest, Meeting, Minutes, RaisedIssue, Rating
+from .models import Attendance, Guest, Invitee, Meeting, Minutes, RaisedIssue, Rating
 from .signals import minutes_issue_raised
 
 CHECKIN_SALT = "lienhe.meetings.checkin"
@@ -195,6 +195,7 @@ def plan_meeting(
     )
     if groups:
         meeting.groups.set(groups)
+    fix_invitees(meeting)
     _log(
         meeting,
         "planned",
@@ -312,12 +313,72 @@ def working_members(meeting: Meeting) -> QuerySet[Member]:
     return source(meeting.organization, groups, timezone.localtime(meeting.planned_at).date())
 
 
-def expected_members(meeting: Meeting) -> QuerySet[Member]:
-    """Who is expected: the cell's own members; at a meeting with working members, the
-    introduced working members of the chosen groups (all groups when none chosen)."""
+def computed_members(meeting: Meeting) -> QuerySet[Member]:
+    """Who should be invited today: the cell's own members; at a meeting with working
+    members, the introduced working members of the chosen groups (all when none)."""
     if meeting.kind == Meeting.Kind.WORKING_MEMBERS:
         return working_members(meeting)
     return own_members(meeting.organization)
+
+
+def expected_members(meeting: Meeting) -> QuerySet[Member]:
+    """The invited list: fixed at scheduling (`fix_invitees`), amended by the
+    secretary; before it is fixed (meetings generated ahead), the computed list."""
+    if meeting.invitees_fixed_at is not None:
+        return Member.objects.filter(invitations__meeting=meeting)
+    return computed_members(meeting)
+
+
+def fix_invitees(meeting: Meeting, *, now: dt.datetime | None = None) -> int:
+    """Fix the invited list (idempotent). Called when a meeting is planned and, for a
+    meeting generated months ahead, at the first tap. Returns the number invited."""
+    if meeting.invitees_fixed_at is not None:
+        return meeting.expected_count
+    ids = list(computed_members(meeting).values_list("pk", flat=True))
+    Invitee.objects.bulk_create(
+        [Invitee(meeting=meeting, member_id=mid) for mid in ids], ignore_conflicts=True
+    )
+    meeting.invitees_fixed_at = now or timezone.now()
+    meeting.expected_count = len(ids)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        invitees_fixed_at=meeting.invitees_fixed_at, expected_count=len(ids)
+    )
+    return len(ids)
+
+
+@transaction.atomic
+def amend_invitees(
+    meeting: Meeting, member: Member, *, invite: bool, reason: str, actor=None
+) -> Meeting:
+    """The secretary adds a member to (or removes one from) the invited list, with a
+    reason kept in the audit log. Removing also drops the member's roll-call mark."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError(_("Hãy ghi lý do bổ sung hoặc bớt người được triệu tập."))
+    meeting = _locked(meeting, None)
+    if meeting.roll_call_closed_at is not None:
+        raise MeetingError(_("Đã chốt điểm danh; hãy mở lại điểm danh trước khi sửa danh sách."))
+    fix_invitees(meeting)
+    if invite:
+        _x, created = Invitee.objects.get_or_create(
+            meeting=meeting, member=member, defaults={"reason": reason[:200]}
+        )
+        if not created:
+            raise MeetingError(_("Đồng chí này đã có trong danh sách triệu tập."))
+    else:
+        deleted, _d = Invitee.objects.filter(meeting=meeting, member=member).delete()
+        if not deleted:
+            raise MeetingError(_("Đồng chí này không có trong danh sách triệu tập."))
+        Attendance.objects.filter(meeting=meeting, member=member).delete()
+    recount(meeting)
+    _log(
+        meeting,
+        "invitee_added" if invite else "invitee_removed",
+        actor,
+        member=member.pk,
+        reason=reason[:200],
+    )
+    return meeting
 
 
 # ---------------------------------------------------------------- attendance
@@ -333,17 +394,26 @@ def _check_can_mark(meeting: Meeting, now: dt.datetime) -> None:
 
 
 def recount(meeting: Meeting, *, held: bool = False) -> None:
-    """Refresh the meeting's marked/present counters (and its held state) in 2 queries."""
+    """Refresh the meeting's invited/marked/present counters (and its held state)."""
     counts = Attendance.objects.filter(meeting=meeting).aggregate(
         total=Count("id"),
         present=Count("id", filter=Q(status__in=["present", "late"])),
     )
+    invited = (
+        Invitee.objects.filter(meeting=meeting).count()
+        if meeting.invitees_fixed_at is not None
+        else max(meeting.expected_count, counts["total"])
+    )
     extra = {"state": Meeting.State.HELD, "held_at": meeting.held_at} if held else {}
     Meeting.objects.filter(pk=meeting.pk).update(
-        expected_count=counts["total"], present_count=counts["present"], **extra
+        expected_count=invited,
+        present_count=counts["present"],
+        marked_count=counts["total"],
+        **extra,
     )
-    meeting.expected_count = counts["total"]
+    meeting.expected_count = invited
     meeting.present_count = counts["present"]
+    meeting.marked_count = counts["total"]
 
 
 @transaction.atomic
@@ -377,6 +447,9 @@ def mark_attendance(
         .first()
     )
     note = None if note is None else note.strip()[:200]
+    if meeting.roll_call_closed_at is not None:
+        raise MeetingError(_("Đã chốt điểm danh; bí thư có thể mở lại điểm danh nếu cần sửa."))
+    fix_invitees(meeting, now=now)
     if existing is not None:
         if (tap_id and existing.tap_id == tap_id) or existing.marked_at > tapped_at:
             return existing, False
@@ -427,12 +500,79 @@ def mark_attendance(
 
 
 @transaction.atomic
-def close_roll_call(meeting: Meeting, *, actor=None, now: dt.datetime | None = None) -> int:
-    """The meeting is over: every expected member not yet marked is absent. Marks the
-    meeting held. Returns how many were marked absent."""
+def mark_all_present(meeting: Meeting, *, actor=None, now: dt.datetime | None = None) -> int:
+    """ "Tất cả có mặt": every invited member not marked yet is marked present in one
+    write; the secretary then taps the exceptions. Returns how many were marked."""
     now = now or timezone.now()
     meeting = _locked(meeting, None)
     _check_can_mark(meeting, now)
+    if meeting.roll_call_closed_at is not None:
+        raise MeetingError(_("Đã chốt điểm danh; bí thư có thể mở lại điểm danh nếu cần sửa."))
+    fix_invitees(meeting, now=now)
+    marker = actor if getattr(actor, "is_authenticated", False) else None
+    rows = [
+        Attendance(
+            meeting=meeting,
+            member_id=mid,
+            status=Attendance.Status.PRESENT,
+            marked_at=now,
+            marked_by=marker,
+            via=Attendance.Via.ROLL_CALL,
+            is_working_member=org_id != meeting.organization_id,
+        )
+        for mid, org_id in unmarked_members(meeting).values_list("pk", "organization_id")
+    ]
+    Attendance.objects.bulk_create(rows, ignore_conflicts=True)
+    held = meeting.state in (Meeting.State.PLANNED, Meeting.State.MOVED)
+    if held:
+        meeting.state = Meeting.State.HELD
+        meeting.held_at = now
+    recount(meeting, held=held)
+    _log(meeting, "all_present", actor, marked=len(rows))
+    return len(rows)
+
+
+def attendance_figures(meeting: Meeting) -> dict:
+    """The one set of attendance numbers of a meeting (page, minutes PDF, API):
+    invited, present (incl. late), late, excused, absent (without reason), unmarked,
+    and the rate present ÷ invited (None while the roll call is open)."""
+    counts = dict.fromkeys(Attendance.Status.values, 0)
+    for row in Attendance.objects.filter(meeting=meeting).values("status").annotate(n=Count("id")):
+        counts[row["status"]] = row["n"]
+    invited = meeting.expected_count
+    present = counts["present"] + counts["late"]
+    marked = sum(counts.values())
+    return {
+        "invited": invited,
+        "present": present,
+        "on_time": counts["present"],
+        "late": counts["late"],
+        "excused": counts["excused"],
+        "absent": counts["absent"],
+        "marked": marked,
+        "unmarked": max(invited - marked, 0),
+        "closed": meeting.roll_call_closed_at is not None,
+        "rate": meeting.attendance_rate,
+    }
+
+
+def unmarked_members(meeting: Meeting) -> QuerySet[Member]:
+    """Invited members not marked yet: closing the roll call marks them absent
+    without reason (the confirmation page shows how many)."""
+    return expected_members(meeting).exclude(attendances__meeting=meeting)
+
+
+@transaction.atomic
+def close_roll_call(meeting: Meeting, *, actor=None, now: dt.datetime | None = None) -> int:
+    """The meeting is over: every invited member not yet marked is absent without
+    reason; the roll call is closed and the meeting held. Returns how many were marked
+    absent."""
+    now = now or timezone.now()
+    meeting = _locked(meeting, None)
+    _check_can_mark(meeting, now)
+    if meeting.roll_call_closed_at is not None:
+        raise MeetingError(_("Điểm danh đã được chốt."))
+    fix_invitees(meeting, now=now)
     marked = set(Attendance.objects.filter(meeting=meeting).values_list("member_id", flat=True))
     rows = [
         Attendance(
@@ -451,11 +591,56 @@ def close_roll_call(meeting: Meeting, *, actor=None, now: dt.datetime | None = N
     if meeting.state != Meeting.State.HELD:
         meeting.state = Meeting.State.HELD
         meeting.held_at = meeting.held_at or now
-        meeting.version += 1
-        meeting.save()
+    meeting.roll_call_closed_at = now
+    meeting.version += 1
+    meeting.save()
     recount(meeting)
     _log(meeting, "roll_call_closed", actor, absent=len(rows))
     return len(rows)
+
+
+def reopen_window(meeting: Meeting) -> dt.timedelta:
+    from lienhe.orgs.services import effective_policy
+
+    closed = timezone.localtime(meeting.roll_call_closed_at or timezone.now()).date()
+    hours = effective_policy(meeting.organization, "roll_call_reopen_hours", closed)
+    return dt.timedelta(hours=int(hours))
+
+
+def can_reopen_roll_call(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return (
+        meeting.roll_call_closed_at is not None
+        and now <= meeting.roll_call_closed_at + reopen_window(meeting)
+    )
+
+
+@transaction.atomic
+def reopen_roll_call(
+    meeting: Meeting, *, reason: str, actor=None, now: dt.datetime | None = None
+) -> Meeting:
+    """The secretary reopens a closed roll call within the Policy window
+    (`roll_call_reopen_hours`); the absences written by the closing are taken back
+    so the count shows real taps again. Audit row `meetings.meeting.roll_call_reopened`."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise MeetingError(_("Hãy ghi lý do mở lại điểm danh."))
+    meeting = _locked(meeting, None)
+    if meeting.roll_call_closed_at is None:
+        raise MeetingError(_("Điểm danh chưa được chốt."))
+    if not can_reopen_roll_call(meeting, now):
+        raise MeetingError(
+            _("Đã quá %(h)s giờ kể từ khi chốt điểm danh, không mở lại được.")
+            % {"h": int(reopen_window(meeting).total_seconds() // 3600)}
+        )
+    removed, _d = Attendance.objects.filter(meeting=meeting, via=Attendance.Via.CLOSING).delete()
+    meeting.roll_call_closed_at = None
+    meeting.version += 1
+    meeting.save()
+    recount(meeting)
+    _log(meeting, "roll_call_reopened", actor, reason=reason[:200], unmarked=removed)
+    return meeting
 
 
 def checkin_token(meeting: Meeting) -> str:

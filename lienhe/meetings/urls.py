@@ -22,6 +22,13 @@ urlpatterns = [
     path("<int:pk>/diem-danh/", views_attendance.roll_call, name="roll_call"),
     path("<int:pk>/diem-danh/cham/", views_attendance.roll_call_tap, name="roll_call_tap"),
     path("<int:pk>/diem-danh/chot/", views_attendance.roll_call_close, name="roll_call_close"),
+    path(
+        "<int:pk>/diem-danh/tat-ca-co-mat/",
+        views_attendance.roll_call_all_present,
+        name="roll_call_all_present",
+    ),
+    path("<int:pk>/diem-danh/mo-lai/", views_attendance.roll_call_reopen, name="roll_call_reopen"),
+    path("<int:pk>/trieu-tap/", views_attendance.invitee_amend, name="invitee_amend"),
     path("<int:pk>/ma-qr/", views_attendance.checkin_qr, name="checkin_qr"),
     path("<int:pk>/dai-bieu/", views.guest_add, name="guest_add"),
     path("<int:pk>/dai-bieu/<int:guest_pk>/xoa/", views.guest_remove, name="guest_remove"),

@@ -149,7 +149,7 @@ class MeetingExporter(ListExporter):
                 local.date(),
                 local.strftime("%H:%M"),
                 m.place,
-                m.get_state_display(),
+                str(m.status_label),
                 m.state_reason,
                 m.expected_count,
                 m.present_count,
@@ -198,6 +198,7 @@ def meeting_detail(request, pk: int):
             if selectors.reads_all_attendance(request.user, meeting)
             else [],
             "counts": counts,
+            "figures": services.attendance_figures(meeting),
             "expected": services.expected_members(meeting).count() if meeting.is_upcoming else None,
             "guests": list(meeting.guests.all()),
             "groups": list(meeting.groups.all()),
@@ -449,7 +450,7 @@ def minutes_pdf(request, pk: int):
         raise PermissionDenied
     minutes = get_object_or_404(Minutes, meeting=meeting)
     attendances = Attendance.objects.filter(meeting=meeting)
-    counts = {s: attendances.filter(status=s).count() for s in Attendance.Status.values}
+    figures = services.attendance_figures(meeting)
     parent = Organization.objects.get_parent(meeting.organization)
     local = timezone.localtime(meeting.planned_at)
     pdf = render_pdf(
@@ -457,8 +458,7 @@ def minutes_pdf(request, pk: int):
         {
             "meeting": meeting,
             "minutes": minutes,
-            "counts": counts,
-            "expected": sum(counts.values()),
+            "figures": figures,
             "absent_names": list(
                 attendances.exclude(status__in=["present", "late"])
                 .select_related("member")

@@ -25,7 +25,8 @@ from .views import get_meeting
 def _counts(meeting: Meeting) -> dict:
     return {
         "present": meeting.present_count,
-        "marked": meeting.expected_count,
+        "marked": meeting.marked_count,
+        "invited": meeting.expected_count,
     }
 
 
@@ -49,6 +50,7 @@ def roll_call_rows(meeting: Meeting) -> list[dict]:
             "status": marked[m.pk].status if m.pk in marked else "",
             "tap_id": uuid.uuid4().hex,
             "working": m.organization_id != meeting.organization_id,
+            "invited": m.pk in seen,
         }
         for m in expected
     ]
@@ -73,6 +75,8 @@ def roll_call(request, pk: int):
             "marked": sum(1 for r in rows if r["status"]),
             "present": sum(1 for r in rows if r["status"] in ("present", "late")),
             "now_ms": int(timezone.now().timestamp() * 1000),
+            "closed": meeting.roll_call_closed_at is not None,
+            "can_reopen": services.can_reopen_roll_call(meeting),
         },
     )
 
@@ -124,7 +128,8 @@ def roll_call_tap(request, pk: int):
                 "changed": changed,
                 "status": attendance.status,
                 "present": meeting.present_count,
-                "marked": meeting.expected_count,
+                "marked": meeting.marked_count,
+                "invited": meeting.expected_count,
             }
         )
     if error:
@@ -133,9 +138,20 @@ def roll_call_tap(request, pk: int):
 
 
 @login_required
-@require_POST
 def roll_call_close(request, pk: int):
+    """GET: the confirmation (how many will be marked absent without reason);
+    POST: close the roll call."""
     meeting = get_meeting(request, pk, "meetings:write")
+    if request.method != "POST":
+        return render(
+            request,
+            "meetings/roll_call_close.html",
+            {
+                "meeting": meeting,
+                "unmarked": services.unmarked_members(meeting).count(),
+                "invited": services.expected_members(meeting).count(),
+            },
+        )
     try:
         absent = services.close_roll_call(meeting, actor=request.user)
     except services.MeetingError as exc:
@@ -143,9 +159,74 @@ def roll_call_close(request, pk: int):
         return redirect("meetings:roll_call", pk=meeting.pk)
     messages.success(
         request,
-        _("Đã chốt điểm danh; %(n)s người chưa điểm danh được ghi vắng.") % {"n": absent},
+        _("Đã chốt điểm danh; %(n)s người chưa điểm danh được ghi vắng không lý do.")
+        % {"n": absent},
     )
     return redirect("meetings:detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def roll_call_all_present(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    try:
+        n = services.mark_all_present(meeting, actor=request.user)
+    except services.MeetingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Đã ghi có mặt cho %(n)s người; hãy chạm để sửa người vắng, đến muộn.") % {"n": n},
+        )
+    return redirect("meetings:roll_call", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def roll_call_reopen(request, pk: int):
+    meeting = get_meeting(request, pk, "meetings:write")
+    try:
+        services.reopen_roll_call(
+            meeting, reason=request.POST.get("reason", ""), actor=request.user
+        )
+    except services.MeetingError as exc:
+        messages.error(request, str(exc))
+        return redirect("meetings:detail", pk=meeting.pk)
+    messages.success(request, _("Đã mở lại điểm danh."))
+    return redirect("meetings:roll_call", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def invitee_amend(request, pk: int):
+    """The secretary adds/removes one member of the invited list, with a reason."""
+    meeting = get_meeting(request, pk, "meetings:write")
+    member_id = request.POST.get("member", "")
+    member = None
+    if member_id.isdigit():
+        # A member the secretary can see, or one the meeting would invite anyway
+        # (an introduced working member of another organization).
+        member = (
+            Member.objects.visible_to(request.user).filter(pk=member_id).first()
+            or services.computed_members(meeting).filter(pk=member_id).first()
+            or services.expected_members(meeting).filter(pk=member_id).first()
+        )
+    if member is None:
+        messages.error(request, _("Không tìm thấy đảng viên."))
+    else:
+        try:
+            services.amend_invitees(
+                meeting,
+                member,
+                invite=request.POST.get("action") != "remove",
+                reason=request.POST.get("reason", ""),
+                actor=request.user,
+            )
+        except services.MeetingError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Đã sửa danh sách triệu tập."))
+    return redirect("meetings:roll_call", pk=meeting.pk)
 
 
 @login_required

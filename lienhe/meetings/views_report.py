@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
 from lienhe.access.requests import report_org, year_param
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
+from lienhe.reports.toolkit import percent_number
 
 from . import report as rep
 from .models import Meeting, Rating
@@ -139,7 +141,8 @@ class FrequencyExporter(ListExporter):
     def rows(self):
         for r in self.cell_rows:
             yield [
-                r.org.name,
+                # The totals row says "Cộng" like the web page, not the org's name.
+                _("Cộng") if r is self.report.totals else r.org.name,
                 r.cells,
                 r.held["regular"],
                 r.held["thematic"],
@@ -148,8 +151,8 @@ class FrequencyExporter(ListExporter):
                 r.total,
                 r.below_regular,
                 r.below_working,
-                rep.rate(r.own_attended, r.own_expected),
-                rep.rate(r.working_attended, r.working_expected),
+                percent_number(r.own_attended, r.own_expected),
+                percent_number(r.working_attended, r.working_expected),
                 r.levels["good"],
                 r.levels["fair"],
                 r.levels["average"],

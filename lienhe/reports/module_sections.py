@@ -67,15 +67,23 @@ def participation_totals(org: Organization, on: dt.date) -> dict:
 def liaison_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.liaison.models import Introduction
 
+    from .figures import letters_overdue, participation_published
+
     totals = participation_totals(org, end)
+    published = participation_published(org, end)
     issued = in_subtree(
         Introduction.objects.filter(issued_on__range=(start, end)), "workplace_org__path", org
     ).count()
     return [
         Figure("Đảng viên đang công tác phải giữ mối liên hệ", totals.get("required")),
         Figure("Đã nộp giấy, đang sinh hoạt nơi cư trú", totals.get("active")),
+        Figure(
+            "Tỷ lệ đảng viên đang công tác giữ mối liên hệ (trên tổng số đảng viên)",
+            published["value"],
+            "percent",
+        ),
         Figure("Tỷ lệ tham gia sinh hoạt nơi cư trú", totals.get("rate"), "percent"),
-        Figure("Giấy giới thiệu quá hạn chưa nộp (cuối kỳ)", totals.get("overdue")),
+        Figure("Giấy giới thiệu quá hạn chưa nộp", letters_overdue(org, end)["value"]),
         Figure("Giấy giới thiệu cấp trong kỳ", issued),
     ]
 

@@ -49,6 +49,15 @@ class Period:
     def previous(self) -> Period:
         return parse_period(_previous_code(self.code))
 
+    def as_of(self, today: dt.date) -> dt.date:
+        """THE as-of rule of every figure (docs/reports.md): a period still running is
+        computed as of today, never as of a future date; a closed period as of its
+        end."""
+        return as_of(self.end, today)
+
+    def running(self, today: dt.date) -> bool:
+        return self.start <= today < self.end
+
 
 @dataclass
 class SectionResult:
@@ -58,6 +67,11 @@ class SectionResult:
 
 
 SECTIONS: list[PeriodicSection] = []
+
+
+def as_of(end: dt.date, today: dt.date) -> dt.date:
+    """A running period is read as of today; a closed one as of its end."""
+    return min(end, today)
 
 
 def register_section(section: PeriodicSection) -> None:
@@ -77,7 +91,7 @@ def parse_period(code: str) -> Period:
     year, part = int(match.group(1)), match.group(2)
     if part is None:
         return Period(
-            code, _("năm %(y)s") % {"y": year}, dt.date(year, 1, 1), dt.date(year, 12, 31)
+            code, _("Năm %(y)s") % {"y": year}, dt.date(year, 1, 1), dt.date(year, 12, 31)
         )
     if part[0] == "H":
         first = part == "H1"
@@ -88,7 +102,8 @@ def parse_period(code: str) -> Period:
     quarter = int(part[1])
     start = dt.date(year, 3 * quarter - 2, 1)
     end = dt.date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - dt.timedelta(days=1)
-    return Period(code, _("quý %(q)s năm %(y)s") % {"q": quarter, "y": year}, start, end)
+    roman = ("I", "II", "III", "IV")[quarter - 1]
+    return Period(code, _("Quý %(q)s/%(y)s") % {"q": roman, "y": year}, start, end)
 
 
 def _previous_code(code: str) -> str:
@@ -106,6 +121,22 @@ def current_period_code(today: dt.date) -> str:
     return f"{today.year}-H1" if today.month <= 6 else str(today.year)
 
 
+def period_choices(today: dt.date, years: int = 3) -> list[tuple[str, str]]:
+    """Human names for the form: "Năm 2026", "6 tháng đầu năm 2026", "Quý III/2026"."""
+    out = []
+    for year in range(today.year, today.year - years, -1):
+        for code in (
+            f"{year}",
+            f"{year}-H2",
+            f"{year}-H1",
+            *(f"{year}-Q{q}" for q in (4, 3, 2, 1)),
+        ):
+            period = parse_period(code)
+            if period.start <= today:
+                out.append((code, period.label))
+    return out
+
+
 def national_root() -> Organization:
     """The whole country. The tree has no node above the provinces (each province is a
     root), so "national" is the empty path prefix: every section's subtree filter
@@ -115,14 +146,22 @@ def national_root() -> Organization:
 
 
 def build_report(
-    org: Organization, period: Period, progress: Callable[[int, int], None] | None = None
+    org: Organization,
+    period: Period,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> list[SectionResult]:
-    """Compute every registered section for the period and the previous one."""
+    """Compute every registered section for the period (as of today while it runs,
+    `as_of`) and the previous one."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
     previous = period.previous()
     results = []
     total = len(SECTIONS)
     for index, section in enumerate(SECTIONS, start=1):
-        now = section.compute(org, period.start, period.end)
+        now = section.compute(org, period.start, period.as_of(today))
         before = section.compute(org, previous.start, previous.end)
         by_label = {f.label: f.value for f in before}
         for figure in now:

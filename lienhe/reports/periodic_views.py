@@ -18,17 +18,23 @@ from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
 from .models import ReportRun
-from .periodic import current_period_code, from_json, parse_period
+from .periodic import current_period_code, from_json, parse_period, period_choices
 from .tasks import periodic_report_task, run_periodic_report
 from .toolkit import Column, TableExporter, render_report_pdf
 
 
 class PeriodForm(forms.Form):
-    period = forms.CharField(
-        label=gettext_lazy("Kỳ báo cáo"),
-        max_length=10,
-        help_text=gettext_lazy("Ví dụ: 2026 (cả năm), 2026-H1 (6 tháng đầu năm), 2026-Q3 (quý)"),
-    )
+    period = forms.CharField(label=gettext_lazy("Kỳ báo cáo"), max_length=10)
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Human names ("6 tháng đầu năm 2026", "Quý III/2026", "Năm 2026"); the
+        # value stays the code, and any valid code is still accepted.
+        choices = period_choices(today or timezone.localdate())
+        sent = (self.data.get("period") or "").strip() if self.is_bound else ""
+        if sent and sent.upper() not in {c for c, _label in choices}:
+            choices.insert(0, (sent, sent))  # echo what was sent beside the error
+        self.fields["period"].widget = forms.Select(choices=choices)
 
     def clean_period(self):
         code = self.cleaned_data["period"].strip().upper()
@@ -77,6 +83,11 @@ def _run(request, pk) -> ReportRun:
 COLUMNS = [
     Column("section", "Lĩnh vực", "text", 28),
     Column("label", "Chỉ tiêu", "text", 48),
+    Column("value", "Kỳ này", "int", 14),
+    Column("previous", "Kỳ trước", "int", 14),
+]
+TEXT_COLUMNS = [
+    *COLUMNS[:2],
     Column("value", "Kỳ này", "text", 14),
     Column("previous", "Kỳ trước", "text", 14),
 ]
@@ -85,26 +96,45 @@ COLUMNS = [
 def _fmt(value, kind) -> str:
     from django.utils import formats
 
+    from .toolkit import percent_text
+
     if value is None:
         return "—"
     if kind == "percent":
-        return formats.number_format(100 * value, 2, use_l10n=True) + "%"
+        return percent_text(value)
     return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
-def _rows(sections):
+def _rows(sections, *, text: bool = True):
+    """Rows for the PDF (text, formatted) or the Excel/CSV (numbers: counts as
+    integers, rates as truncated 0..1 ratios with a percent format per row)."""
     rows = []
     for s in sections:
         for f in s.figures:
+            if text:
+                value, previous = _fmt(f.value, f.kind), _fmt(f.previous, f.kind)
+            else:
+                value, previous = f.value, f.previous
             rows.append(
                 {
                     "section": s.title,
                     "label": f.label,
-                    "value": _fmt(f.value, f.kind),
-                    "previous": _fmt(f.previous, f.kind),
+                    "value": value,
+                    "previous": previous,
+                    "_kinds": {"value": f.kind, "previous": f.kind},
                 }
             )
     return rows
+
+
+def run_title(run: ReportRun, period) -> str:
+    """ "Báo cáo 6 tháng cuối năm 2026 (tính đến ngày 03/12/2026)" for a running
+    period (figures as of the day the report was made), plain for a closed one."""
+    made_on = timezone.localtime(run.created_at).date()
+    title = _("Báo cáo %(p)s") % {"p": period.label}
+    if period.running(made_on):
+        title += " " + _("(tính đến ngày %(d)s)") % {"d": made_on.strftime("%d/%m/%Y")}
+    return title
 
 
 @require_perm("reports:read")
@@ -113,20 +143,20 @@ def periodic_run(request, pk: int):
     period = parse_period(run.period)
     sections = from_json(run.result) if run.result else []
     fmt = request.GET.get("format")
-    title = _("Báo cáo %(p)s") % {"p": period.label}
+    title = run_title(run, period)
     if run.state == ReportRun.State.DONE and fmt in ("xlsx", "csv"):
         return TableExporter(
             title=title,
             subtitle=run.organization.name,
             columns=COLUMNS,
-            rows=_rows(sections),
+            rows=_rows(sections, text=False),
             filename=f"bao-cao-{run.period}",
         ).response(fmt)
     if run.state == ReportRun.State.DONE and fmt == "pdf":
         pdf = render_report_pdf(
             title=title,
             subtitle=run.organization.name,
-            columns=COLUMNS,
+            columns=TEXT_COLUMNS,
             rows=_rows(sections),
             totals=None,
             issuer=run.organization.name,
@@ -151,6 +181,7 @@ def periodic_run(request, pk: int):
         template,
         {
             "run": run,
+            "title": title,
             "period": period,
             "previous": period.previous(),
             "sections": sections,

@@ -113,10 +113,15 @@ def participation_pdf(request):
         sign_title="T/M ĐẢNG ỦY" if org.kind == Organization.Kind.BASE else "T/M BAN THƯỜNG VỤ",
         notes=[
             _(
-                "Tỷ lệ = số đảng viên đã nộp giấy, đang sinh hoạt nơi cư trú / số đảng viên "
-                "phải giữ mối liên hệ (đảng viên đang công tác trừ người được miễn theo "
-                "Hướng dẫn 33-HD/BTCTW)."
-            )
+                "Tỷ lệ trên tổng số đảng viên (số công bố) = số đảng viên đang công tác đã "
+                "nộp giấy, đang sinh hoạt nơi cư trú / tổng số đảng viên của đảng bộ."
+            ),
+            _(
+                "Tỷ lệ trên số phải giữ mối liên hệ = số đảng viên đã nộp giấy, đang sinh "
+                "hoạt nơi cư trú / số đảng viên phải giữ mối liên hệ (đảng viên đang công "
+                "tác trừ người được miễn theo Hướng dẫn 33-HD/BTCTW)."
+            ),
+            _("Tỷ lệ phần trăm lấy hai chữ số thập phân, không làm tròn (cắt bớt)."),
         ],
     )
     return pdf_response(pdf, "ty-le-tham-gia-noi-cu-tru.pdf")

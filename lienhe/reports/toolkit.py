@@ -41,11 +41,32 @@ class Column:
     width: int = 14
 
 
-def ratio(part: int | float | None, whole: int | float | None) -> float | None:
-    """part/whole, or None when the base is zero (shown as '—')."""
+def truncate_ratio(value: int | float | None, digits: int = 2) -> float | None:
+    """THE rounding rule of every figure in Lienhe (docs/reports.md): a 0..1 ratio is
+    TRUNCATED (not rounded) to `digits` decimals of a percent, as the province's
+    published reports do: 30.030 / 98.377 = 0.305254… → 0.3052 (30,52%). Screen,
+    PDF, Excel (this number, format `0.00%`), CSV and API all carry this value."""
+    if value is None:
+        return None
+    from decimal import ROUND_DOWN, Decimal
+
+    # round(…, 9) first: 0.3052 computed in binary is 0.30519999…, not below 0.3052.
+    exact = Decimal(str(round(float(value), 9)))
+    return float(exact.quantize(Decimal(1).scaleb(-(digits + 2)), ROUND_DOWN))
+
+
+def ratio(part: int | float | None, whole: int | float | None, digits: int = 2) -> float | None:
+    """part/whole truncated by the one rule (`truncate_ratio`), or None when the base
+    is zero (shown as '—')."""
     if not whole:
         return None
-    return (part or 0) / whole
+    return truncate_ratio((part or 0) / whole, digits)
+
+
+def percent_number(part: int | float | None, whole: int | float | None) -> float | None:
+    """The displayed percent as a number (30.52) for exports whose column says "(%)"."""
+    value = ratio(part, whole)
+    return None if value is None else round(100 * value, 2)
 
 
 def percent_text(value: float | None, digits: int = 2) -> str:
@@ -53,11 +74,11 @@ def percent_text(value: float | None, digits: int = 2) -> str:
     reports (30.030/98.377 = 0.305254… → "30,52%", not 30,53%)."""
     if value is None:
         return "—"
-    from decimal import ROUND_DOWN, Decimal
+    from decimal import Decimal
 
     from django.utils import formats
 
-    scaled = (Decimal(str(round(value, 9))) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_DOWN)
+    scaled = Decimal(str(truncate_ratio(value, digits))) * 100
     return formats.number_format(scaled, digits, use_l10n=True) + "%"
 
 
@@ -204,9 +225,18 @@ def svg_data_uri(svg: str) -> str:
 # --- Excel -------------------------------------------------------------------------
 
 
+def _kind(column: Column, row: dict) -> Column:
+    """A row may override a column's kind (`row["_kinds"] = {key: kind}`): the
+    periodic report mixes counts and rates in one column."""
+    kind = (row.get("_kinds") or {}).get(column.key)
+    if kind is None or kind == column.kind:
+        return column
+    return Column(column.key, column.label, kind, column.width)
+
+
 def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "percent":
-        return None if value is None else round(float(value), 6)
+        return truncate_ratio(value)
     if column.kind == "text":
         return "" if value is None else str(value)
     return value
@@ -238,10 +268,8 @@ class TableExporter(ListExporter):
         return [c.label for c in self.columns]
 
     def rows(self):
-        for row in self.data:
-            yield [_cell_value(c, row.get(c.key)) for c in self.columns]
-        if self.totals is not None:
-            yield [_cell_value(c, self.totals.get(c.key)) for c in self.columns]
+        for row in [*self.data, *([self.totals] if self.totals is not None else [])]:
+            yield [_cell_value(_kind(c, row), row.get(c.key)) for c in self.columns]
 
     def to_xlsx_bytes(self) -> bytes:
         from openpyxl import Workbook
@@ -281,7 +309,7 @@ class TableExporter(ListExporter):
 
         def styled(row: dict, bold: bool):
             out = []
-            for c in self.columns:
+            for c in (_kind(col, row) for col in self.columns):
                 value = _cell_value(c, row.get(c.key))
                 x = cell(value, border=border, font=Font(bold=bold))
                 if c.kind == "percent":

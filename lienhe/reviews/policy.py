@@ -29,6 +29,18 @@ def register_parameters() -> None:
     )
     register(
         Parameter(
+            "late_request_days",
+            _("Số ngày để trả lời yêu cầu lập sau khi hết hạn của đợt hằng năm"),
+            # No regulation found for a request made after the yearly window closed;
+            # a Lienhe default (issue 16): 15 days from the request, so it is never
+            # born overdue.
+            15,
+            "mặc định của Lienhe",
+            _("ngày"),
+        )
+    )
+    register(
+        Parameter(
             "leniency_evidence_threshold",
             _("Ngưỡng tỷ lệ dự sinh hoạt/hoàn thành nhiệm vụ dưới đó nhận xét mức tốt bị đánh dấu"),
             # Seeds 000 and 003 name nể nang (lenient comments); a top-level comment for a

@@ -48,6 +48,16 @@ def comment_window(org: Organization, year: int) -> tuple[dt.date, dt.date]:
     )
 
 
+def due_after_window(org: Organization, window_due: dt.date, created_on: dt.date) -> dt.date:
+    """A request created after its yearly window has ended is never born overdue: it
+    gets creation + `late_request_days` (Policy, a Lienhe default) instead of the
+    window's end. Every module deriving a due date from a yearly window uses this."""
+    if created_on <= window_due:
+        return window_due
+    days = int(effective_policy(org, "late_request_days", created_on))
+    return created_on + dt.timedelta(days=days)
+
+
 def comment_levels(org: Organization, year: int) -> list[str]:
     return list(effective_policy(org, "comment_levels", dt.date(year, 12, 31)))
 
@@ -127,6 +137,7 @@ def request_comment(
         if existing:
             return existing
         _open, due = comment_window(intro.residence_org, year)
+        due = due_after_window(intro.residence_org, due, today)
     else:
         if intro is None or intro.residence_org_id is None:
             raise ReviewError(_("Đảng viên chưa có nơi cư trú được giới thiệu để nhận xét."))

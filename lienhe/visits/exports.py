@@ -2,6 +2,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.documents.exports import ListExporter
+from lienhe.reports.toolkit import percent_number
 
 
 class PlanExporter(ListExporter):
@@ -109,7 +110,7 @@ class ComplianceExporter(ListExporter):
                 r.required,
                 r.assigned,
                 r.done,
-                round(r.percent, 1),
+                percent_number(r.done, r.required) if r.required else 100.0,
                 r.planned,
                 r.awaiting,
                 r.missed,
@@ -135,7 +136,7 @@ class ComplianceExporter(ListExporter):
                     u.remote_cells,
                     u.visits_done,
                     u.cells_visited,
-                    round(u.coverage, 1),
+                    percent_number(u.cells_visited, u.cells),
                     u.remote_visited,
                 ]
 

@@ -174,7 +174,9 @@ def test_roll_call_is_idempotent_for_a_resent_tap(cast):
     assert not changed
     assert Attendance.objects.filter(meeting=m).count() == 1
     m.refresh_from_db()
-    assert (m.present_count, m.expected_count, m.state) == (1, 1, Meeting.State.HELD)
+    # present ÷ INVITED (cell A has 2 members); the roll call is still open.
+    assert (m.present_count, m.marked_count, m.expected_count) == (1, 1, 2)
+    assert m.state == Meeting.State.HELD and m.roll_call_open and m.attendance_rate is None
 
 
 def test_an_older_tap_arriving_late_does_not_overwrite_a_newer_one(cast):
@@ -206,7 +208,8 @@ def test_close_roll_call_marks_the_rest_absent(cast):
     services.mark_attendance(m, cast.members["a1"], "present")
     assert services.close_roll_call(m) == 1
     assert Attendance.objects.get(meeting=m, member=cast.members["a2"]).status == "absent"
-    assert services.close_roll_call(m) == 0
+    with pytest.raises(services.MeetingError, match="đã được chốt"):
+        services.close_roll_call(m)
 
 
 @pytest.mark.usefixtures("mid_year_clock")

@@ -44,8 +44,9 @@ def test_window_comes_from_policy_and_can_be_overridden(cast):
 def test_member_request_opens_one_yearly_comment_due_at_window_end(cast):
     live_introduction(cast)
     w1, user = cast.members["w1"], cast.users["member"]
-    first = services.request_comment(w1, YEAR, actor=user, via="member")
-    again = services.request_comment(w1, YEAR, actor=user, via="member")
+    on = dt.date(YEAR, 11, 2)
+    first = services.request_comment(w1, YEAR, actor=user, via="member", today=on)
+    again = services.request_comment(w1, YEAR, actor=user, via="member", today=on)
     assert first.pk == again.pk
     assert first.due_on == dt.date(YEAR, 11, 30)
     assert first.residence_org == cast.cell_a and first.workplace_org == cast.agency_cell
@@ -54,6 +55,25 @@ def test_member_request_opens_one_yearly_comment_due_at_window_end(cast):
             user=cast.users["secretary_a"], kind="reviews.comment.requested"
         ).count()
         == 1
+    )
+
+
+def test_a_request_after_the_window_is_never_born_overdue(cast):
+    """Issue 16 item 4: created on 03/12 (window ended 30/11) → due 03/12 + 15 days
+    (Policy late_request_days, "mặc định của Lienhe"), not 30/11."""
+    from lienhe.orgs.policy import PARAMETERS
+
+    assert PARAMETERS["late_request_days"].source == "mặc định của Lienhe"
+    live_introduction(cast)
+    late = dt.date(YEAR, 12, 3)
+    comment = services.request_comment(
+        cast.members["w1"], YEAR, actor=cast.users["member"], via="member", today=late
+    )
+    assert comment.due_on == dt.date(YEAR, 12, 18)
+    assert comment.due_on >= late
+    assert services.due_after_window(cast.cell_a, dt.date(YEAR, 11, 30), late) > late
+    assert services.due_after_window(cast.cell_a, dt.date(YEAR, 11, 30), dt.date(YEAR, 11, 30)) == (
+        dt.date(YEAR, 11, 30)
     )
 
 

@@ -77,12 +77,18 @@ class SectionReportOut(Schema):
 class ParticipationRow(Schema):
     organization: OrgRef | None
     name: str
+    members: int | None = None  # all members of the subtree (workplace view)
     working: int = 0
     exempt: int = 0
     required: int = 0
     active: int = 0
     overdue: int = 0
+    # Ratios truncated to two decimals of a percent (docs/reports.md), with the text
+    # the page prints: published = active ÷ members; rate = active ÷ required.
+    published_rate: float | None = None
+    published_rate_text: str | None = None
     rate: float | None = None
+    rate_text: str | None = None
 
 
 class ParticipationOut(Schema):
@@ -185,8 +191,16 @@ def participation(request, org: int | None = None, on: dt.date | None = None):
     result, _columns = for_org(node, day)
 
     def row(values: dict) -> dict:
-        keys = ("name", "working", "exempt", "required", "active", "overdue", "rate")
+        from lienhe.reports.toolkit import percent_text
+
+        keys = (
+            "name", "members", "working", "exempt", "required", "active", "overdue",
+            "published_rate", "rate",
+        )  # fmt: skip
         out = {k: values.get(k) for k in keys if values.get(k) is not None}
+        for key in ("published_rate", "rate"):
+            if key in out:
+                out[f"{key}_text"] = percent_text(out[key])
         out["organization"] = _ref(values["org"]) if values.get("org") else None
         return out
 

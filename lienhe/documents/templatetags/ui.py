@@ -32,10 +32,13 @@ def days_left(due: dt.date | dt.datetime | None) -> str:
 
 @register.simple_tag
 def percent(part, whole, digits: int = 2) -> str:
-    """30,52% — Vietnamese decimal comma; '—' when the base is zero."""
+    """30,52% — Vietnamese decimal comma, truncated by the one rule of
+    `lienhe.reports.toolkit.truncate_ratio`; '—' when the base is zero."""
     if not whole or part is None:
         return "—"
-    return formats.number_format(100.0 * part / whole, digits, use_l10n=True) + "%"
+    from lienhe.reports.toolkit import percent_text, ratio
+
+    return percent_text(ratio(part, whole, digits), digits)
 
 
 @register.filter

@@ -20,6 +20,12 @@ def report_cell(value, column) -> str:
     return "" if value is None else str(value)
 
 
+@register.filter
+def pct(value) -> str:
+    """{{ ratio|pct }}: a 0..1 ratio as a truncated Vietnamese percent ("30,52%")."""
+    return percent_text(value)
+
+
 @register.simple_tag
 def rate(part, whole) -> str:
     """{% rate a b %}: part/whole as a truncated Vietnamese percent ("30,52%")."""

@@ -80,4 +80,18 @@
   queue.forEach(function (t) { show(t.member, t.status, true); });
   save(); flush();
   window.rollcall = {queue: queue, flush: flush};
+  // Search box: filter the rows by name, with or without diacritics.
+  var search = document.getElementById("rc-search");
+  function fold(text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+      .replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase().trim();
+  }
+  if (search) {
+    search.addEventListener("input", function () {
+      var q = fold(search.value);
+      list.querySelectorAll(".rc-row").forEach(function (row) {
+        row.hidden = q !== "" && fold(row.dataset.name || "").indexOf(q) < 0;
+      });
+    });
+  }
 })();
