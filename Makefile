@@ -13,7 +13,7 @@ DEMO_SEED ?= 1
 install:
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	$(UV) sync --frozen
-	@if command -v msgfmt >/dev/null; then $(RUN) python manage.py compilemessages --ignore=.venv -v 0; else echo "gettext (msgfmt) missing: skipping compilemessages"; fi
+	@if command -v msgfmt >/dev/null; then DEBUG=1 $(RUN) python manage.py compilemessages --ignore=.venv -v 0; else echo "gettext (msgfmt) missing: skipping compilemessages"; fi
 
 migrate: install
 	$(LOCAL_ENV) $(RUN) python manage.py migrate --noinput -v 0
@@ -85,7 +85,7 @@ loadtest:
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) \
 	  echo "make loadtest chạy trên PostgreSQL: đặt DATABASE_URL=postgres://… (xem docs/operations.md)"; exit 2;; esac
 	$(MAKE) migrate
-	@if [ -n "$${LOAD_SEED:-}" ]; then $(RUN) python manage.py seed_demo --members $${LOAD_MEMBERS:-100000} --reset --quiet; fi
+	@if [ -n "$${LOAD_SEED:-}" ]; then $(LOCAL_ENV) $(RUN) python manage.py seed_demo --members $${LOAD_MEMBERS:-100000} --reset --quiet; fi
 	$(RUN) python bench/loadtest.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --port $${LOAD_PORT:-8190}
 
 lint: install
