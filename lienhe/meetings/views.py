@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.exports import ListExporter
+from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
@@ -450,7 +451,6 @@ def minutes_pdf(request, pk: int):
     minutes = get_object_or_404(Minutes, meeting=meeting)
     attendances = Attendance.objects.filter(meeting=meeting)
     counts = {s: attendances.filter(status=s).count() for s in Attendance.Status.values}
-    parent = Organization.objects.get_parent(meeting.organization)
     local = timezone.localtime(meeting.planned_at)
     pdf = render_pdf(
         "meetings/minutes_pdf.html",
@@ -466,13 +466,18 @@ def minutes_pdf(request, pk: int):
             ),
             "guests": list(meeting.guests.all()),
             "issues": list(meeting.issues.all()),
-            "issuer_parent": parent.name if parent else "",
-            "issuer": meeting.organization.name,
-            "number": minutes.number,
-            "place": meeting.organization.admin_unit.name
-            if meeting.organization.admin_unit_id
-            else "",
-            "date": local.date(),
+            "paper": make_paper(
+                meeting.organization,
+                kind="BB",
+                title=_("Biên bản"),
+                issued_on=local.date(),
+                number=minutes.number,
+                recipients=[_("Lưu chi bộ")],
+                signers=[
+                    Signer(position=_("Thư ký"), name=minutes.secretary, mode=""),
+                    Signer(position=_("Chủ trì"), name=minutes.chair, mode=""),
+                ],
+            ),
             "local": local,
         },
     )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
 from lienhe.access.scoping import paths_with
 from lienhe.documents.exports import ListExporter
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 
@@ -115,13 +117,17 @@ def frequency_report(request):
 def frequency_pdf(request):
     ctx = _context(request)
     report = ctx["report"]
-    parent = Organization.objects.get_parent(report.org)
-    ctx.update(
-        issuer_parent=parent.name if parent else "",
-        issuer=report.org.name,
-        place="",
-        date=timezone.localdate(),
+    today = timezone.localdate()
+    ctx["paper"] = make_paper(
+        report.org,
+        kind="BC",
+        title=_("Báo cáo"),
+        subtitle=_("tình hình sinh hoạt chi bộ năm %(year)s") % {"year": report.year},
+        issued_on=today,
+        number_key=f"meetings-frequency-{report.year}",
+        recipients=[_("Cấp ủy cấp trên (để b/c)"), _("Các chi bộ trực thuộc"), _("Lưu")],
     )
+    ctx["pdf"] = True
     pdf = render_pdf("meetings/report_pdf.html", ctx)
     return pdf_response(pdf, f"bao-cao-sinh-hoat-{report.year}-{report.org.code}.pdf")
 
