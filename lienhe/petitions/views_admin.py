@@ -288,9 +288,9 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=data["totals"],
-            issuer=root.name.replace("Đảng bộ", "Đảng ủy"),
-            place=root.admin_unit.name if root.admin_unit_id else "",
+            org=root,
             date=timezone.localdate(),
+            number_key=f"petitions-{start:%Y%m%d}-{end:%Y%m%d}",
             chart=chart,
             notes=notes,
         )

@@ -128,9 +128,9 @@ def periodic_run(request, pk: int):
             columns=COLUMNS,
             rows=_rows(sections),
             totals=None,
-            issuer=run.organization.name,
+            org=run.organization,
             date=timezone.localdate(),
-            place=run.organization.admin_unit.name if run.organization.admin_unit else "",
+            number_key=f"periodic-{run.period}",
         )
         return pdf_response(pdf, f"bao-cao-{run.period}.pdf")
     template = (

@@ -24,6 +24,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from lienhe.documents.exports import ListExporter, safe_cell
 from lienhe.orgs.models import Organization
@@ -311,35 +312,39 @@ def render_report_pdf(
     columns: Sequence[Column],
     rows: Sequence[dict],
     totals: dict | None,
-    issuer: str,
-    issuer_parent: str = "",
-    place: str = "",
+    org,
     date: dt.date,
+    number_key: str,
     subtitle: str = "",
     chart: str = "",
     notes: Sequence[str] = (),
-    sign_title: str = "T/M BAN TỔ CHỨC",
+    recipients: Sequence[str] = (),
     template: str = "reports/report_pdf.html",
 ) -> bytes:
-    """A statistical report in the official layout: header, title, the table with a
-    totals row, the chart (SVG, embedded as an image) and notes."""
+    """A statistical report of `org` in the official layout (`OfficialPaper`): header,
+    number from the register (`number_key` keeps it stable across prints), title,
+    the table with a totals row, the chart (SVG, embedded as an image), notes and the
+    signature of the issuing committee."""
+    from lienhe.documents.papers import make_paper
     from lienhe.documents.services import render_pdf
 
+    paper = make_paper(
+        org,
+        kind="BC",
+        title=title,
+        subtitle=subtitle,
+        issued_on=date,
+        number_key=number_key,
+        recipients=list(recipients) or [_("Cấp ủy cấp trên (để b/c)"), _("Lưu")],
+    )
     return render_pdf(
         template,
         {
-            "title": title,
-            "subtitle": subtitle,
+            "paper": paper,
             "columns": columns,
             "rows": [[(c, row.get(c.key)) for c in columns] for row in rows],
             "totals": [(c, totals.get(c.key)) for c in columns] if totals else None,
-            "issuer": issuer,
-            "issuer_parent": issuer_parent,
-            "place": place,
-            "date": date,
-            "number": "",
             "chart_uri": svg_data_uri(str(chart)) if chart else "",
             "notes": notes,
-            "sign_title": sign_title,
         },
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.models import User
 from lienhe.access.scoping import paths_with, subtree_q
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 
@@ -438,11 +439,16 @@ def compliance_pdf(request):
     if context is None:
         raise Http404
     org = context["committee"].organization
-    context.update(
-        issuer=_("Ban Tổ chức"),
-        issuer_parent=context["committee"].name,
-        place=org.admin_unit.name if org.admin_unit_id else org.name,
-        date=timezone.localdate(),
+    context["paper"] = make_paper(
+        org,
+        kind="BC",
+        title=_("Báo cáo"),
+        subtitle=_("kết quả cấp ủy viên dự sinh hoạt chi bộ %(p)s")
+        % {"p": context["period_title"]},
+        issued_on=timezone.localdate(),
+        number_key=f"visits-compliance-{context['committee'].pk}-{context['year']}-"
+        f"{context['period']}",
+        recipients=[_("Ban Thường vụ (để b/c)"), _("Lưu Văn phòng")],
     )
     pdf = render_pdf("visits/compliance_pdf.html", context)
     return pdf_response(pdf, f"bao-cao-du-sinh-hoat-{context['year']}-{context['period']}.pdf")
