@@ -114,10 +114,10 @@ def away_list(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def away_export(request):
     f = _filtered(request)
-    return AwayExporter(f.qs, f.interval_days).response(request.GET.get("format", "xlsx"))
+    return AwayExporter(f.qs, f.interval_days).export(request)
 
 
 def _member_for_filing(request, member_pk: int | None) -> Member:

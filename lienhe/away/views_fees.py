@@ -62,10 +62,10 @@ def fee_report(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def fee_report_export(request):
     org, month, rows, totals = _report(request)
-    return FeeReportExporter(org, month, rows, totals).response(request.GET.get("format", "xlsx"))
+    return FeeReportExporter(org, month, rows, totals).export(request)
 
 
 def _arrears(request):
@@ -121,10 +121,10 @@ def fee_arrears(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def fee_arrears_export(request):
     qs, _org, _min = _arrears(request)
-    return ArrearsExporter(qs).response(request.GET.get("format", "xlsx"))
+    return ArrearsExporter(qs).export(request)
 
 
 def _ledger(member: Member) -> dict:

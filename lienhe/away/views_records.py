@@ -51,9 +51,9 @@ def exemption_list(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def exemption_export(request):
-    return ExemptionExporter(_exemptions(request).qs).response(request.GET.get("format", "xlsx"))
+    return ExemptionExporter(_exemptions(request).qs).export(request)
 
 
 @require_perm("away:approve")
@@ -187,9 +187,9 @@ def transfer_list(request):
     return render(request, template, {"filter": f, "page": page, "query": query})
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def transfer_export(request):
-    return TransferExporter(_transfers(request).qs).response(request.GET.get("format", "xlsx"))
+    return TransferExporter(_transfers(request).qs).export(request)
 
 
 @login_required

@@ -139,12 +139,10 @@ def report(request):
     return render(request, "away/report.html", ctx)
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def report_export(request):
     org = _org_or_root(request)
-    return SupervisionExporter(supervision(org, services.today())).response(
-        request.GET.get("format", "xlsx")
-    )
+    return SupervisionExporter(supervision(org, services.today())).export(request)
 
 
 @require_perm("away:read")

@@ -82,13 +82,13 @@ def letter_list(request):
     )
 
 
-@require_perm("reports:export")
+@require_perm("liaison:export")
 def letter_export(request):
     qs = _filtered(request).qs
     if qs.count() > settings.EXPORT_SYNC_LIMIT:
         messages.error(request, _("Danh sách quá dài; hãy lọc theo tổ chức để xuất từng phần."))
         return redirect(f"{reverse('liaison:list')}?{request.GET.urlencode()}")
-    return LetterExporter(qs).response(request.GET.get("format", "xlsx"))
+    return LetterExporter(qs).export(request)
 
 
 @require_perm("liaison:read")

@@ -120,6 +120,7 @@ def meeting_list(request):
 
 
 class MeetingExporter(ListExporter):
+    permission = "meetings:export"
     title = "Lịch sinh hoạt chi bộ"
     filename = "sinh-hoat-chi-bo"
 
@@ -157,13 +158,13 @@ class MeetingExporter(ListExporter):
             ]
 
 
-@require_perm("meetings:read")
+@require_perm("meetings:export")
 def meeting_export(request):
     _form, qs = _filtered(request)
     if qs.count() > settings.EXPORT_SYNC_LIMIT:
         messages.error(request, _("Danh sách quá dài; hãy lọc theo tổ chức hoặc năm để xuất."))
         return redirect(f"{request.path.rsplit('xuat/', 1)[0]}?{request.GET.urlencode()}")
-    return MeetingExporter(qs).response(request.GET.get("format", "xlsx"))
+    return MeetingExporter(qs).export(request)
 
 
 # ---------------------------------------------------------------- one meeting

@@ -133,6 +133,7 @@ def frequency_pdf(request):
 
 
 class FrequencyExporter(ListExporter):
+    permission = "meetings:export"
     title = "Tần suất sinh hoạt chi bộ"
     filename = "tan-suat-sinh-hoat"
 
@@ -180,10 +181,8 @@ class FrequencyExporter(ListExporter):
             ]
 
 
-@require_perm("reports:export")
+@require_perm("meetings:export")
 def frequency_export(request):
     ctx = _context(request)
     report = ctx["report"]
-    return FrequencyExporter(report, report.rows + [report.totals]).response(
-        request.GET.get("format", "xlsx")
-    )
+    return FrequencyExporter(report, report.rows + [report.totals]).export(request)

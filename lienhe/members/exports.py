@@ -4,6 +4,8 @@ from lienhe.documents.exports import ListExporter
 
 
 class MemberExporter(ListExporter):
+    permission = "members:export"
+    personal_data = True
     title = "Đảng viên"
     filename = "dang-vien"
 

@@ -4,6 +4,8 @@ from lienhe.documents.exports import ListExporter
 
 
 class PetitionExporter(ListExporter):
+    permission = "petitions:export"
+    personal_data = True
     title = "Kiến nghị"
     filename = "kien-nghi"
 

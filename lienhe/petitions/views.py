@@ -102,7 +102,7 @@ def petition_list(request):
     )
 
 
-@require_perm("petitions:read")
+@require_perm("petitions:export")
 def petition_export(request):
     qs = _filtered(request).qs
     count = qs.count()
@@ -110,7 +110,7 @@ def petition_export(request):
         messages.error(request, _("Danh sách quá dài; hãy lọc bớt rồi xuất từng phần."))
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
     record_access(request.user, "export", {"list": "petitions", **request.GET.dict()}, count=count)
-    return PetitionExporter(qs).response(request.GET.get("format", "xlsx"))
+    return PetitionExporter(qs).export(request)
 
 
 # ----------------------------------------------------------------- capture

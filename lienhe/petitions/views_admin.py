@@ -267,8 +267,9 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=data["totals"],
+            permission="petitions:export",
             filename="bao-cao-kien-nghi",
-        ).response(fmt)
+        ).export(request, fmt)
     if fmt == "pdf":
         from lienhe.documents.services import pdf_response
 

@@ -120,7 +120,7 @@ def periodic_run(request, pk: int):
             columns=COLUMNS,
             rows=_rows(sections),
             filename=f"bao-cao-{run.period}",
-        ).response(fmt)
+        ).export(request, fmt)
     if run.state == ReportRun.State.DONE and fmt == "pdf":
         pdf = render_report_pdf(
             title=title,

@@ -88,7 +88,7 @@ def participation_export(request):
         rows=result.rows,
         totals=result.totals,
         filename="ty-le-tham-gia-noi-cu-tru",
-    ).response(request.GET.get("format", "xlsx"))
+    ).export(request, org=org)
 
 
 @require_perm("reports:export")

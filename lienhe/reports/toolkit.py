@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from lienhe.documents.exports import ListExporter, safe_cell
+from lienhe.documents.exports import ListExporter, Percent
 from lienhe.orgs.models import Organization
 
 # --- columns ---------------------------------------------------------------------
@@ -207,7 +206,7 @@ def svg_data_uri(svg: str) -> str:
 
 def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "percent":
-        return None if value is None else round(float(value), 6)
+        return None if value is None else Percent(float(value))
     if column.kind == "text":
         return "" if value is None else str(value)
     return value
@@ -227,10 +226,13 @@ class TableExporter(ListExporter):
         totals: dict | None = None,
         subtitle: str = "",
         filename: str = "bao-cao",
+        permission: str = "reports:export",
     ):
+        self.permission = permission
         self.title = title
         self.filename = filename
         self.subtitle = subtitle
+        self.period = subtitle
         self.columns = list(columns)
         self.data = list(rows)
         self.totals = totals
@@ -243,64 +245,6 @@ class TableExporter(ListExporter):
             yield [_cell_value(c, row.get(c.key)) for c in self.columns]
         if self.totals is not None:
             yield [_cell_value(c, self.totals.get(c.key)) for c in self.columns]
-
-    def to_xlsx_bytes(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-        from openpyxl.utils import get_column_letter
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=str(self.title)[:31])
-        for i, col in enumerate(self.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = col.width
-        ws.freeze_panes = "A4" if self.subtitle else "A3"
-        thin = Side(style="thin", color="999999")
-        border = Border(left=thin, right=thin, top=thin, bottom=thin)
-
-        def cell(value, **style):
-            c = WriteOnlyCell(ws, value=safe_cell(value))
-            for k, v in style.items():
-                setattr(c, k, v)
-            return c
-
-        ws.append([cell(str(self.title), font=Font(bold=True, size=14))])
-        if self.subtitle:
-            ws.append([cell(str(self.subtitle), font=Font(italic=True))])
-        ws.append(
-            [
-                cell(
-                    str(c.label),
-                    font=Font(bold=True, color="FFFFFF"),
-                    fill=PatternFill("solid", fgColor="B3261E"),
-                    alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
-                    border=border,
-                )
-                for c in self.columns
-            ]
-        )
-
-        def styled(row: dict, bold: bool):
-            out = []
-            for c in self.columns:
-                value = _cell_value(c, row.get(c.key))
-                x = cell(value, border=border, font=Font(bold=bold))
-                if c.kind == "percent":
-                    x.number_format = "0.00%"
-                elif c.kind == "int":
-                    x.number_format = "#,##0"
-                elif isinstance(value, dt.date):
-                    x.number_format = "DD/MM/YYYY"
-                out.append(x)
-            return out
-
-        for row in self.data:
-            ws.append(styled(row, False))
-        if self.totals is not None:
-            ws.append(styled(self.totals, True))
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
 
 
 # --- PDF ---------------------------------------------------------------------------

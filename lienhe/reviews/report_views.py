@@ -72,8 +72,9 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=totals,
+            permission="reviews:export",
             filename=f"nhan-xet-{year}",
-        ).response(fmt)
+        ).export(request, fmt)
     coverage = selectors.comment_coverage(org, year)
     if fmt == "pdf":
         from lienhe.documents.services import pdf_response

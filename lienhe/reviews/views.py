@@ -64,10 +64,10 @@ def comment_list(request):
     )
 
 
-@require_perm("reviews:read")
+@require_perm("reviews:export")
 def comment_export(request):
     qs, year, _state = _filtered(request)
-    return CommentExporter(qs, year).response(request.GET.get("format", "xlsx"))
+    return CommentExporter(qs, year).export(request)
 
 
 def _comment(request, pk):

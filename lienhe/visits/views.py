@@ -233,14 +233,14 @@ def _shift(year: int, month: int, delta: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-@require_perm("visits:read")
+@require_perm("visits:export")
 def plan_export(request):
     committee = pick_committee(request)
     if committee is None:
         raise Http404
     year, month = pick_month(request)
     qs = _plan_queryset(request, committee, year, month)
-    return PlanExporter(qs, f"{month:02d}/{year}").response(request.GET.get("format", "xlsx"))
+    return PlanExporter(qs, f"{month:02d}/{year}").export(request)
 
 
 @require_perm("visits:read")

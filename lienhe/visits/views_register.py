@@ -120,11 +120,11 @@ def committee_detail(request, pk: int):
     )
 
 
-@require_perm("visits:read")
+@require_perm("visits:export")
 def committee_export(request, pk: int):
     committee = get_committee(request, pk)
     qs = _members_qs(request, committee).prefetch_related("units_in_charge")
-    return CommitteeMemberExporter(qs).response(request.GET.get("format", "xlsx"))
+    return CommitteeMemberExporter(qs).export(request)
 
 
 def _user_choices(committee, current=None):
@@ -420,17 +420,17 @@ def compliance_view(request):
     return render(request, "visits/compliance.html", context)
 
 
-@require_perm("visits:read")
+@require_perm("visits:export")
 def compliance_export(request):
     context = _compliance_context(request)
     if context is None:
         raise Http404
     fmt = request.GET.get("format", "xlsx")
     if request.GET.get("by") == "cells":
-        return CellCoverageExporter(
-            context["committee"], context["start"], context["end"]
-        ).response(fmt)
-    return ComplianceExporter(context["rows"], context["units"]).response(fmt)
+        return CellCoverageExporter(context["committee"], context["start"], context["end"]).export(
+            request, fmt
+        )
+    return ComplianceExporter(context["rows"], context["units"]).export(request, fmt)
 
 
 @require_perm("visits:read")

@@ -104,7 +104,7 @@ def _as(statuses: dict, code: int) -> dict:
 
 CASES = [
     Case("meetings:list", only(READERS, 403)),
-    Case("meetings:export", only(READERS, 403)),
+    Case("meetings:export", only({**READERS, "viewer": 403}, 403)),
     Case("meetings:create", only(WRITERS_ANYWHERE, 403)),
     Case(
         "meetings:schedule_generate",
