@@ -85,10 +85,12 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "visits:read",
         "visits:write",
         "visits:export",
+        "meetings:export",
+        "petitions:export",
         "petitions:read",
         "petitions:write",
     },
-    "agency_handler": {"petitions:read", "petitions:handle"},
+    "agency_handler": {"petitions:read", "petitions:handle", "petitions:export"},
     "member": set(),
     "viewer": set(READ),
 }
