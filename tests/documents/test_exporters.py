@@ -4,6 +4,8 @@ header, numbers as numbers, one table per sheet, the module's export permission
 
 import io
 import re
+import shutil
+import subprocess
 
 import pytest
 from django.urls import reverse
@@ -112,3 +114,32 @@ def test_export_is_formatted_permitted_and_audited(cast, login, url_name, query,
             for v in values:
                 assert not (isinstance(v, str) and _NUMBER_AS_TEXT.match(v)), v
     assert row.data["count"] == data_rows
+
+
+LARGEST = ["members:export", "away:export", "petitions:export", "meetings:export"]
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (soffice, apt package libreoffice-calc) is not installed",
+)
+@pytest.mark.parametrize("url_name", LARGEST)
+def test_largest_exports_are_readable_in_libreoffice(cast, login, url_name, tmp_path):
+    response = login(cast.users["province_staff"]).get(reverse(url_name))
+    assert response.status_code == 200
+    xlsx = tmp_path / "export.xlsx"
+    xlsx.write_bytes(response.content)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(xlsx)],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "export.pdf"), "-"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert "###" not in text
+    assert "Tính đến ngày" in text
