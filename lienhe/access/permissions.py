@@ -24,14 +24,26 @@ READ = {
     "reviews:read",
 }
 
+# One named export permission per module (issue 17): a spreadsheet leaves the system,
+# often with personal data (phones, addresses, family contacts), so reading a list
+# does not imply exporting it; the read-only `viewer` gets none of these.
+EXPORT = {
+    "members:export",
+    "reports:export",
+    "liaison:export",
+    "meetings:export",
+    "visits:export",
+    "petitions:export",
+    "away:export",
+    "reviews:export",
+}
+
 ROLE_PERMISSIONS: dict[str, set[str]] = {
     "committee_staff": READ
     | {
         "orgs:write",
         "policy:write",
         "members:write",
-        "members:export",
-        "reports:export",
         "liaison:write",
         "liaison:issue",
         "meetings:write",
@@ -42,7 +54,8 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "away:approve",
         "reviews:write",
         "notify:send",
-    },
+    }
+    | EXPORT,
     "cell_officer": {
         "orgs:read",
         "members:read",
@@ -60,6 +73,11 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "reviews:read",
         "reviews:write",
         "notify:send",
+        "liaison:export",
+        "meetings:export",
+        "petitions:export",
+        "away:export",
+        "reviews:export",
     },
     # A committee member attending cells follows the petitions heard in his own visit
     # reports (docs/petitions.md): `petitions:write_own` lets him edit, attach to,
@@ -70,10 +88,13 @@ ROLE_PERMISSIONS: dict[str, set[str]] = {
         "meetings:read",
         "visits:read",
         "visits:write",
+        "visits:export",
+        "meetings:export",
+        "petitions:export",
         "petitions:read",
         "petitions:write_own",
     },
-    "agency_handler": {"petitions:read", "petitions:handle"},
+    "agency_handler": {"petitions:read", "petitions:handle", "petitions:export"},
     "member": set(),
     "viewer": set(READ),
 }

@@ -4,6 +4,8 @@ from lienhe.documents.exports import ListExporter
 
 
 class AwayExporter(ListExporter):
+    permission = "away:export"
+    personal_data = True
     title = "Đảng viên đi làm ăn xa"
     filename = "dang-vien-di-lam-an-xa"
 
@@ -57,6 +59,8 @@ class AwayExporter(ListExporter):
 
 
 class ExemptionExporter(ListExporter):
+    permission = "away:export"
+    personal_data = True
     title = "Tạm miễn sinh hoạt"
     filename = "tam-mien-sinh-hoat"
 
@@ -95,6 +99,8 @@ class ExemptionExporter(ListExporter):
 
 
 class TransferExporter(ListExporter):
+    permission = "away:export"
+    personal_data = True
     title = "Chuyển sinh hoạt đảng"
     filename = "chuyen-sinh-hoat-dang"
 
@@ -135,6 +141,8 @@ class TransferExporter(ListExporter):
 
 
 class ArrearsExporter(ListExporter):
+    permission = "away:export"
+    personal_data = True
     title = "Nợ đảng phí"
     filename = "no-dang-phi"
 
@@ -164,6 +172,7 @@ class ArrearsExporter(ListExporter):
 
 
 class FeeReportExporter(ListExporter):
+    permission = "away:export"
     title = "Báo cáo thu nộp đảng phí"
     filename = "bao-cao-dang-phi"
 
@@ -209,6 +218,7 @@ class FeeReportExporter(ListExporter):
 
 
 class SupervisionExporter(ListExporter):
+    permission = "away:export"
     title = "Quản lý đảng viên đi xa"
     filename = "bao-cao-quan-ly-dang-vien-di-xa"
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.requests import report_org
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
@@ -106,10 +107,10 @@ def away_list(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def away_export(request):
     f = _filtered(request)
-    return AwayExporter(f.qs, f.interval_days).response(request.GET.get("format", "xlsx"))
+    return AwayExporter(f.qs, f.interval_days).export(request)
 
 
 def _member_for_filing(request, member_pk: int | None) -> Member:
@@ -352,17 +353,11 @@ def away_comment_record(request, pk: int):
     )
 
 
-def _issuer_context(org: Organization, on: dt.date, number: str) -> dict:
+def _issuer_context(org: Organization, on: dt.date, number: str, **paper) -> dict:
+    """The paper of the base committee above `org` (the issuer of every away paper)."""
     base = services.base_committee(org)
-    parent = Organization.objects.filter(path=base.path[: -base.steplen]).first()
-    place = base.admin_unit.name if base.admin_unit_id else ""
-    return {
-        "issuer": base.name.replace("Đảng bộ", "Đảng ủy", 1),
-        "issuer_parent": parent.name if parent else "",
-        "place": place,
-        "date": on,
-        "number": number,
-    }
+    made = make_paper(base, issued_on=on, number=number, **paper)
+    return {"paper": made, "issuer": made.issuer_text}
 
 
 @login_required
@@ -370,7 +365,19 @@ def away_decision_pdf(request, pk: int):
     away = _get_away(request, pk)
     if away.status not in (AwayPeriod.Status.APPROVED, AwayPeriod.Status.RETURNED):
         raise Http404
-    ctx = _issuer_context(away.organization, away.approved_on, away.decision_number)
+    ctx = _issuer_context(
+        away.organization,
+        away.approved_on,
+        away.decision_number,
+        kind="TB",
+        title=_("Thông báo"),
+        subtitle=_("về việc đảng viên đi làm ăn xa nơi cư trú"),
+        recipients=[
+            _("Đồng chí %(name)s") % {"name": away.member.full_name},
+            away.organization.name,
+            _("Lưu Văn phòng"),
+        ],
+    )
     ctx["away"] = away
     pdf = render_pdf("away/pdf/decision.html", ctx)
     return pdf_response(pdf, f"thong-bao-di-lam-an-xa-{away.pk}.pdf")
@@ -383,7 +390,15 @@ def away_comment_letter(request, pk: int, year: int):
     comment = DestinationComment.objects.filter(away=away, year=year).first()
     if comment is None or not comment.request_number:
         raise Http404
-    ctx = _issuer_context(away.organization, comment.requested_on, comment.request_number)
+    ctx = _issuer_context(
+        away.organization,
+        comment.requested_on,
+        comment.request_number,
+        kind="CV",
+        subtitle=_("V/v đề nghị nhận xét đảng viên đi làm ăn xa năm %(year)s")
+        % {"year": comment.year},
+        recipients=[_("Như trên"), away.organization.name, _("Lưu Văn phòng")],
+    )
     due = str(effective_policy(away.organization, "away_comment_due", comment.requested_on))
     month, day = (due.split("-") + ["11", "30"])[:2]
     ctx.update({"away": away, "comment": comment, "due_day": day, "due_month": month})

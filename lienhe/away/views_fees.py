@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.scoping import has_org_permission, paths_with, subtree_q
+from lienhe.documents.papers import Signer
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
@@ -61,10 +62,10 @@ def fee_report(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def fee_report_export(request):
     org, month, rows, totals = _report(request)
-    return FeeReportExporter(org, month, rows, totals).response(request.GET.get("format", "xlsx"))
+    return FeeReportExporter(org, month, rows, totals).export(request)
 
 
 def _arrears(request):
@@ -121,10 +122,10 @@ def fee_arrears(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def fee_arrears_export(request):
     qs, _org, _min = _arrears(request)
-    return ArrearsExporter(qs).response(request.GET.get("format", "xlsx"))
+    return ArrearsExporter(qs).export(request)
 
 
 def _ledger(member: Member) -> dict:
@@ -283,7 +284,20 @@ def fee_receipt(request, pk: int):
     )
     if payment.method == FeePayment.Method.REVERSAL:
         raise Http404
-    ctx = _issuer_context(payment.organization, payment.paid_on, payment.receipt_number)
+    collector = payment.recorded_by.member if payment.recorded_by_id else None
+    ctx = _issuer_context(
+        payment.organization,
+        payment.paid_on,
+        payment.receipt_number,
+        kind="BL",
+        title=_("Biên lai thu đảng phí"),
+        recipients=[_("Đảng viên nộp"), _("Lưu chi bộ")],
+        signers=[
+            Signer(position=_("Người nộp"), name=payment.member.full_name, mode=""),
+            # The collector by her member record; an account name is never printed.
+            Signer(position=_("Người thu"), name=collector.full_name if collector else "", mode=""),
+        ],
+    )
     ctx["p"] = payment
     return pdf_response(
         render_pdf("away/pdf/receipt.html", ctx), f"bien-lai-{payment.receipt_number}.pdf"

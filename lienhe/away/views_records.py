@@ -51,9 +51,9 @@ def exemption_list(request):
     )
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def exemption_export(request):
-    return ExemptionExporter(_exemptions(request).qs).response(request.GET.get("format", "xlsx"))
+    return ExemptionExporter(_exemptions(request).qs).export(request)
 
 
 @require_perm("away:approve")
@@ -127,7 +127,15 @@ def exemption_detail(request, pk: int):
 @login_required
 def exemption_pdf(request, pk: int):
     ex = _get_exemption(request, pk)
-    ctx = _issuer_context(ex.organization, ex.issued_on, ex.decision_number)
+    ctx = _issuer_context(
+        ex.organization,
+        ex.issued_on,
+        ex.decision_number,
+        kind="QĐ",
+        title=_("Quyết định"),
+        subtitle=_("về việc tạm miễn sinh hoạt đảng đối với đảng viên"),
+        recipients=[_("Như Điều 3"), _("Lưu Văn phòng")],
+    )
     ctx["ex"] = ex
     return pdf_response(
         render_pdf("away/pdf/exemption.html", ctx), f"quyet-dinh-tam-mien-{ex.pk}.pdf"
@@ -179,9 +187,9 @@ def transfer_list(request):
     return render(request, template, {"filter": f, "page": page, "query": query})
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def transfer_export(request):
-    return TransferExporter(_transfers(request).qs).response(request.GET.get("format", "xlsx"))
+    return TransferExporter(_transfers(request).qs).export(request)
 
 
 @login_required
@@ -328,6 +336,20 @@ def transfer_letter(request, pk: int):
     t = _get_transfer(request, pk)
     if not t.letter_number:
         raise Http404
-    ctx = _issuer_context(t.organization, t.sent_on, t.letter_number)
+    ctx = _issuer_context(
+        t.organization,
+        t.sent_on,
+        t.letter_number,
+        kind="GGT",
+        title=_("Giấy giới thiệu sinh hoạt đảng tạm thời")
+        if t.kind == "temporary"
+        else _("Giấy giới thiệu sinh hoạt đảng"),
+        subtitle=_("Kính gửi: %(to)s") % {"to": t.destination_label},
+        recipients=[
+            _("Như trên"),
+            _("Đồng chí %(name)s") % {"name": t.member.full_name},
+            _("Lưu Văn phòng"),
+        ],
+    )
     ctx["t"] = t
     return pdf_response(render_pdf("away/pdf/transfer.html", ctx), f"gioi-thieu-shd-{t.pk}.pdf")

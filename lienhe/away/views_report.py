@@ -8,8 +8,10 @@ from collections import Counter
 from django.db.models import Count
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 
@@ -137,26 +139,24 @@ def report(request):
     return render(request, "away/report.html", ctx)
 
 
-@require_perm("away:read")
+@require_perm("away:export")
 def report_export(request):
     org = _org_or_root(request)
-    return SupervisionExporter(supervision(org, services.today())).response(
-        request.GET.get("format", "xlsx")
-    )
+    return SupervisionExporter(supervision(org, services.today())).export(request)
 
 
 @require_perm("away:read")
 def report_pdf(request):
     org = _org_or_root(request)
     ctx = supervision(org, services.today())
-    base = org
-    ctx.update(
-        {
-            "issuer": base.name.replace("Đảng bộ", "Đảng ủy", 1),
-            "issuer_parent": "",
-            "place": base.admin_unit.name if base.admin_unit_id else "",
-            "date": timezone.localdate(),
-            "number": "",
-        }
+    ctx["paper"] = make_paper(
+        org,
+        kind="BC",
+        title=_("Báo cáo"),
+        subtitle=_("tình hình quản lý đảng viên đi làm ăn xa nơi cư trú (đến ngày %(d)s)")
+        % {"d": ctx["on"].strftime("%d/%m/%Y")},
+        issued_on=timezone.localdate(),
+        number_key=f"away-supervision-{ctx['on']:%Y%m%d}",
+        recipients=[_("Cấp ủy cấp trên (để b/c)"), _("Các chi bộ trực thuộc"), _("Lưu")],
     )
     return pdf_response(render_pdf("away/pdf/report.html", ctx), "bao-cao-dang-vien-di-xa.pdf")

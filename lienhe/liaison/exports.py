@@ -5,6 +5,8 @@ from lienhe.documents.exports import ListExporter
 
 
 class LetterExporter(ListExporter):
+    permission = "liaison:export"
+    personal_data = True
     title = "Giấy giới thiệu"
     filename = "giay-gioi-thieu"
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
@@ -81,13 +82,13 @@ def letter_list(request):
     )
 
 
-@require_perm("reports:export")
+@require_perm("liaison:export")
 def letter_export(request):
     qs = _filtered(request).qs
     if qs.count() > settings.EXPORT_SYNC_LIMIT:
         messages.error(request, _("Danh sách quá dài; hãy lọc theo tổ chức để xuất từng phần."))
         return redirect(f"{reverse('liaison:list')}?{request.GET.urlencode()}")
-    return LetterExporter(qs).response(request.GET.get("format", "xlsx"))
+    return LetterExporter(qs).export(request)
 
 
 @require_perm("liaison:read")
@@ -245,22 +246,23 @@ def _issue_grouped(user, members, residence_for, issued_on):
 def _pdf_context(letters):
     docs = []
     for intro in letters:
-        parent = Organization.objects.get_parent(intro.workplace_org)
         commune = intro.residence_org
         if intro.residence_org.kind == Organization.Kind.CELL:
             commune = Organization.objects.get_parent(intro.residence_org)
-        unit = intro.workplace_org.admin_unit
-        docs.append(
-            {
-                "intro": intro,
-                "issuer_parent": parent.name if parent else "",
-                "issuer": intro.workplace_org.name,
-                "number": intro.number,
-                "place": (unit.name if unit else "").replace("Tỉnh ", "").replace("Thành phố ", ""),
-                "date": intro.issued_on,
-                "commune": commune,
-            }
+        cell_name = intro.member.organization.name
+        paper = make_paper(
+            intro.workplace_org,
+            kind="GGT",
+            title=_("Giấy giới thiệu"),
+            subtitle=_(
+                "Đảng viên đang công tác về sinh hoạt, giữ mối liên hệ với chi ủy, "
+                "đảng ủy nơi cư trú"
+            ),
+            issued_on=intro.issued_on,
+            number=intro.number,
+            recipients=[_("Như trên"), cell_name, _("Lưu hồ sơ đảng viên")],
         )
+        docs.append({"intro": intro, "paper": paper, "commune": commune})
     return {"docs": docs}
 
 

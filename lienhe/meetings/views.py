@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.exports import ListExporter
+from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
@@ -119,6 +120,7 @@ def meeting_list(request):
 
 
 class MeetingExporter(ListExporter):
+    permission = "meetings:export"
     title = "Lịch sinh hoạt chi bộ"
     filename = "sinh-hoat-chi-bo"
 
@@ -156,13 +158,13 @@ class MeetingExporter(ListExporter):
             ]
 
 
-@require_perm("meetings:read")
+@require_perm("meetings:export")
 def meeting_export(request):
     _form, qs = _filtered(request)
     if qs.count() > settings.EXPORT_SYNC_LIMIT:
         messages.error(request, _("Danh sách quá dài; hãy lọc theo tổ chức hoặc năm để xuất."))
         return redirect(f"{request.path.rsplit('xuat/', 1)[0]}?{request.GET.urlencode()}")
-    return MeetingExporter(qs).response(request.GET.get("format", "xlsx"))
+    return MeetingExporter(qs).export(request)
 
 
 # ---------------------------------------------------------------- one meeting
@@ -451,7 +453,6 @@ def minutes_pdf(request, pk: int):
     minutes = get_object_or_404(Minutes, meeting=meeting)
     attendances = Attendance.objects.filter(meeting=meeting)
     figures = services.attendance_figures(meeting)
-    parent = Organization.objects.get_parent(meeting.organization)
     local = timezone.localtime(meeting.planned_at)
     pdf = render_pdf(
         "meetings/minutes_pdf.html",
@@ -466,13 +467,18 @@ def minutes_pdf(request, pk: int):
             ),
             "guests": list(meeting.guests.all()),
             "issues": list(meeting.issues.all()),
-            "issuer_parent": parent.name if parent else "",
-            "issuer": meeting.organization.name,
-            "number": minutes.number,
-            "place": meeting.organization.admin_unit.name
-            if meeting.organization.admin_unit_id
-            else "",
-            "date": local.date(),
+            "paper": make_paper(
+                meeting.organization,
+                kind="BB",
+                title=_("Biên bản"),
+                issued_on=local.date(),
+                number=minutes.number,
+                recipients=[_("Lưu chi bộ")],
+                signers=[
+                    Signer(position=_("Thư ký"), name=minutes.secretary, mode=""),
+                    Signer(position=_("Chủ trì"), name=minutes.chair, mode=""),
+                ],
+            ),
             "local": local,
         },
     )

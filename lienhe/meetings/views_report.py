@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.guards import require_perm
 from lienhe.access.requests import report_org, year_param
 from lienhe.documents.exports import ListExporter
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 from lienhe.reports.toolkit import percent_number
@@ -100,18 +101,23 @@ def frequency_report(request):
 def frequency_pdf(request):
     ctx = _context(request)
     report = ctx["report"]
-    parent = Organization.objects.get_parent(report.org)
-    ctx.update(
-        issuer_parent=parent.name if parent else "",
-        issuer=report.org.name,
-        place="",
-        date=timezone.localdate(),
+    today = timezone.localdate()
+    ctx["paper"] = make_paper(
+        report.org,
+        kind="BC",
+        title=_("Báo cáo"),
+        subtitle=_("tình hình sinh hoạt chi bộ năm %(year)s") % {"year": report.year},
+        issued_on=today,
+        number_key=f"meetings-frequency-{report.year}",
+        recipients=[_("Cấp ủy cấp trên (để b/c)"), _("Các chi bộ trực thuộc"), _("Lưu")],
     )
+    ctx["pdf"] = True
     pdf = render_pdf("meetings/report_pdf.html", ctx)
     return pdf_response(pdf, f"bao-cao-sinh-hoat-{report.year}-{report.org.code}.pdf")
 
 
 class FrequencyExporter(ListExporter):
+    permission = "meetings:export"
     title = "Tần suất sinh hoạt chi bộ"
     filename = "tan-suat-sinh-hoat"
 
@@ -160,10 +166,8 @@ class FrequencyExporter(ListExporter):
             ]
 
 
-@require_perm("reports:export")
+@require_perm("meetings:export")
 def frequency_export(request):
     ctx = _context(request)
     report = ctx["report"]
-    return FrequencyExporter(report, report.rows + [report.totals]).response(
-        request.GET.get("format", "xlsx")
-    )
+    return FrequencyExporter(report, report.rows + [report.totals]).export(request)

@@ -30,6 +30,8 @@ COLUMNS = [
 
 
 class MemberExporter(ListExporter):
+    permission = "members:export"
+    personal_data = True
     title = "Đảng viên"
     filename = "dang-vien"
 

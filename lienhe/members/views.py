@@ -60,8 +60,7 @@ def member_export(request):
             % {"n": f"{settings.EXPORT_SYNC_LIMIT:,}".replace(",", ".")},
         )
         return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
-    record_access(request.user, "export", {"list": "members", **request.GET.dict()}, count=count)
-    return MemberExporter(qs, user=request.user).response(request.GET.get("format", "xlsx"))
+    return MemberExporter(qs, user=request.user).export(request)
 
 
 @login_required

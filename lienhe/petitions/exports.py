@@ -6,6 +6,8 @@ from . import services
 
 
 class PetitionExporter(ListExporter):
+    permission = "petitions:export"
+    personal_data = True
     title = "Kiến nghị"
     filename = "kien-nghi"
 

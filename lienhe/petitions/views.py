@@ -104,7 +104,7 @@ def petition_list(request):
     )
 
 
-@require_perm("petitions:read")
+@require_perm("petitions:export")
 def petition_export(request):
     qs = _filtered(request).qs
     count = qs.count()
@@ -112,7 +112,7 @@ def petition_export(request):
         messages.error(request, _("Danh sách quá dài; hãy lọc bớt rồi xuất từng phần."))
         return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
     record_access(request.user, "export", {"list": "petitions", **request.GET.dict()}, count=count)
-    return PetitionExporter(qs, user=request.user).response(request.GET.get("format", "xlsx"))
+    return PetitionExporter(qs, user=request.user).export(request)
 
 
 # ----------------------------------------------------------------- capture
@@ -256,21 +256,23 @@ def petition_edit(request, pk: int):
 @login_required
 def petition_pdf(request, pk: int):
     """Phiếu chuyển kiến nghị: the official slip sent with the petition to the agency."""
+    from lienhe.documents.papers import make_paper
     from lienhe.documents.services import pdf_response, render_pdf
 
     petition = _get(request, pk)
     issuer_org = services.higher_committee(petition.organization) or petition.organization
-    pdf = render_pdf(
-        "petitions/slip_pdf.html",
-        {
-            "p": petition,
-            "issuer": issuer_org.name.replace("Đảng bộ", "Đảng ủy"),
-            "issuer_parent": "",
-            "place": (issuer_org.admin_unit.name if issuer_org.admin_unit_id else ""),
-            "date": petition.assigned_on or timezone.localdate(),
-            "number": f"{petition.pk}/PC-KN",
-        },
+    paper = make_paper(
+        issuer_org,
+        kind="PC",
+        title=_("Phiếu chuyển kiến nghị"),
+        subtitle=_("Kính gửi: %(agency)s") % {"agency": petition.agency.name}
+        if petition.agency_id
+        else "",
+        issued_on=petition.assigned_on or timezone.localdate(),
+        obj=petition,
+        recipients=[_("Như trên"), petition.organization.name, _("Lưu")],
     )
+    pdf = render_pdf("petitions/slip_pdf.html", {"p": petition, "paper": paper})
     return pdf_response(pdf, f"phieu-chuyen-kien-nghi-{petition.pk}.pdf")
 
 

@@ -264,8 +264,9 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=data["totals"],
+            permission="petitions:export",
             filename="bao-cao-kien-nghi",
-        ).response(fmt)
+        ).export(request, fmt)
     if fmt == "pdf":
         from lienhe.documents.services import pdf_response
 
@@ -285,9 +286,9 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=data["totals"],
-            issuer=root.name.replace("Đảng bộ", "Đảng ủy"),
-            place=root.admin_unit.name if root.admin_unit_id else "",
+            org=root,
             date=timezone.localdate(),
+            number_key=f"petitions-{start:%Y%m%d}-{end:%Y%m%d}",
             chart=chart,
             notes=notes,
         )

@@ -151,7 +151,7 @@ def periodic_run(request, pk: int):
             columns=COLUMNS,
             rows=_rows(sections, text=False),
             filename=f"bao-cao-{run.period}",
-        ).response(fmt)
+        ).export(request, fmt)
     if run.state == ReportRun.State.DONE and fmt == "pdf":
         pdf = render_report_pdf(
             title=title,
@@ -159,9 +159,9 @@ def periodic_run(request, pk: int):
             columns=TEXT_COLUMNS,
             rows=_rows(sections),
             totals=None,
-            issuer=run.organization.name,
+            org=run.organization,
             date=timezone.localdate(),
-            place=run.organization.admin_unit.name if run.organization.admin_unit else "",
+            number_key=f"periodic-{run.period}",
         )
         return pdf_response(pdf, f"bao-cao-{run.period}.pdf")
     template = (

@@ -88,7 +88,7 @@ def participation_export(request):
         rows=result.rows,
         totals=result.totals,
         filename="ty-le-tham-gia-noi-cu-tru",
-    ).response(request.GET.get("format", "xlsx"))
+    ).export(request, org=org)
 
 
 @require_perm("reports:export")
@@ -96,21 +96,16 @@ def participation_pdf(request):
     org, on, _form = _params(request)
     check_org_perm(request.user, org, "reports:export")
     result, columns = for_org(org, on)
-    unit = org.admin_unit
-    place = (unit.name if unit else "").replace("Tỉnh ", "").replace("Thành phố ", "")
-    parent = Organization.objects.get_parent(org) if org.depth > 1 else None
     pdf = render_report_pdf(
         title=_("Báo cáo kết quả đảng viên đang công tác giữ mối liên hệ với nơi cư trú"),
         subtitle=_subtitle(org, on),
         columns=columns,
         rows=result.rows,
         totals=result.totals,
-        issuer=org.name,
-        issuer_parent=parent.name if parent else "",
-        place=place,
+        org=org,
         date=timezone.localdate(),
+        number_key=f"participation-{on:%Y%m%d}",
         chart=_chart(result) if result.rows else "",
-        sign_title="T/M ĐẢNG ỦY" if org.kind == Organization.Kind.BASE else "T/M BAN THƯỜNG VỤ",
         notes=[
             _(
                 "Tỷ lệ trên tổng số đảng viên (số công bố) = số đảng viên đang công tác đã "

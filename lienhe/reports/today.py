@@ -109,6 +109,7 @@ def red_flags(request):
 
 
 class RedFlagExporter(ListExporter):
+    permission = "reports:export"
     title = "Cảnh báo"
     filename = "canh-bao"
 
@@ -147,7 +148,7 @@ class RedFlagExporter(ListExporter):
 def red_flags_export(request):
     flags, _module, _query, today = _filtered(request)
     base = request.build_absolute_uri("/").rstrip("/")
-    return RedFlagExporter(flags, today, base).response(request.GET.get("format", "xlsx"))
+    return RedFlagExporter(flags, today, base).export(request)
 
 
 PANEL_PER_MODULE = 3

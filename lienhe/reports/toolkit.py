@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,9 +23,11 @@ from django.db.models import QuerySet
 from django.db.models.functions import Substr
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
-from lienhe.documents.exports import ListExporter, safe_cell
+from lienhe.documents.exports import ListExporter, Percent
 from lienhe.orgs.models import Organization
+from lienhe.ratios import truncate_ratio  # noqa: F401  (re-exported: the one rule)
 
 # --- columns ---------------------------------------------------------------------
 
@@ -39,20 +40,6 @@ class Column:
     label: str
     kind: str = "int"
     width: int = 14
-
-
-def truncate_ratio(value: int | float | None, digits: int = 2) -> float | None:
-    """THE rounding rule of every figure in Lienhe (docs/reports.md): a 0..1 ratio is
-    TRUNCATED (not rounded) to `digits` decimals of a percent, as the province's
-    published reports do: 30.030 / 98.377 = 0.305254… → 0.3052 (30,52%). Screen,
-    PDF, Excel (this number, format `0.00%`), CSV and API all carry this value."""
-    if value is None:
-        return None
-    from decimal import ROUND_DOWN, Decimal
-
-    # round(…, 9) first: 0.3052 computed in binary is 0.30519999…, not below 0.3052.
-    exact = Decimal(str(round(float(value), 9)))
-    return float(exact.quantize(Decimal(1).scaleb(-(digits + 2)), ROUND_DOWN))
 
 
 def ratio(part: int | float | None, whole: int | float | None, digits: int = 2) -> float | None:
@@ -236,7 +223,7 @@ def _kind(column: Column, row: dict) -> Column:
 
 def _cell_value(column: Column, value: Any) -> Any:
     if column.kind == "percent":
-        return truncate_ratio(value)
+        return None if value is None else Percent(float(value))
     if column.kind == "text":
         return "" if value is None else str(value)
     return value
@@ -256,10 +243,13 @@ class TableExporter(ListExporter):
         totals: dict | None = None,
         subtitle: str = "",
         filename: str = "bao-cao",
+        permission: str = "reports:export",
     ):
+        self.permission = permission
         self.title = title
         self.filename = filename
         self.subtitle = subtitle
+        self.period = subtitle
         self.columns = list(columns)
         self.data = list(rows)
         self.totals = totals
@@ -271,64 +261,6 @@ class TableExporter(ListExporter):
         for row in [*self.data, *([self.totals] if self.totals is not None else [])]:
             yield [_cell_value(_kind(c, row), row.get(c.key)) for c in self.columns]
 
-    def to_xlsx_bytes(self) -> bytes:
-        from openpyxl import Workbook
-        from openpyxl.cell import WriteOnlyCell
-        from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-        from openpyxl.utils import get_column_letter
-
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet(title=str(self.title)[:31])
-        for i, col in enumerate(self.columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = col.width
-        ws.freeze_panes = "A4" if self.subtitle else "A3"
-        thin = Side(style="thin", color="999999")
-        border = Border(left=thin, right=thin, top=thin, bottom=thin)
-
-        def cell(value, **style):
-            c = WriteOnlyCell(ws, value=safe_cell(value))
-            for k, v in style.items():
-                setattr(c, k, v)
-            return c
-
-        ws.append([cell(str(self.title), font=Font(bold=True, size=14))])
-        if self.subtitle:
-            ws.append([cell(str(self.subtitle), font=Font(italic=True))])
-        ws.append(
-            [
-                cell(
-                    str(c.label),
-                    font=Font(bold=True, color="FFFFFF"),
-                    fill=PatternFill("solid", fgColor="B3261E"),
-                    alignment=Alignment(wrap_text=True, vertical="center", horizontal="center"),
-                    border=border,
-                )
-                for c in self.columns
-            ]
-        )
-
-        def styled(row: dict, bold: bool):
-            out = []
-            for c in (_kind(col, row) for col in self.columns):
-                value = _cell_value(c, row.get(c.key))
-                x = cell(value, border=border, font=Font(bold=bold))
-                if c.kind == "percent":
-                    x.number_format = "0.00%"
-                elif c.kind == "int":
-                    x.number_format = "#,##0"
-                elif isinstance(value, dt.date):
-                    x.number_format = "DD/MM/YYYY"
-                out.append(x)
-            return out
-
-        for row in self.data:
-            ws.append(styled(row, False))
-        if self.totals is not None:
-            ws.append(styled(self.totals, True))
-        buffer = io.BytesIO()
-        wb.save(buffer)
-        return buffer.getvalue()
-
 
 # --- PDF ---------------------------------------------------------------------------
 
@@ -339,35 +271,39 @@ def render_report_pdf(
     columns: Sequence[Column],
     rows: Sequence[dict],
     totals: dict | None,
-    issuer: str,
-    issuer_parent: str = "",
-    place: str = "",
+    org,
     date: dt.date,
+    number_key: str,
     subtitle: str = "",
     chart: str = "",
     notes: Sequence[str] = (),
-    sign_title: str = "T/M BAN TỔ CHỨC",
+    recipients: Sequence[str] = (),
     template: str = "reports/report_pdf.html",
 ) -> bytes:
-    """A statistical report in the official layout: header, title, the table with a
-    totals row, the chart (SVG, embedded as an image) and notes."""
+    """A statistical report of `org` in the official layout (`OfficialPaper`): header,
+    number from the register (`number_key` keeps it stable across prints), title,
+    the table with a totals row, the chart (SVG, embedded as an image), notes and the
+    signature of the issuing committee."""
+    from lienhe.documents.papers import make_paper
     from lienhe.documents.services import render_pdf
 
+    paper = make_paper(
+        org,
+        kind="BC",
+        title=title,
+        subtitle=subtitle,
+        issued_on=date,
+        number_key=number_key,
+        recipients=list(recipients) or [_("Cấp ủy cấp trên (để b/c)"), _("Lưu")],
+    )
     return render_pdf(
         template,
         {
-            "title": title,
-            "subtitle": subtitle,
+            "paper": paper,
             "columns": columns,
             "rows": [[(c, row.get(c.key)) for c in columns] for row in rows],
             "totals": [(c, totals.get(c.key)) for c in columns] if totals else None,
-            "issuer": issuer,
-            "issuer_parent": issuer_parent,
-            "place": place,
-            "date": date,
-            "number": "",
             "chart_uri": svg_data_uri(str(chart)) if chart else "",
             "notes": notes,
-            "sign_title": sign_title,
         },
     )

@@ -4,6 +4,8 @@ from lienhe.documents.exports import ListExporter
 
 
 class CommentExporter(ListExporter):
+    permission = "reviews:export"
+    personal_data = True
     title = "Nhận xét nơi cư trú"
     filename = "nhan-xet-noi-cu-tru"
 

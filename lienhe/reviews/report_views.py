@@ -72,8 +72,9 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=totals,
+            permission="reviews:export",
             filename=f"nhan-xet-{year}",
-        ).response(fmt)
+        ).export(request, fmt)
     coverage = selectors.comment_coverage(org, year)
     if fmt == "pdf":
         from lienhe.documents.services import pdf_response
@@ -97,11 +98,11 @@ def report(request):
             columns=COLUMNS,
             rows=rows,
             totals=totals,
-            issuer=org.name,
+            org=org,
             date=timezone.localdate(),
+            number_key=f"reviews-comments-{year}",
             chart=_chart(rows),
             notes=notes,
-            place=org.admin_unit.name if org.admin_unit else "",
         )
         return pdf_response(pdf, f"bao-cao-nhan-xet-{year}.pdf")
     return render(

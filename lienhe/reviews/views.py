@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.requests import year_param
 from lienhe.access.scoping import has_org_permission, member_fields_for
+from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
 from lienhe.orgs.models import Organization
@@ -63,10 +64,10 @@ def comment_list(request):
     )
 
 
-@require_perm("reviews:read")
+@require_perm("reviews:export")
 def comment_export(request):
     qs, year, _state = _filtered(request)
-    return CommentExporter(qs, year).response(request.GET.get("format", "xlsx"))
+    return CommentExporter(qs, year).export(request)
 
 
 def _comment(request, pk):
@@ -189,21 +190,40 @@ def comment_correct(request, pk: int):
 @login_required
 def comment_pdf(request, pk: int):
     comment = _comment(request, pk)
-    parent = Organization.objects.get_parent(comment.residence_org)
+    issued_on = (
+        timezone.localtime(comment.sent_at).date() if comment.sent_at else timezone.localdate()
+    )
+    signer = None
+    if comment.signed_by_id and comment.signed_by.member_id:
+        # The secretary who signed, named from her member record (never the account).
+        title = comment.signer_title or _("Bí thư chi bộ")
+        signer = Signer(
+            position=title,
+            name=comment.signed_by.member.full_name,
+            mode=signing_mode(title),
+            collective=collective_name(comment.residence_org),
+        )
+    paper = make_paper(
+        comment.residence_org,
+        kind="NX",
+        title=_("Phiếu nhận xét đảng viên"),
+        subtitle=_(
+            "đang công tác thường xuyên giữ mối liên hệ với chi ủy, tổ chức đảng nơi cư trú\n"
+            "năm %(year)s"
+        )
+        % {"year": comment.year},
+        issued_on=issued_on,
+        obj=comment,
+        recipients=[comment.workplace_org.name, _("Lưu chi bộ")],
+        signer=signer,
+    )
     pdf = render_pdf(
         "reviews/comment_pdf.html",
         {
             "comment": comment,
             "member_fields": member_fields_for(request.user, comment.member),
             "duty_rows": _duty_rows(comment),
-            "issuer": comment.residence_org.name,
-            "issuer_parent": parent.name if parent else "",
-            "place": (
-                comment.residence_org.admin_unit.name if comment.residence_org.admin_unit else ""
-            ),
-            "date": timezone.localtime(comment.sent_at).date()
-            if comment.sent_at
-            else timezone.localdate(),
+            "paper": paper,
         },
     )
     return pdf_response(pdf, f"nhan-xet-{comment.member.card_number}-{comment.year}.pdf")

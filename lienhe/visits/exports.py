@@ -1,11 +1,12 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe.documents.exports import ListExporter
+from lienhe.documents.exports import ListExporter, Table
 from lienhe.reports.toolkit import percent_number
 
 
 class PlanExporter(ListExporter):
+    permission = "visits:export"
     title = "Kế hoạch dự sinh hoạt"
     filename = "ke-hoach-du-sinh-hoat"
 
@@ -46,6 +47,8 @@ class PlanExporter(ListExporter):
 
 
 class CommitteeMemberExporter(ListExporter):
+    permission = "visits:export"
+    personal_data = True
     title = "Cấp ủy viên"
     filename = "cap-uy-vien"
 
@@ -79,6 +82,7 @@ class CommitteeMemberExporter(ListExporter):
 
 
 class ComplianceExporter(ListExporter):
+    permission = "visits:export"
     title = "Kết quả dự sinh hoạt"
     filename = "ket-qua-du-sinh-hoat"
 
@@ -118,9 +122,24 @@ class ComplianceExporter(ListExporter):
                 r.remote_done,
                 str(r.light_label),
             ]
-        if self.units:
-            yield []
+
+    def unit_rows(self):
+        for u in self.units:
             yield [
+                u.unit.name,
+                u.cells,
+                u.remote_cells,
+                u.visits_done,
+                u.cells_visited,
+                percent_number(u.cells_visited, u.cells),
+                u.remote_visited,
+            ]
+
+    def sheets(self):
+        """Two tables with different headers: one sheet each."""
+        tables = [Table(_("Theo cấp ủy viên"), self.header(), self.rows())]
+        if self.units:
+            unit_header = [
                 _("Đơn vị"),
                 _("Số chi bộ"),
                 _("Chi bộ vùng sâu, vùng xa"),
@@ -129,21 +148,14 @@ class ComplianceExporter(ListExporter):
                 _("Tỷ lệ bao phủ (%)"),
                 _("Chi bộ vùng sâu, vùng xa đã được dự"),
             ]
-            for u in self.units:
-                yield [
-                    u.unit.name,
-                    u.cells,
-                    u.remote_cells,
-                    u.visits_done,
-                    u.cells_visited,
-                    percent_number(u.cells_visited, u.cells),
-                    u.remote_visited,
-                ]
+            tables.append(Table(_("Theo đơn vị"), unit_header, self.unit_rows()))
+        return tables
 
 
 class CellCoverageExporter(ListExporter):
     """Per residence cell: visits received in the period, last visit, remote flag."""
 
+    permission = "visits:export"
     title = "Chi bộ được dự sinh hoạt"
     filename = "chi-bo-duoc-du-sinh-hoat"
 

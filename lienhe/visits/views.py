@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
+from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.text import fold
 
@@ -232,14 +233,14 @@ def _shift(year: int, month: int, delta: int) -> str:
     return f"{year:04d}-{month:02d}"
 
 
-@require_perm("visits:read")
+@require_perm("visits:export")
 def plan_export(request):
     committee = pick_committee(request)
     if committee is None:
         raise Http404
     year, month = pick_month(request)
     qs = _plan_queryset(request, committee, year, month)
-    return PlanExporter(qs, f"{month:02d}/{year}").response(request.GET.get("format", "xlsx"))
+    return PlanExporter(qs, f"{month:02d}/{year}").export(request)
 
 
 @require_perm("visits:read")
@@ -260,10 +261,20 @@ def plan_pdf(request):
             "visits": visits,
             "month": month,
             "year": year,
-            "issuer": committee.name,
-            "issuer_parent": "",
-            "place": org.admin_unit.name if org.admin_unit_id else org.name,
-            "date": timezone.localdate(),
+            "paper": make_paper(
+                org,
+                kind="KH",
+                title=_("Kế hoạch"),
+                subtitle=_("phân công cấp ủy viên dự sinh hoạt chi bộ tháng %(m)s năm %(y)s")
+                % {"m": month, "y": year},
+                issued_on=timezone.localdate(),
+                number_key=f"visits-plan-{committee.pk}-{year}-{month:02d}",
+                recipients=[
+                    _("Các đồng chí cấp ủy viên"),
+                    _("Các đảng bộ trực thuộc"),
+                    _("Lưu Văn phòng"),
+                ],
+            ),
             "last_day": calendar.monthrange(year, month)[1],
         },
     )
@@ -454,11 +465,16 @@ def report_pdf(request, pk: int):
             "petitions": list(rep.petitions.all()),
             "criteria": quality_criteria(),
             "chosen": set(rep.criteria or []),
-            "issuer": cm.committee.name,
-            "issuer_parent": "",
-            "number": rep.number,
-            "place": org.admin_unit.name if org.admin_unit_id else org.name,
-            "date": timezone.localtime(rep.filed_at).date(),
+            "paper": make_paper(
+                org,
+                kind="BC",
+                title=_("Báo cáo"),
+                subtitle=_("kết quả dự sinh hoạt chi bộ"),
+                issued_on=timezone.localtime(rep.filed_at).date(),
+                number=rep.number,
+                recipients=[_("Ban Thường vụ (để b/c)"), _("Ban Tổ chức"), _("Lưu")],
+                signers=[Signer(position=_("Người báo cáo"), name=cm.full_name, mode="")],
+            ),
         },
     )
     return pdf_response(pdf, f"bao-cao-du-sinh-hoat-{visit.pk}.pdf")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.models import User
 from lienhe.access.scoping import paths_with, subtree_q
+from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 
@@ -119,11 +120,11 @@ def committee_detail(request, pk: int):
     )
 
 
-@require_perm("visits:read")
+@require_perm("visits:export")
 def committee_export(request, pk: int):
     committee = get_committee(request, pk)
     qs = _members_qs(request, committee).prefetch_related("units_in_charge")
-    return CommitteeMemberExporter(qs).response(request.GET.get("format", "xlsx"))
+    return CommitteeMemberExporter(qs).export(request)
 
 
 def _user_choices(committee, current=None):
@@ -419,17 +420,17 @@ def compliance_view(request):
     return render(request, "visits/compliance.html", context)
 
 
-@require_perm("visits:read")
+@require_perm("visits:export")
 def compliance_export(request):
     context = _compliance_context(request)
     if context is None:
         raise Http404
     fmt = request.GET.get("format", "xlsx")
     if request.GET.get("by") == "cells":
-        return CellCoverageExporter(
-            context["committee"], context["start"], context["end"]
-        ).response(fmt)
-    return ComplianceExporter(context["rows"], context["units"]).response(fmt)
+        return CellCoverageExporter(context["committee"], context["start"], context["end"]).export(
+            request, fmt
+        )
+    return ComplianceExporter(context["rows"], context["units"]).export(request, fmt)
 
 
 @require_perm("visits:read")
@@ -438,11 +439,16 @@ def compliance_pdf(request):
     if context is None:
         raise Http404
     org = context["committee"].organization
-    context.update(
-        issuer=_("Ban Tổ chức"),
-        issuer_parent=context["committee"].name,
-        place=org.admin_unit.name if org.admin_unit_id else org.name,
-        date=timezone.localdate(),
+    context["paper"] = make_paper(
+        org,
+        kind="BC",
+        title=_("Báo cáo"),
+        subtitle=_("kết quả cấp ủy viên dự sinh hoạt chi bộ %(p)s")
+        % {"p": context["period_title"]},
+        issued_on=timezone.localdate(),
+        number_key=f"visits-compliance-{context['committee'].pk}-{context['year']}-"
+        f"{context['period']}",
+        recipients=[_("Ban Thường vụ (để b/c)"), _("Lưu Văn phòng")],
     )
     pdf = render_pdf("visits/compliance_pdf.html", context)
     return pdf_response(pdf, f"bao-cao-du-sinh-hoat-{context['year']}-{context['period']}.pdf")

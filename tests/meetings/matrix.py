@@ -104,7 +104,7 @@ def _as(statuses: dict, code: int) -> dict:
 
 CASES = [
     Case("meetings:list", only(READERS, 403)),
-    Case("meetings:export", only(READERS, 403)),
+    Case("meetings:export", only({**READERS, "viewer": 403}, 403)),
     Case("meetings:create", only(WRITERS_ANYWHERE, 403)),
     Case(
         "meetings:schedule_generate",
@@ -114,7 +114,8 @@ CASES = [
     Case("meetings:report", only(READERS, 403)),
     Case(
         "meetings:report_export",
-        only({k: v for k, v in READERS.items() if k not in ("visitor", "viewer")}, 403),
+        # meetings:export: the visitor (committee member) has it, the viewer does not.
+        only({k: v for k, v in READERS.items() if k != "viewer"}, 403),
     ),
     Case("meetings:report_pdf", only(READERS, 403)),
     Case("meetings:checkin", only({}, 200), kwargs=_token),

@@ -88,7 +88,7 @@ def step(perm_ok: dict, status=200, handler_sees=True):
 
 CASES = [
     Case("petitions:list", only(READERS, 403)),
-    Case("petitions:export", only(READERS, 403)),
+    Case("petitions:export", only({**READERS, "viewer": 403}, 403)),
     Case("petitions:clusters", only(READERS, 403)),
     Case("petitions:report", only(READERS, 403)),
     Case("petitions:agencies", only(READERS, 403)),

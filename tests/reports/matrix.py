@@ -53,5 +53,5 @@ CASES += [
         query="?module=petitions&q=duong",
         label="today:redflags filtered",
     ),
-    Case("today:redflags_export", only(BOARD, 403)),
+    Case("today:redflags_export", only({**BOARD, "viewer": 403}, 403)),
 ]

@@ -37,7 +37,7 @@ SEES_SENT = only(
 
 CASES = [
     Case("reviews:list", only(READ, 403)),
-    Case("reviews:export", only(READ, 403)),
+    Case("reviews:export", only({**READ, "viewer": 403}, 403)),
     Case("reviews:mine", only({"secretary_a": 200, "secretary_b": 200, "member": 200}, 403)),
     Case(
         "reviews:request_for_org",

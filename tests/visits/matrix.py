@@ -13,6 +13,8 @@ PROVINCE = only(
 EXPORTS = only(
     {**STAFF, "visitor": 200, "commune_staff": 404, "agency_staff": 404, "viewer": 404}, 403
 )
+# Exports need visits:export, which the viewer lacks (403 before any lookup).
+EXPORTS_NO_VIEWER = {**EXPORTS, "viewer": 403}
 MANAGE_PROVINCE = only({**STAFF, "commune_staff": 404, "agency_staff": 404}, 403)
 VISIT_READ = only(
     {**STAFF, "visitor": 200, "commune_staff": 200, "viewer": 200, "agency_staff": 404}, 403
@@ -43,7 +45,7 @@ CASES = [
         },
     ),
     Case("visits:plan", only(READERS, 403), kwargs=_with_world),
-    Case("visits:plan_export", EXPORTS, kwargs=_with_world),
+    Case("visits:plan_export", EXPORTS_NO_VIEWER, kwargs=_with_world),
     Case("visits:plan_pdf", EXPORTS, kwargs=_with_world),
     Case("visits:committees", only(READERS, 403), kwargs=_with_world),
     Case(
@@ -51,7 +53,7 @@ CASES = [
         only({**STAFF, "commune_staff": 200, "agency_staff": 200}, 403),
     ),
     Case("visits:committee_detail", PROVINCE, kwargs=_committee),
-    Case("visits:committee_export", PROVINCE, kwargs=_committee),
+    Case("visits:committee_export", {**PROVINCE, "viewer": 403}, kwargs=_committee),
     Case("visits:assignments", PROVINCE, kwargs=_committee),
     Case("visits:member_create", MANAGE_PROVINCE, kwargs=_committee),
     Case("visits:assistant", MANAGE_PROVINCE, kwargs=_committee),
@@ -74,6 +76,6 @@ CASES = [
     Case("visits:report", VISIT_ACT, kwargs=lambda c: {"pk": world(c).planned.pk}),
     Case("visits:report_pdf", VISIT_READ, kwargs=lambda c: {"pk": world(c).done.pk}),
     Case("visits:compliance", only(READERS, 403), kwargs=_with_world),
-    Case("visits:compliance_export", EXPORTS, kwargs=_with_world),
+    Case("visits:compliance_export", EXPORTS_NO_VIEWER, kwargs=_with_world),
     Case("visits:compliance_pdf", EXPORTS, kwargs=_with_world),
 ]
