@@ -194,6 +194,7 @@ def meeting_detail(request, pk: int):
             "meeting": meeting,
             "can_write": can_write,
             "can_rate_higher": can_rate_higher(request.user, meeting),
+            "can_list": has_perm_anywhere(request.user, "meetings:read"),
             "attendances": attendances
             if can_write or has_org_permission(request.user, meeting.organization, "meetings:read")
             else [],

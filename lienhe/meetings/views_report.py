@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from lienhe.access.guards import require_perm
-from lienhe.access.scoping import paths_with
+from lienhe.access.scoping import has_perm_anywhere, paths_with
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
@@ -101,6 +101,7 @@ def _context(request):
         "chart": _chart(report),
         "kinds": Meeting.Kind,
         "levels": Rating.Level.choices,
+        "can_export": has_perm_anywhere(request.user, "reports:export"),
     }
 
 
