@@ -13,3 +13,10 @@ class DocumentsConfig(AppConfig):
         from django.db.models import fields
 
         fields.BLANK_CHOICE_LABEL = _("— chọn —")
+
+        # A date typed wrongly: say which format is expected (dates are dd/mm/yyyy).
+        from django import forms
+
+        forms.DateField.default_error_messages["invalid"] = _(
+            "Nhập ngày theo dạng ngày/tháng/năm (dd/mm/yyyy), ví dụ 05/11/2026."
+        )
