@@ -5,6 +5,7 @@ immediately doubled word. A link a role cannot use must not be shown to it."""
 import datetime as dt
 import html
 import importlib
+import io
 import re
 import time
 from collections import deque
@@ -71,7 +72,12 @@ def _links(url: str, body: str):
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        call_command("seed_demo", members=150, seed=3, today=TODAY.isoformat(), quiet=True)
+        out = io.StringIO()
+        call_command(
+            "seed_demo", members=150, seed=3, today=TODAY.isoformat(), quiet=True, stdout=out
+        )
+    # The summary speaks Vietnamese numbers: "150 đảng viên trong 20,9 giây".
+    assert re.search(r"150 đảng viên trong \d+,\d giây", out.getvalue()), out.getvalue()
     yield
     with django_db_blocker.unblock():
         call_command("flush", interactive=False, verbosity=0)
