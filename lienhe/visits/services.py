@@ -241,7 +241,7 @@ def add_assignment(
 ) -> VisitAssignment:
     if not assignable_cells(committee_member, year).filter(pk=cell.pk).exists():
         raise VisitError(
-            _("Chi bộ %(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
+            _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
             % {
                 "cell": cell.name,
                 "name": committee_member.full_name,
@@ -322,7 +322,7 @@ def _check_visit_slot(
         raise VisitError(_("Ngày dự kiến đã qua; hãy chọn một ngày từ hôm nay trở đi."))
     if not scope_cells(committee_member, planned_on.year).filter(pk=cell.pk).exists():
         raise VisitError(
-            _("Chi bộ %(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
+            _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
             % {
                 "cell": cell.name,
                 "name": committee_member.full_name,
