@@ -52,6 +52,9 @@ e2e-deps:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium fonts-noto-core fonts-liberation2 >/dev/null; \
 	  else echo "chromium missing: browser tests will be skipped"; fi; }
+	@command -v zbarimg >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq zbar-tools >/dev/null; \
+	  else echo "zbarimg missing: the QR scan test will be skipped"; fi; }
 
 test: install e2e-deps
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(RUN) pytest -n 2 --dist worksteal

@@ -26,12 +26,21 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 @login_required
 def profile(request):
-    roles = request.user.roles.select_related("organization").order_by("organization__path")
+    roles = list(request.user.roles.select_related("organization").order_by("organization__path"))
+    from lienhe.orgs.models import Organization
+
+    # Link only the organizations the user may open (no link to a 404).
+    visible = set(
+        Organization.objects.visible_to(request.user)
+        .filter(pk__in=[r.organization_id for r in roles])
+        .values_list("pk", flat=True)
+    )
     return render(
         request,
         "access/profile.html",
         {
             "roles": roles,
+            "visible_orgs": visible,
             "grant_count": len(grants(request.user)),
             "two_factor_on": twofactor.has_device(request.user),
             "two_factor_required": twofactor.is_required(request.user),

@@ -153,6 +153,12 @@ def _on_finished(sender, task_result, **kwargs) -> None:
 
 
 def _watch(stop: threading.Event) -> None:
+    from django.apps import apps
+
+    # Started from AppConfig.ready(): wait for every app to be ready before the first
+    # query (Django warns "Accessing the database during app initialization").
+    while not apps.ready and not stop.is_set():
+        stop.wait(0.05)
     while not stop.is_set():
         try:
             with _lock:

@@ -228,6 +228,7 @@ def claim_payment(
         raise AwayError(_("Ngày chuyển không được ở tương lai."))
     if FeeClaim.objects.filter(member=member, reference=reference.strip()).exists():
         raise AwayError(_("Mã giao dịch này đã được báo trước đó."))
+    _refuse_duplicate_claim(member, month_from, month_to)
     claim = FeeClaim.objects.create(
         member=member,
         organization=member.organization,
@@ -254,6 +255,40 @@ def claim_payment(
         dedupe_key=f"away.fee_claim.{claim.pk}",
     )
     return claim
+
+
+def _refuse_duplicate_claim(member: Member, month_from: dt.date, month_to: dt.date) -> None:
+    """A second claim for a month already claimed is refused with the earlier claim's
+    date: while that claim waits for the cell, or once confirmed and nothing is owed."""
+    earlier = (
+        FeeClaim.objects.filter(
+            member=member,
+            status__in=[FeeClaim.Status.PENDING, FeeClaim.Status.CONFIRMED],
+            month_from__lte=month_to,
+            month_to__gte=month_from,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if earlier is None:
+        return
+    if earlier.status == FeeClaim.Status.CONFIRMED:
+        overlap = months_between(
+            max(month_from, earlier.month_from), min(month_to, earlier.month_to)
+        )
+        if any(outstanding_by_month(member, overlap).values()):
+            return  # a top-up for a month still owed
+    raise AwayError(
+        _(
+            "Tháng %(month)s đã được báo nộp ngày %(day)s (%(status)s); không báo nộp lại. "
+            "Nếu chuyển thêm, hãy nhắn chi bộ."
+        )
+        % {
+            "month": max(month_from, earlier.month_from).strftime("%m/%Y"),
+            "day": earlier.paid_on.strftime("%d/%m/%Y"),
+            "status": str(earlier.get_status_display()).lower(),
+        }
+    )
 
 
 @transaction.atomic

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.orgs.widgets import FastSelect
+from lienhe.text import order_model_choices
 
 from .models import AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
 
@@ -59,6 +60,7 @@ class AwayForm(forms.ModelForm):
         unit = self.fields["destination_unit"]
         unit.queryset = AdminUnit.objects.filter(level=AdminUnit.Level.PROVINCE).order_by("name")
         unit.empty_label = _("— chọn tỉnh/thành phố —")
+        order_model_choices(unit)  # Vietnamese order: Đ after D, "Hà Nội" before "Huế"
         _vietnamese_errors(self)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

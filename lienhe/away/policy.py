@@ -113,7 +113,7 @@ PARAMS = [
     register(
         Parameter(
             "away_comment_due",
-            _("Hạn nhận nhận xét của nơi đến cho đảng viên đi làm ăn xa (tháng-ngày)"),
+            _("Hạn nơi đến gửi nhận xét về đảng viên đi làm ăn xa (tháng-ngày)"),
             # Seed 004: cuối năm đảng viên về dự đánh giá với nhận xét của nơi đến; hạn
             # trùng với hạn nhận xét nơi cư trú (Hướng dẫn 33-HD/BTCTW, mục 2.3).
             "11-30",

@@ -96,6 +96,7 @@ def exemption_create(request, member_pk: int):
             "title": _("Quyết định tạm miễn sinh hoạt đảng: %(name)s") % {"name": member.full_name},
             "back": member.get_absolute_url() if hasattr(member, "get_absolute_url") else "",
             "submit": _("Ban hành quyết định"),
+            "confirm": _("Ban hành quyết định tạm miễn? Quyết định được cấp số, không sửa được."),
         },
     )
 

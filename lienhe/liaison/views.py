@@ -329,10 +329,12 @@ def detail(request, pk: int):
     ):
         ctx["can_accept"] = True
     if residence_write and intro.is_live and intro.cell:
-        ctx["group_form"] = forms.GroupForm(
-            initial={"group": intro.group_id, "version": intro.version},
-            groups=_groups_of(intro.residence_org),
-        )
+        if intro.state == Introduction.State.ACTIVE:
+            # Before acceptance the group is chosen on the acceptance page.
+            ctx["group_form"] = forms.GroupForm(
+                initial={"group": intro.group_id, "version": intro.version},
+                groups=_groups_of(intro.residence_org),
+            )
         if intro.exemption != Introduction.Exemption.RESIDENCE:
             ctx["task_form"] = forms.TaskForm()
     return render(request, "liaison/detail.html", ctx)
@@ -444,6 +446,8 @@ def accept(request, pk: int):
         need_date=need_date,
         initial={
             "cell": intro.residence_org_id if intro.cell else None,
+            # A member already placed in a group keeps it unless the officer changes it.
+            "group": intro.group_id,
             "handed_in_on": timezone.localdate(),
             "version": intro.version,
         },

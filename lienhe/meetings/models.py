@@ -156,6 +156,17 @@ class Meeting(SoftDeleteModel, models.Model):
         self.search_text = self.build_search_text()
         super().save(*args, **kwargs)
 
+    @property
+    def heading(self) -> str:
+        """Kind and title without saying the kind twice ("Sinh hoạt với đảng viên đang
+        công tác quý IV", not "…: Sinh hoạt với đảng viên đang công tác quý IV")."""
+        kind = str(self.get_kind_display())
+        if not self.title:
+            return kind
+        if self.title.casefold().startswith(kind.casefold()):
+            return self.title
+        return f"{kind}: {self.title}"
+
     def build_search_text(self, org_name: str | None = None) -> str:
         if org_name is None:
             org_name = self.organization.name if self.organization_id else ""

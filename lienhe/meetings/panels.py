@@ -38,6 +38,7 @@ def home_panel(request) -> dict | None:
         "title": "Lịch sinh hoạt sắp tới",
         "template": "meetings/_home_panel.html",
         "meetings": upcoming,
+        "can_list": bool(paths) or getattr(user, "is_superuser", False),
     }
 
 

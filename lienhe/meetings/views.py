@@ -196,6 +196,15 @@ def meeting_detail(request, pk: int):
             "meeting": meeting,
             "can_write": can_write,
             "can_rate_higher": can_rate_higher(request.user, meeting),
+            "can_list": has_perm_anywhere(request.user, "meetings:read"),
+            # What to report back at this meeting (e.g. petition answers), on the page
+            # itself, not only inside "Lập biên bản".
+            "report_back": services.default_agenda(meeting).splitlines()
+            if meeting.state != Meeting.State.CANCELLED
+            and (
+                can_write or has_org_permission(request.user, meeting.organization, "meetings:read")
+            )
+            else [],
             "attendances": attendances
             if selectors.reads_all_attendance(request.user, meeting)
             else [],

@@ -241,7 +241,7 @@ def checkin_qr(request, pk: int):
         "meetings/checkin_qr.html",
         {
             "meeting": meeting,
-            "svg": qr.svg_inline(scale=6, dark="#000", light="#fff"),
+            "svg": qr.svg_inline(scale=6, dark="#000", light="#fff", omitsize=True),
             "url": url,
             "open_now": meeting.checkin_open(),
         },

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
 from lienhe.access.requests import report_org, year_param
+from lienhe.access.scoping import has_perm_anywhere
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
@@ -87,6 +88,7 @@ def _context(request):
         "chart": _chart(report),
         "kinds": Meeting.Kind,
         "levels": Rating.Level.choices,
+        "can_export": has_perm_anywhere(request.user, "reports:export"),
     }
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import AdminUnit, Organization
+from lienhe.text import order_model_choices
 
 from .models import Member
 
@@ -51,6 +52,7 @@ class MemberForm(forms.ModelForm):
         if org_choices is not None:
             self.fields["organization"].queryset = org_choices
         self.fields["home_unit"].queryset = home_unit_choices()
+        order_model_choices(self.fields["home_unit"])
         self.fields["organization"].label_from_instance = lambda o: f"{o.name} ({o.code})"
         for field in self.fields.values():
             field.error_messages.setdefault("required", _("Vui lòng nhập trường này."))

@@ -34,4 +34,6 @@ def home_panel(request) -> dict | None:
         "counts": counts,
         "urgent": urgent,
         "handling": handling,
+        # A member who raised a petition sees the counts but not the list (403 there).
+        "can_list": has_perm_anywhere(user, "petitions:read"),
     }

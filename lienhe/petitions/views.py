@@ -80,11 +80,24 @@ def _filtered(request):
     )
 
 
+def _add_parent_names(petitions) -> None:
+    """Cells are named alike ("Chi bộ thôn An 3" in several communes): show the commune
+    (the cell's parent) next to it, in one query for the page."""
+    from lienhe.orgs.models import Organization
+
+    petitions = list(petitions)
+    parents = {p.organization.path[:-4] for p in petitions if p.organization.depth > 1}
+    names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
+    for p in petitions:
+        p.parent_name = names.get(p.organization.path[:-4], "")
+
+
 @require_perm("petitions:read")
 def petition_list(request):
     filterset = _filtered(request)
     paginator = Paginator(filterset.qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
+    _add_parent_names(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     template = "petitions/_list_results.html" if request.htmx else "petitions/list.html"

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.requests import year_param
-from lienhe.access.scoping import has_org_permission, member_fields_for
+from lienhe.access.scoping import has_org_permission, member_fields_for, paths_with
 from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
@@ -47,6 +47,12 @@ def _filtered(request):
 def comment_list(request):
     qs, year, state = _filtered(request)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    # Link an open comment to its form only where the user may write it (else 403).
+    write_roots = paths_with(request.user, "reviews:write")
+    for c in page.object_list:
+        c.can_write = request.user.is_superuser or any(
+            c.residence_org.path.startswith(root) for root in write_roots
+        )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -60,6 +66,10 @@ def comment_list(request):
             "states": ResidenceComment.State.choices,
             "query": query.urlencode(),
             "today": timezone.localdate(),
+            # The yearly comment request, per organization the user writes comments for.
+            "request_orgs": list(
+                Organization.objects.filter(path__in=write_roots).order_by("path")[:5]
+            ),
         },
     )
 

@@ -209,10 +209,19 @@ class ReportForm(forms.Form):
 
 class PetitionItemForm(forms.Form):
     summary = forms.CharField(label=_("Nội dung kiến nghị"), max_length=255, required=False)
-    category = forms.CharField(label=_("Lĩnh vực"), max_length=60, required=False)
+    # Chosen from the petition taxonomy (its name, which category_for maps back).
+    category = forms.ChoiceField(label=_("Lĩnh vực"), required=False, choices=())
     details = forms.CharField(
         label=_("Chi tiết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lienhe.petitions.models import Category
+
+        self.fields["category"].choices = [("", _("— chọn lĩnh vực —"))] + [
+            (c.name[:60], c.name) for c in Category.objects.filter(is_active=True)
+        ]
 
 
 PetitionFormSet = forms.formset_factory(PetitionItemForm, extra=2, max_num=30)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe.access.scoping import has_perm_anywhere
+
 from . import compliance
 from .models import CommitteeMember, Visit
 
@@ -95,6 +97,15 @@ def member_section(request, member, full: bool) -> dict | None:
         "title": _("Dự sinh hoạt chi bộ (cấp ủy viên)"),
         "rows": rows,
         "year": year,
+        # Only link to the committee member's page for users who may open it.
+        "can_open": {
+            cm.pk
+            for cm in CommitteeMember.objects.visible_to(request.user).filter(
+                pk__in=[seat.pk for seat in seats]
+            )
+        }
+        if has_perm_anywhere(request.user, "visits:read")
+        else set(),
     }
 
 

@@ -241,7 +241,7 @@ def add_assignment(
 ) -> VisitAssignment:
     if not assignable_cells(committee_member, year).filter(pk=cell.pk).exists():
         raise VisitError(
-            _("Chi bộ %(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
+            _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
             % {
                 "cell": cell.name,
                 "name": committee_member.full_name,
@@ -329,7 +329,7 @@ def _check_visit_slot(
         scope_cells(committee_member, year).filter(pk=cell.pk).exists() for year in scope_years
     ):
         raise VisitError(
-            _("Chi bộ %(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
+            _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
             % {
                 "cell": cell.name,
                 "name": committee_member.full_name,

@@ -401,6 +401,19 @@ def report(request, pk: int):
     if meeting is not None:
         initial["members_total"] = meeting.expected_count or None
         initial["members_present"] = meeting.present_count or None
+        if not meeting.present_count:
+            # Roll call taken but not closed yet: count what the cell has marked so far.
+            from lienhe.meetings import services as meeting_services
+            from lienhe.meetings.models import Attendance
+
+            present = Attendance.objects.filter(
+                meeting=meeting, status__in=[Attendance.Status.PRESENT, Attendance.Status.LATE]
+            ).count()
+            if present:
+                initial["members_present"] = present
+                initial["members_total"] = (
+                    meeting.expected_count or meeting_services.expected_members(meeting).count()
+                )
     data = request.POST if request.method == "POST" else None
     form = ReportForm(data, initial=initial)
     extra_rows = request.POST.get("add_row") is not None

@@ -2,8 +2,10 @@
 
 import datetime as dt
 import random
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from lienhe.away import fees, services
 from lienhe.away.models import FeeClaim, FeeDue, FeePayment
@@ -170,3 +172,46 @@ def test_thousands_of_random_payments_reconcile_to_the_dong(cast):
 def test_remittance_keeps_thirty_percent_at_the_cell():
     assert fees.remittance(100_000) == 70_000
     assert fees.remittance(15) == 10  # 4,5 đ kept rounds half up to 5
+
+
+def test_second_claim_for_the_same_month_is_refused_with_a_message(cast):
+    """Issue 20 item 9: a second claim for 12/2026 was accepted without a warning."""
+    member = cast.members["a1"]
+    december = dt.date(2026, 12, 1)
+    with time_machine.travel(
+        dt.datetime(2026, 12, 20, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    ):
+        fees.open_month(december, cast.commune)
+        first = fees.claim_payment(
+            member,
+            actor=None,
+            month_from=december,
+            month_to=december,
+            amount=5000,
+            reference="FT26120001",
+            paid_on=dt.date(2026, 12, 15),
+        )
+        with pytest.raises(
+            services.AwayError, match=r"Tháng 12/2026 đã được báo nộp ngày 15/12/2026"
+        ):
+            fees.claim_payment(
+                member,
+                actor=None,
+                month_from=december,
+                month_to=december,
+                amount=5000,
+                reference="FT26120002",
+                paid_on=dt.date(2026, 12, 18),
+            )
+        # Once the cell rejects the first claim, the member may claim again.
+        fees.reject_claim(first, actor=cast.users["secretary_a"], answer="Không thấy giao dịch")
+        again = fees.claim_payment(
+            member,
+            actor=None,
+            month_from=december,
+            month_to=december,
+            amount=5000,
+            reference="FT26120003",
+            paid_on=dt.date(2026, 12, 18),
+        )
+        assert again.status == FeeClaim.Status.PENDING

@@ -42,6 +42,7 @@ def test_member_files_going_away_report_on_phone_through_to_approval(
     login_page(staff, live_server, "xa", password)
     staff.goto(f"{live_server.url}/di-lam-an-xa/{away.pk}/")
     staff.check("input[name=decision][value=agree]")
+    staff.once("dialog", lambda dialog: dialog.accept())  # it asks first (issue 20 item 6)
     staff.click("button:has-text('Ghi ý kiến đảng ủy')")
     staff.wait_for_selector("text=Đã duyệt")
     away.refresh_from_db()

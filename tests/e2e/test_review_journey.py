@@ -16,6 +16,9 @@ def test_comment_and_review_journey_on_phone(phone_page, live_server, cast, logi
     page.wait_for_selector("text=Đã gửi yêu cầu nhận xét")
     page.context.clear_cookies()
 
+    # Irreversible steps ask first (issue 20 item 6): accept, and remember what was asked.
+    asked = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     login_page(page, live_server, "bithu", password)
     page.goto(f"{live_server.url}/nhan-xet/?year={YEAR}")
     page.click(f"text={cast.members['w1'].full_name}")
@@ -24,6 +27,7 @@ def test_comment_and_review_journey_on_phone(phone_page, live_server, cast, logi
     page.check("input[name=conclusion][value='1']")
     page.click("button[name=send]")
     page.wait_for_selector("text=Đã gửi nhận xét")
+    assert len(asked) == 1 and "Ký và gửi" in asked[0]
     page.context.clear_cookies()
 
     login_page(page, live_server, "coquan", password)
@@ -37,4 +41,5 @@ def test_comment_and_review_journey_on_phone(phone_page, live_server, cast, logi
     page.check("#lv-excellent")
     page.click("button:has-text('Lưu')")
     page.wait_for_selector("text=khác biệt với nơi cư trú")
+    assert len(asked) == 3 and all("Cấp ủy quyết định" in m for m in asked[1:])
     assert YearReview.objects.get(member=cast.members["w1"], year=YEAR).conflict

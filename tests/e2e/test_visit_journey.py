@@ -4,7 +4,7 @@ committee member files the report with a petition on a phone."""
 import pytest
 from django.utils import timezone
 
-from lienhe.petitions.models import Petition
+from lienhe.petitions.models import Category, Petition
 from lienhe.visits.models import Visit
 from tests.visits.world import world
 
@@ -12,6 +12,9 @@ from tests.visits.world import world
 @pytest.mark.django_db(transaction=True)
 def test_plan_report_petition(desktop_page, phone_page, live_server, cast, login_page, password):
     w = world(cast)
+    Category.objects.get_or_create(
+        code="infrastructure", defaults={"name": "Giao thông, hạ tầng, điện, nước"}
+    )
     today = timezone.localdate()
     page = desktop_page
     login_page(page, live_server, "tinh", password)
@@ -31,7 +34,8 @@ def test_plan_report_petition(desktop_page, phone_page, live_server, cast, login
     phone.fill("textarea[name=content]", "Quán triệt nghị quyết; bàn làm đường thôn.")
     phone.check("input[name=criteria][value=prep_agenda]")
     phone.fill("input[name=pet-0-summary]", "Đường liên thôn sạt lở cần khắc phục")
-    phone.fill("input[name=pet-0-category]", "Giao thông")
+    # The category is a select (issue 20 item 9), not free text that became "Lĩnh vực khác".
+    phone.select_option("select[name=pet-0-category]", label="Giao thông, hạ tầng, điện, nước")
     phone.click("button:has-text('Nộp báo cáo')")
     phone.wait_for_selector("text=Đã nộp báo cáo")
     visit.refresh_from_db()
@@ -39,3 +43,4 @@ def test_plan_report_petition(desktop_page, phone_page, live_server, cast, login
     petition = Petition.objects.get(source_type=Petition.Source.VISIT)
     assert petition.summary == "Đường liên thôn sạt lở cần khắc phục"
     assert petition.organization_id == cast.cell_b.pk
+    assert petition.category.code == "infrastructure"

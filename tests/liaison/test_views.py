@@ -208,3 +208,28 @@ def test_accept_with_garbage_cell_keeps_the_form(cast, login):
     response = client.post(f"/lien-he/{intro.pk}/tiep-nhan/", {"cell": "abc", "group": "x"})
     assert response.status_code == 200
     assert "Chi bộ tiếp nhận" in response.content.decode()
+
+
+def test_accepting_keeps_the_group_and_groups_only_after_acceptance(cast, login):
+    """Issue 20 item 2: a member already placed in a group keeps it as the default when
+    the letter is accepted; the detail page offers "Xếp tổ" only once accepted."""
+    from lienhe.liaison import services
+
+    intro = letter(cast, "handed_in")
+    officer = login(cast.users["secretary_a"])
+    detail = officer.get(f"/lien-he/{intro.pk}/").content.decode()
+    assert "Xếp tổ</button>" not in detail  # not before acceptance
+    group = services.create_group(cast.cell_a, name="Tổ 1", actor=cast.users["secretary_a"])
+    intro = services.place_in_group(intro, group=group, actor=cast.users["secretary_a"])
+    page = officer.get(f"/lien-he/{intro.pk}/tiep-nhan/").content.decode()
+    assert f'<option value="{group.pk}" selected>' in page
+    # The form as the browser sends it, with the defaults untouched.
+    response = officer.post(
+        f"/lien-he/{intro.pk}/tiep-nhan/",
+        {"cell": cast.cell_a.pk, "group": group.pk, "version": intro.version},
+    )
+    assert response.status_code == 302
+    intro.refresh_from_db()
+    assert intro.state == "active" and intro.group == group
+    detail = officer.get(f"/lien-he/{intro.pk}/").content.decode()
+    assert "Xếp tổ</button>" in detail

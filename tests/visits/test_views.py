@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from lienhe.notify.models import Notification
+from lienhe.petitions.models import Category
 from lienhe.visits import jobs
 from lienhe.visits.models import CommitteeMember, HeardPetition, Position, Visit, VisitReport
 from lienhe.visits.views import ical_token
@@ -13,8 +14,12 @@ from .world import world
 
 pytestmark = pytest.mark.usefixtures("mid_year_clock")
 
+INFRA = "Giao thông, hạ tầng, điện, nước"
+
 
 def _report_post(visit, **extra):
+    # The category is chosen from the taxonomy (a transactional test may have flushed it).
+    Category.objects.get_or_create(code="infrastructure", defaults={"name": INFRA})
     data = {
         "attended_on": visit.planned_on.strftime("%d/%m/%Y"),
         "chair": "Trần Thị Bình",
@@ -29,7 +34,7 @@ def _report_post(visit, **extra):
         "pet-MIN_NUM_FORMS": "0",
         "pet-MAX_NUM_FORMS": "30",
         "pet-0-summary": "Sửa đường liên thôn bị sạt lở",
-        "pet-0-category": "Giao thông",
+        "pet-0-category": INFRA,
         "pet-1-summary": "",
     }
     data.update(extra)
@@ -51,6 +56,8 @@ def test_visitor_files_a_report_from_the_form(cast, login):
     assert list(HeardPetition.objects.values_list("summary", flat=True)) == [
         "Sửa đường liên thôn bị sạt lở"
     ]
+    # The chosen category is kept (issue 20 item 9), not turned into "Lĩnh vực khác".
+    assert list(HeardPetition.objects.values_list("category", flat=True)) == [INFRA]
     pdf = http.get(reverse("visits:report_pdf", args=[w.planned.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
 

@@ -124,7 +124,8 @@ class Command(BaseCommand):
         what = "Đã tạo dữ liệu toàn quốc" if national else "Đã tạo tỉnh mẫu"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{what}: {members:,} đảng viên trong {elapsed:.1f} giây.".replace(",", ".")
+                f"{what}: {f'{members:,}'.replace(',', '.')} đảng viên trong "
+                f"{f'{elapsed:.1f}'.replace('.', ',')} giây."
             )
         )
         self.stdout.write("Tài khoản mẫu (mật khẩu: lienhe-demo hoặc $LIENHE_DEMO_PASSWORD):")
