@@ -278,7 +278,7 @@ def issue_letter(intro: Introduction, *, issued_on: dt.date | None = None, actor
             [user],
             kind="liaison.issued",
             title=_("Bạn được giới thiệu về sinh hoạt nơi cư trú"),
-            body=_("Hãy nộp giấy giới thiệu số %(no)s cho %(org)s trước ngày %(due)s.")
+            body=_("Hãy nộp giấy giới thiệu số %(no)s cho %(org)s chậm nhất ngày %(due)s.")
             % {
                 "no": intro.number,
                 "org": intro.residence_org.name,

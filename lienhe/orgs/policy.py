@@ -30,10 +30,12 @@ register(
     Parameter(
         "letter_handin_days",
         _("Số ngày đảng viên phải nộp giấy giới thiệu về nơi cư trú"),
-        # Hướng dẫn 33-HD/BTCTW (2020) hướng dẫn Quy định 213-QĐ/TW: đảng viên nộp
-        # giấy giới thiệu cho chi ủy nơi cư trú trong thời hạn 30 ngày kể từ ngày ký.
+        # Quy định 213-QĐ/TW, Điều 3 and Hướng dẫn 33-HD/BTCTW ngày 30/10/2020 make the
+        # workplace committee introduce the member to the residence committee but set no
+        # number of days (the public copies read show none): 30 days is Lienhe's default.
+        # The due date itself counts as on time ("chậm nhất ngày X" on the letter).
         30,
-        "Hướng dẫn 33-HD/BTCTW ngày 10/3/2020, mục 1.2",
+        "Quy định 213-QĐ/TW, Điều 3 (giới thiệu); số ngày: mặc định của Lienhe",
         _("ngày"),
     )
 )
@@ -41,10 +43,11 @@ register(
     Parameter(
         "min_working_member_meetings_per_year",
         _("Số buổi tối thiểu chi bộ nơi cư trú sinh hoạt với đảng viên đang công tác mỗi năm"),
-        # Quy định 213-QĐ/TW, Điều 4: chi bộ nơi cư trú tổ chức gặp mặt/sinh hoạt với
-        # đảng viên đang công tác ít nhất 2 lần/năm (đầu năm và cuối năm).
+        # Quy định 213-QĐ/TW, Điều 4, Khoản 3: "Định kỳ 6 tháng hoặc khi cần thiết" the
+        # commune committee has the cells meet the working members: one per half-year,
+        # hence two per year (counted per half-year, see meetings.report).
         2,
-        "Quy định 213-QĐ/TW ngày 02/01/2020, Điều 4",
+        "Quy định 213-QĐ/TW ngày 02/01/2020, Điều 4, Khoản 3",
         _("buổi/năm"),
     )
 )
@@ -52,20 +55,21 @@ register(
     Parameter(
         "comment_window_open",
         _("Ngày mở đợt nhận xét hằng năm (tháng-ngày)"),
-        # Hướng dẫn 33-HD/BTCTW: nhận xét gửi về nơi công tác trước kỳ đánh giá cuối năm
-        # (thường tháng 11–12); mở từ 01/11.
+        # Quy định 213-QĐ/TW, Điều 3 and Điều 4: the residence committee comments yearly
+        # before the year-end review; the regulation names no date, opening 01/11 is
+        # Lienhe's default.
         "11-01",
-        "Hướng dẫn 33-HD/BTCTW, mục 2.3",
+        "Quy định 213-QĐ/TW, Điều 3, Điều 4 (nhận xét hằng năm); ngày: mặc định của Lienhe",
     )
 )
 register(
     Parameter(
         "comment_window_due",
         _("Hạn gửi nhận xét hằng năm (tháng-ngày)"),
-        # Hướng dẫn 33-HD/BTCTW: chi ủy nơi cư trú gửi nhận xét trước ngày 30/11 để kịp
-        # kiểm điểm, đánh giá, xếp loại cuối năm ở nơi công tác.
+        # Quy định 213-QĐ/TW, Điều 3 and Điều 4: the comment reaches the workplace before
+        # its year-end review; no date in the text, 30/11 is Lienhe's default.
         "11-30",
-        "Hướng dẫn 33-HD/BTCTW, mục 2.3",
+        "Quy định 213-QĐ/TW, Điều 3, Điều 4 (nhận xét hằng năm); ngày: mặc định của Lienhe",
     )
 )
 register(
