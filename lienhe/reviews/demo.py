@@ -15,16 +15,17 @@ from .models import ResidenceComment, YearReview
 
 LEVELS = ["Thực hiện tốt", "Thực hiện chưa tốt", "Không thực hiện"]
 GOOD_TEXT = {
-    "exemplary": "Gương mẫu chấp hành chủ trương, pháp luật và quy ước của khu dân cư.",
-    "citizen": "Thực hiện đầy đủ nghĩa vụ công dân; vận động gia đình tham gia giữ gìn vệ sinh môi trường.",
-    "meetings": "Tham gia sinh hoạt chi bộ nơi cư trú theo kế hoạch, có ý kiến đóng góp.",
-    "people": "Dự hội nghị nhân dân cuối năm; giữ liên hệ với trưởng thôn, tổ trưởng tổ dân phố.",
-    "movements": "Tham gia phong trào xây dựng nông thôn mới, ủng hộ quỹ khuyến học.",
-    "ethics": "Lối sống giản dị, quan hệ tốt với hàng xóm.",
+    "dieu2_1": "Gương mẫu, lối sống giản dị, quan hệ tốt với hàng xóm.",
+    "dieu2_2": "Chấp hành tốt quy định của địa phương; vận động gia đình thực hiện.",
+    "dieu2_3": "Tham gia sinh hoạt chi bộ nơi cư trú theo kế hoạch, có ý kiến đóng góp.",
+    "dieu2_4": "Dự hội nghị nhân dân cuối năm; giữ liên hệ với trưởng thôn, tổ trưởng tổ dân phố.",
+    "dieu2_5": "Vận động nhân dân tham gia phong trào xây dựng nông thôn mới.",
+    "dieu2_6": "Ủng hộ quỹ khuyến học, tham gia vệ sinh môi trường khu dân cư.",
+    "dieu2_7": "Chịu sự giám sát của chi ủy, nhân dân nơi cư trú.",
 }
 WEAK_TEXT = {
-    "meetings": "Ít tham gia sinh hoạt; vắng nhiều buổi không báo lý do.",
-    "movements": "Chưa tham gia nhiệm vụ được phân công.",
+    "dieu2_3": "Ít tham gia sinh hoạt; vắng nhiều buổi không báo lý do.",
+    "dieu2_6": "Chưa tham gia nhiệm vụ được phân công.",
 }
 
 
