@@ -194,6 +194,9 @@ def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
     absent_q = (
         Attendance.objects.filter(
             status=Attendance.Status.ABSENT,
+            # The Statute's own-cell count (Điều 8, Khoản 2); residence absences of
+            # working members are a separate rule (Quy định 213, Điều 4).
+            is_working_member=False,
             meeting__organization__path__startswith=org.path,
             meeting__year=year,
             meeting__state=Meeting.State.HELD,
