@@ -72,13 +72,15 @@ register(
         "Quy định 213-QĐ/TW, Điều 3, Điều 4 (nhận xét hằng năm); ngày: mặc định của Lienhe",
     )
 )
+# Visit minimums: no central regulation sets them, so the neutral default is 0 (no
+# minimum, shown as "không quy định"). A province that has its own rule chooses a named
+# preset (PRESETS below), e.g. Sơn La's Quy định 1120-QĐ/TU.
 register(
     Parameter(
         "visit_quota_standing_committee",
         _("Số lần tối thiểu/năm Ủy viên Ban Thường vụ dự sinh hoạt chi bộ"),
-        # Quy định 1120-QĐ/TU (Sơn La), seed 001: ủy viên BTV dự ít nhất 2 lần/năm.
-        2,
-        "Quy định 1120-QĐ/TU Tỉnh ủy Sơn La",
+        0,
+        "Không có quy định trung ương (0 = không quy định); tỉnh chọn bộ quy định của mình",
         _("lần/năm"),
     )
 )
@@ -86,9 +88,8 @@ register(
     Parameter(
         "visit_quota_executive_committee",
         _("Số lần tối thiểu/năm Ủy viên Ban Chấp hành dự sinh hoạt chi bộ"),
-        # Quy định 1120-QĐ/TU (Sơn La), seed 001: ủy viên BCH dự ít nhất 3 lần/năm.
-        3,
-        "Quy định 1120-QĐ/TU Tỉnh ủy Sơn La",
+        0,
+        "Không có quy định trung ương (0 = không quy định); tỉnh chọn bộ quy định của mình",
         _("lần/năm"),
     )
 )
@@ -96,13 +97,60 @@ register(
     Parameter(
         "visit_quota_standing_officer",
         _("Số lần tối thiểu/năm Thường trực cấp ủy dự sinh hoạt chi bộ"),
-        # Quy định 1120-QĐ/TU: Thường trực dự sinh hoạt chi bộ khu dân cư bất kỳ trong
-        # tỉnh; quy định không nêu số lần, mặc định 2 như Ban Thường vụ.
-        2,
-        "Quy định 1120-QĐ/TU Tỉnh ủy Sơn La",
+        0,
+        "Không có quy định trung ương (0 = không quy định); tỉnh chọn bộ quy định của mình",
         _("lần/năm"),
     )
 )
+register(
+    Parameter(
+        "visit_monthly_rhythm",
+        _("Cấp ủy cấp dưới tỉnh phân công cấp ủy viên dự sinh hoạt chi bộ hằng tháng"),
+        # Off by default; Sơn La's preset turns it on (Quy định 1120-QĐ/TU as reported in
+        # seed 001: "phân công cấp ủy định kỳ hằng tháng về dự sinh hoạt với chi bộ").
+        False,
+        "Không có quy định trung ương; bật theo bộ quy định của tỉnh",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Preset:
+    """A named set of Policy values a province chooses as a whole (its own regulation)."""
+
+    key: str
+    label: Any
+    source: str
+    values: dict
+
+
+PRESETS: dict[str, Preset] = {}
+
+
+def register_preset(preset: Preset) -> Preset:
+    PRESETS[preset.key] = preset
+    return preset
+
+
+register_preset(
+    Preset(
+        "son_la_1120",
+        _("Sơn La — Quy định 1120-QĐ/TU"),
+        # Quy định 1120-QĐ/TU ngày 20/1/2020 của Ban Thường vụ Tỉnh ủy Sơn La, as summarised
+        # in seed 001: Ủy viên BTV "tối thiểu dự sinh hoạt 2 lần/năm"; Ủy viên BCH "tối
+        # thiểu dự sinh hoạt 3 lần/năm"; Thường trực: no number given (stays 0); district
+        # committees assign members "định kỳ hằng tháng".
+        "Quy định 1120-QĐ/TU ngày 20/1/2020 của Ban Thường vụ Tỉnh ủy Sơn La (seed 001)",
+        {
+            "visit_quota_standing_committee": 2,
+            "visit_quota_executive_committee": 3,
+            "visit_quota_standing_officer": 0,
+            "visit_monthly_rhythm": True,
+        },
+    )
+)
+
+
 register(
     Parameter(
         "petition_answer_days",

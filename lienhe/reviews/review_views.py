@@ -77,6 +77,12 @@ def review_edit(request, member_pk: int, year: int):
     from lienhe.away.selectors import destination_comments
 
     destination = destination_comments([member.pk], year).get(member.pk)
+    # Committee members: their attendance at cell meetings is a criterion of the review
+    # (Quy định 1120-QĐ/TU Sơn La: "tiêu chí xem xét mức độ hoàn thành nhiệm vụ của các
+    # cấp ủy"), shown where the committee decides.
+    from lienhe.visits.selectors import committee_member_summary
+
+    visit_seats = committee_member_summary(member.pk, year)
     form = ReviewForm(request.POST or None, initial={"version": review.version if review else None})
     if request.method == "POST":
         step = request.POST.get("step")
@@ -128,6 +134,7 @@ def review_edit(request, member_pk: int, year: int):
             "comment": comment,
             "form": form,
             "destination": destination,
+            "visit_seats": visit_seats,
             "can_write": can_write,
             "is_self": is_self,
             "levels": ReviewLevel.choices,
