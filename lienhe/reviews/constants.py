@@ -151,6 +151,47 @@ class ReviewLevel(models.TextChoices):
 
 
 HIGH_LEVELS = {ReviewLevel.EXCELLENT, ReviewLevel.GOOD}
+LEVEL_RANK = {
+    ReviewLevel.NOT_COMPLETED: 0,
+    ReviewLevel.COMPLETED: 1,
+    ReviewLevel.GOOD: 2,
+    ReviewLevel.EXCELLENT: 3,
+}
+
+
+class Regulation(models.TextChoices):
+    """The regulation a year-end review is made under (stored on each review)."""
+
+    QD124 = "qd124", _("Quy định 124-QĐ/TW ngày 04/10/2023")
+    QD366 = "qd366", _("Quy định 366-QĐ/TW ngày 30/8/2025")
+
+
+# Quy định 366-QĐ/TW of 30/8/2025 replaced Quy định 124-QĐ/TW and applies from its
+# signing: the year-end reviews of 2025 on are made under it.
+QD366_FIRST_YEAR = 2025
+
+
+def regulation_for_year(year: int) -> str:
+    return Regulation.QD366 if year >= QD366_FIRST_YEAR else Regulation.QD124
+
+
+# Quy định 366-QĐ/TW, phụ lục (khung tiêu chí cho cá nhân): nhóm tiêu chí chung 30 điểm,
+# nhóm tiêu chí về kết quả thực hiện nhiệm vụ 70 điểm — thang điểm 100.
+QD366_GENERAL_MAX = 30
+QD366_TASKS_MAX = 70
+
+
+def level_for_score(score: int) -> str:
+    """Quy định 366-QĐ/TW, Điều 11: Hoàn thành xuất sắc từ 90 điểm (cùng các điều kiện),
+    Hoàn thành tốt từ 70 đến dưới 90, Hoàn thành từ 50 đến dưới 70, Không hoàn thành
+    dưới 50 (hoặc thuộc các trường hợp nêu tại Điều 11)."""
+    if score >= 90:
+        return ReviewLevel.EXCELLENT
+    if score >= 70:
+        return ReviewLevel.GOOD
+    if score >= 50:
+        return ReviewLevel.COMPLETED
+    return ReviewLevel.NOT_COMPLETED
 
 
 class Purpose(models.TextChoices):

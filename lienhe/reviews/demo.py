@@ -10,7 +10,7 @@ from django.utils import timezone
 from lienhe.demo.context import DemoContext, extender
 from lienhe.liaison.models import Introduction
 
-from .constants import DUTY_KEYS, ReviewLevel
+from .constants import DUTY_KEYS, Regulation, ReviewLevel, regulation_for_year
 from .models import ResidenceComment, YearReview
 
 LEVELS = ["Thực hiện tốt", "Thực hiện chưa tốt", "Không thực hiện"]
@@ -105,8 +105,15 @@ def build(ctx: DemoContext) -> None:
         if rng.random() < 0.12:
             decision = ReviewLevel.EXCELLENT
         conflict = weak_residence and decision in (ReviewLevel.EXCELLENT, ReviewLevel.GOOD)
+        scored = regulation_for_year(last) == Regulation.QD366
+        # Quy định 366: a score inside the level's band (Điều 11), 30 + 70 points.
+        band = {"excellent": (90, 98), "good": (70, 89), "completed": (50, 69)}[decision]
+        total = rng.randint(*band)
         reviews.append(
             YearReview(
+                regulation=regulation_for_year(last),
+                score_general=min(30, total * 30 // 100) if scored else None,
+                score_tasks=total - min(30, total * 30 // 100) if scored else None,
                 member_id=member_id,
                 year=last,
                 organization_id=comment.workplace_org_id,
@@ -122,8 +129,26 @@ def build(ctx: DemoContext) -> None:
                 decided_at=now,
             )
         )
+    _respect_excellent_cap(reviews)
     YearReview.objects.bulk_create(reviews, batch_size=2000)
     _year_end_in_progress(today, year)
+
+
+def _respect_excellent_cap(reviews: list[YearReview], percent: int = 20) -> None:
+    """The demo keeps the Quy định 366 cap: per cell, at most `percent`% of the "Hoàn
+    thành tốt" count may be "Hoàn thành xuất sắc"; extra ones become "Hoàn thành tốt"."""
+    by_org: dict[int, list[YearReview]] = {}
+    for r in reviews:
+        if r.regulation == Regulation.QD366:
+            by_org.setdefault(r.organization_id, []).append(r)
+    for rows in by_org.values():
+        good = sum(1 for r in rows if r.decision_level == ReviewLevel.GOOD)
+        excellent = [r for r in rows if r.decision_level == ReviewLevel.EXCELLENT]
+        while excellent and len(excellent) > (good * percent) // 100:
+            r = excellent.pop()
+            r.decision_level = r.proposal_level = ReviewLevel.GOOD
+            r.score_tasks = min(r.score_tasks, 59)  # back into the 70–89 band
+            good += 1
 
 
 def _year_end_in_progress(today: dt.date, year: int) -> None:
@@ -153,6 +178,7 @@ def _year_end_in_progress(today: dt.date, year: int) -> None:
             proposal_level=ReviewLevel.GOOD,
             proposal_note="Hoàn thành tốt nhiệm vụ chuyên môn.",
             state="proposed",
+            regulation=regulation_for_year(year),
         )
         for c in weak
     )

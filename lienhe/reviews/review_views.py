@@ -14,7 +14,7 @@ from lienhe.members.models import Member
 from lienhe.text import fold
 
 from . import services
-from .constants import ReviewLevel
+from .constants import Regulation, ReviewLevel, regulation_for_year
 from .forms import ReviewForm
 from .models import YearReview
 from .params import year_param
@@ -116,6 +116,8 @@ def review_edit(request, member_pk: int, year: int):
                         level=d["level"],
                         justification=d["justification"],
                         absence_reason=d["absence_reason"],
+                        score_general=d.get("score_general"),
+                        score_tasks=d.get("score_tasks"),
                         actor=request.user,
                         expected_version=d["version"],
                     )
@@ -135,6 +137,11 @@ def review_edit(request, member_pk: int, year: int):
             "form": form,
             "destination": destination,
             "visit_seats": visit_seats,
+            "regulation": review.get_regulation_display()
+            if review
+            else Regulation(regulation_for_year(year)).label,
+            "scored": (review.regulation if review else regulation_for_year(year))
+            == Regulation.QD366,
             "can_write": can_write,
             "is_self": is_self,
             "levels": ReviewLevel.choices,

@@ -59,3 +59,117 @@ def test_pdf_prints_the_full_wording():
     )
     assert "Nêu gương về phẩm chất chính trị, đạo đức, lối sống" in html
     assert "7." in html
+
+
+# Year-end review: Quy định 124-QĐ/TW (2023–2024) and Quy định 366-QĐ/TW (from 2025).
+
+
+def test_each_review_carries_the_regulation_of_its_year():
+    from lienhe.reviews.constants import Regulation, regulation_for_year
+
+    assert regulation_for_year(2023) == regulation_for_year(2024) == Regulation.QD124
+    assert regulation_for_year(2025) == regulation_for_year(2026) == Regulation.QD366
+
+
+def test_levels_by_score_follow_dieu_11():
+    from lienhe.reviews.constants import ReviewLevel, level_for_score
+
+    # "từ 90 điểm trở lên"; "từ 70 điểm đến dưới 90"; "từ 50 điểm đến dưới 70"; dưới 50.
+    assert level_for_score(90) == ReviewLevel.EXCELLENT
+    assert level_for_score(89) == level_for_score(70) == ReviewLevel.GOOD
+    assert level_for_score(69) == level_for_score(50) == ReviewLevel.COMPLETED
+    assert level_for_score(49) == ReviewLevel.NOT_COMPLETED
+
+
+def _decided(org, year, level, n):
+    from lienhe.reviews.models import YearReview
+    from tests.factories import MemberFactory
+
+    YearReview.objects.bulk_create(
+        YearReview(
+            member=MemberFactory(organization=org),
+            year=year,
+            organization=org,
+            regulation="qd366",
+            decision_level=level,
+            state="final",
+        )
+        for _ in range(n)
+    )
+
+
+@pytest.mark.django_db
+def test_2026_review_is_scored_and_the_score_bounds_the_level(cast):
+    from lienhe.reviews import services
+
+    review = services.get_or_open_review(cast.members["a1"], 2026)
+    assert review.regulation == "qd366"
+    staff = cast.users["commune_staff"]
+    with pytest.raises(services.ReviewError, match="nhập điểm"):
+        services.finalise(review, level="good", actor=staff)
+    with pytest.raises(services.ReviewError, match="85 điểm chỉ cho phép xếp loại tối đa"):
+        services.finalise(review, level="excellent", score_general=28, score_tasks=57, actor=staff)
+    # A lower level than the score allows stays possible (a named condition not met).
+    review = services.finalise(
+        review, level="completed", score_general=28, score_tasks=57, actor=staff
+    )
+    assert review.score == 85 and review.decision_level == "completed"
+
+
+@pytest.mark.django_db
+def test_2024_review_stays_under_qd124_without_scores(cast):
+    from lienhe.reviews import services
+
+    review = services.get_or_open_review(cast.members["a1"], 2024)
+    assert review.regulation == "qd124"
+    review = services.finalise(review, level="good", actor=cast.users["commune_staff"])
+    assert review.score is None and review.get_regulation_display().startswith("Quy định 124")
+
+
+@pytest.mark.django_db
+def test_cap_refuses_one_excellent_too_many_in_the_cell(cast):
+    from lienhe.reviews import services
+
+    _decided(cast.cell_a, 2026, "good", 12)
+    _decided(cast.cell_a, 2026, "excellent", 2)
+    review = services.get_or_open_review(cast.members["a1"], 2026)
+    with pytest.raises(services.ReviewError) as err:
+        services.finalise(
+            review,
+            level="excellent",
+            score_general=30,
+            score_tasks=65,
+            actor=cast.users["commune_staff"],
+        )
+    assert (
+        "3 đảng viên xếp loại Hoàn thành xuất sắc vượt tỉ lệ cho phép: "
+        "tối đa 2 (20% của 12 Hoàn thành tốt)" in str(err.value)
+    )
+
+
+@pytest.mark.django_db
+def test_cap_is_also_checked_per_party_committee(cast):
+    from lienhe.reviews import services
+
+    _decided(cast.cell_a, 2026, "good", 10)  # the cell alone allows 2
+    _decided(cast.cell_b, 2026, "excellent", 2)  # the commune already has 2 of 2
+    review = services.get_or_open_review(cast.members["a1"], 2026)
+    with pytest.raises(services.ReviewError) as err:
+        services.finalise(
+            review,
+            level="excellent",
+            score_general=30,
+            score_tasks=65,
+            actor=cast.users["commune_staff"],
+        )
+    assert cast.commune.name in str(err.value)
+    assert "tối đa 2 (20% của 10 Hoàn thành tốt)" in str(err.value)
+    _decided(cast.cell_a, 2026, "good", 5)  # 15 good in the commune → 3 allowed
+    review = services.finalise(
+        review,
+        level="excellent",
+        score_general=30,
+        score_tasks=65,
+        actor=cast.users["commune_staff"],
+    )
+    assert review.decision_level == "excellent" and review.score == 95
