@@ -59,3 +59,50 @@ def test_policy_sources_cite_hd33_correctly():
         if "33-HD/BTCTW" in param.source and "mục" in param.source:
             # HD 33 §1.1/§1.2 are the exemption sections, nothing else cites a section.
             assert "mục 1.1" in param.source or "mục 1.2" in param.source, param.key
+
+
+# Exemption groups of Hướng dẫn 33-HD/BTCTW mục 1.1 and 1.2 (issue 19).
+
+
+def test_exemption_groups_are_the_five_of_hd33():
+    from lienhe.liaison.models import (
+        INTRODUCTION_EXEMPTION_GROUPS,
+        RESIDENCE_EXEMPTION_GROUPS,
+        ExemptionGroup,
+    )
+
+    assert len(ExemptionGroup.values) == 5
+    # mục 1.1: "Đảng viên giới thiệu nhưng được miễn sinh hoạt nơi cư trú" — four groups.
+    assert [g.value for g in RESIDENCE_EXEMPTION_GROUPS] == [
+        "barracks",
+        "mobile",
+        "study",
+        "student",
+    ]
+    assert "12 tháng" in str(ExemptionGroup.STUDY.label)
+    # mục 1.2: "Đảng viên được miễn giới thiệu về tổ chức đảng nơi cư trú".
+    assert INTRODUCTION_EXEMPTION_GROUPS == [ExemptionGroup.SPECIAL_DUTY]
+
+
+def test_exemption_needs_a_group_and_reports_count_by_group(cast):
+    from lienhe.liaison.selectors import exempt_by_group
+    from tests.factories import MemberFactory
+
+    staff = cast.users["agency_staff"]
+    intro = letter(cast, "active")
+    with pytest.raises(services.LiaisonError, match="mục 1.1"):
+        services.set_exemption(intro, reason="Đi học", actor=staff)
+    with pytest.raises(services.LiaisonError, match="mục 1.1"):
+        services.set_exemption(intro, group="special_duty", actor=staff)
+    intro = services.set_exemption(intro, group="student", actor=staff)
+    assert intro.exemption_group == "student"
+    assert intro.exemption_reason.startswith("Học sinh, sinh viên")
+    services.exempt_from_introduction(
+        MemberFactory(organization=cast.agency_cell, is_working=True),
+        workplace_org=cast.agency,
+        residence_org=cast.cell_b,
+        reason="Đơn vị thường trực sẵn sàng chiến đấu",
+        actor=staff,
+    )
+    assert exempt_by_group(cast.agency) == {"student": 1, "special_duty": 1}
+    assert exempt_by_group(cast.province) == {"student": 1, "special_duty": 1}
