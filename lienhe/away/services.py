@@ -89,6 +89,17 @@ def _cell_officers(org: Organization):
     return officers(org, "away:write", exact_depth=True)
 
 
+def _residence_cell_officers(member: Member) -> list:
+    """Officers of the residence cell where the member keeps in touch (a live letter of
+    Quy định 213), or [] — they are told of the away report and of an exemption."""
+    from lienhe.liaison.selectors import current_introduction
+
+    intro = current_introduction(member)
+    if intro is None or not intro.is_live or intro.residence_org_id is None:
+        return []
+    return list(_cell_officers(intro.residence_org))
+
+
 def _member_user(member: Member):
     return User.objects.filter(member=member, is_active=True).first()
 
@@ -309,6 +320,18 @@ def approve_away(
         url=url,
         dedupe_key=f"away.approved.{current.pk}",
     )
+    residence = _residence_cell_officers(current.member)
+    if residence:
+        notify(
+            residence,
+            kind="away.residence_informed",
+            title=_("Đảng viên sinh hoạt nơi cư trú đi làm ăn xa: %(name)s")
+            % {"name": current.member.full_name},
+            body=_("Đảng ủy nơi đảng viên sinh hoạt đã đồng ý (thông báo số %(n)s), từ %(d)s.")
+            % {"n": current.decision_number, "d": current.start_on.strftime("%d/%m/%Y")},
+            url=url,
+            dedupe_key=f"away.residence.{current.pk}",
+        )
     return current
 
 
@@ -651,6 +674,22 @@ def grant_exemption(
         url=reverse("away:exemption", args=[ex.pk]),
         dedupe_key=f"away.exemption.{ex.pk}",
     )
+    residence = _residence_cell_officers(member)
+    if residence:
+        notify(
+            residence,
+            kind="away.residence_exemption",
+            title=_("Đảng viên sinh hoạt nơi cư trú được tạm miễn sinh hoạt: %(name)s")
+            % {"name": member.full_name},
+            body=_("Quyết định số %(n)s, từ %(a)s đến %(b)s.")
+            % {
+                "n": ex.decision_number,
+                "a": start_on.strftime("%d/%m/%Y"),
+                "b": end_on.strftime("%d/%m/%Y"),
+            },
+            url=reverse("away:exemption", args=[ex.pk]),
+            dedupe_key=f"away.residence.exemption.{ex.pk}",
+        )
     return ex
 
 

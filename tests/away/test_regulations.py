@@ -83,3 +83,36 @@ def test_back_to_back_exemptions_over_twelve_months_prompt_a_temporary_transfer(
     assert note is not None and "sinh hoạt đảng tạm thời" in note.body
     # A gap breaks the run.
     assert services.back_to_back_start(member, dt.date(2026, 12, 1)) == dt.date(2026, 12, 1)
+
+
+def test_residence_cell_hears_of_the_away_report_and_the_exemption(cast):
+    # w1 works at the agency and keeps in touch with cell A (a live letter).
+    from tests.liaison.helpers import letter
+
+    letter(cast, "active")
+    away = approved_working(cast)
+    notes = Notification.objects.filter(kind="away.residence_informed")
+    assert {n.user.username for n in notes} == {"bithu"}
+    services.grant_exemption(
+        away.member,
+        actor=cast.users["commune_staff"],
+        ground=services.exemption_grounds(away.organization)[1],
+        start_on=away.start_on,
+        end_on=away.start_on + dt.timedelta(days=90),
+        away=away,
+    )
+    ex_notes = Notification.objects.filter(kind="away.residence_exemption")
+    assert {n.user.username for n in ex_notes} == {"bithu"}
+
+
+def approved_working(cast):
+    from tests.factories import make_user
+
+    from .helpers import away_data
+
+    make_user("cqcb", "cell_officer", cast.agency_cell)
+    away = services.file_away(cast.members["w1"], actor=cast.users["agency_staff"], **away_data())
+    away = services.cell_consider(
+        away, actor=cast.users["agency_staff"], agree=True, opinion="Đồng ý"
+    )
+    return services.approve_away(away, actor=cast.users["agency_staff"])
