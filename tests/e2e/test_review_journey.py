@@ -28,13 +28,18 @@ def test_comment_and_review_journey_on_phone(phone_page, live_server, cast, logi
 
     login_page(page, live_server, "coquan", password)
     page.goto(f"{live_server.url}/nhan-xet/danh-gia/{cast.members['w1'].pk}/{YEAR}/")
+    # A 2026 review: Quy định 366-QĐ/TW scores (25 + 55 = 80 → at most "Hoàn thành tốt").
     page.select_option("select[name=step]", "final")
-    page.check("#lv-excellent")
+    page.fill("input[name=score_general]", "25")
+    page.fill("input[name=score_tasks]", "55")
+    page.check("#lv-good")
     page.click("button:has-text('Lưu')")
     page.wait_for_selector("text=cần giải trình")
     page.fill("textarea[name=justification]", "Thành tích nổi bật ở cơ quan")
     page.select_option("select[name=step]", "final")
-    page.check("#lv-excellent")
+    page.fill("input[name=score_general]", "25")
+    page.fill("input[name=score_tasks]", "55")
+    page.check("#lv-good")
     page.click("button:has-text('Lưu')")
     page.wait_for_selector("text=khác biệt với nơi cư trú")
     assert YearReview.objects.get(member=cast.members["w1"], year=YEAR).conflict
