@@ -42,8 +42,11 @@ class AwayForm(forms.ModelForm):
             "family_phone",
             "wants_temporary_transfer",
             "reason",
+            "temp_residence_place",
+            "temp_residence_on",
         ]
         widgets = {
+            "temp_residence_on": DateInput(),
             "start_on": DateInput(),
             "expected_end_on": DateInput(),
             "reason": forms.Textarea(attrs={"rows": 3}),
@@ -113,6 +116,11 @@ class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     on = forms.DateField(label=_("Ngày trở về"), widget=DateInput())
     note = forms.CharField(label=_("Ghi chú"), required=False)
+    no_comment_reason = forms.CharField(
+        label=_("Lý do không có nhận xét của nơi đến (nếu chưa có)"),
+        required=False,
+        max_length=255,
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -141,6 +141,13 @@ class AwayPeriod(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     returned_on = models.DateField(_("ngày trở về"), null=True, blank=True)
+    # Seed 004: "đăng ký tạm trú với chính quyền nơi đến"; and the destination's comment
+    # for the year-end review, or the recorded reason it could not be obtained.
+    temp_residence_place = models.CharField(_("nơi đăng ký tạm trú"), max_length=255, blank=True)
+    temp_residence_on = models.DateField(_("ngày đăng ký tạm trú"), null=True, blank=True)
+    no_destination_comment_reason = models.CharField(
+        _("lý do không có nhận xét của nơi đến"), max_length=255, blank=True
+    )
     last_contact_on = models.DateField(_("liên lạc gần nhất"), null=True, blank=True)
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

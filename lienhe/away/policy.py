@@ -115,9 +115,9 @@ PARAMS = [
             "away_comment_due",
             _("Hạn nơi đến gửi nhận xét về đảng viên đi làm ăn xa (tháng-ngày)"),
             # Seed 004: cuối năm đảng viên về dự đánh giá với nhận xét của nơi đến; hạn
-            # trùng với hạn nhận xét nơi cư trú (Hướng dẫn 33-HD/BTCTW, mục 2.3).
+            # trùng với hạn nhận xét nơi cư trú (mặc định của Lienhe, see comment_window_due).
             "11-30",
-            "Seed 004 (Sông Lô); Hướng dẫn 33-HD/BTCTW, mục 2.3",
+            "Seed 004 (Sông Lô); ngày: mặc định của Lienhe",
         )
     ),
 ]

@@ -89,6 +89,17 @@ def _cell_officers(org: Organization):
     return officers(org, "away:write", exact_depth=True)
 
 
+def _residence_cell_officers(member: Member) -> list:
+    """Officers of the residence cell where the member keeps in touch (a live letter of
+    Quy định 213), or [] — they are told of the away report and of an exemption."""
+    from lienhe.liaison.selectors import current_introduction
+
+    intro = current_introduction(member)
+    if intro is None or not intro.is_live or intro.residence_org_id is None:
+        return []
+    return list(_cell_officers(intro.residence_org))
+
+
 def _member_user(member: Member):
     return User.objects.filter(member=member, is_active=True).first()
 
@@ -127,6 +138,8 @@ AWAY_FIELDS = (
     "family_phone",
     "wants_temporary_transfer",
     "reason",
+    "temp_residence_place",
+    "temp_residence_on",
 )
 
 
@@ -307,6 +320,18 @@ def approve_away(
         url=url,
         dedupe_key=f"away.approved.{current.pk}",
     )
+    residence = _residence_cell_officers(current.member)
+    if residence:
+        notify(
+            residence,
+            kind="away.residence_informed",
+            title=_("Đảng viên sinh hoạt nơi cư trú đi làm ăn xa: %(name)s")
+            % {"name": current.member.full_name},
+            body=_("Đảng ủy nơi đảng viên sinh hoạt đã đồng ý (thông báo số %(n)s), từ %(d)s.")
+            % {"n": current.decision_number, "d": current.start_on.strftime("%d/%m/%Y")},
+            url=url,
+            dedupe_key=f"away.residence.{current.pk}",
+        )
     return current
 
 
@@ -385,13 +410,30 @@ def record_contact(away: AwayPeriod, *, actor, on: dt.date, kind: str, note: str
 
 @transaction.atomic
 def mark_returned(
-    away: AwayPeriod, *, actor, on: dt.date, note: str = "", expected_version: int | None = None
+    away: AwayPeriod,
+    *,
+    actor,
+    on: dt.date,
+    note: str = "",
+    no_comment_reason: str = "",
+    expected_version: int | None = None,
 ) -> AwayPeriod:
-    """Return home closes the away period (and ends an exemption tied to it)."""
+    """Return home closes the away period (and ends an exemption tied to it). Before
+    activity resumes the destination's comment ("nhận xét của cơ quan, chính quyền địa
+    phương nơi đến", seed 004) must be on file, or the reason it could not be obtained."""
     current = _locked(AwayPeriod, away.pk)
     _check_version(current, expected_version)
     if current.status != AwayPeriod.Status.APPROVED:
         raise AwayError(_("Chỉ ghi nhận trở về cho đảng viên đang đi làm ăn xa."))
+    has_comment = DestinationComment.objects.filter(away=current).exclude(text="").exists()
+    if not has_comment and not no_comment_reason.strip():
+        raise AwayError(
+            _(
+                "Chưa có nhận xét của cơ quan, chính quyền nơi đến: hãy ghi nhận xét hoặc "
+                "ghi rõ lý do không lấy được trước khi đảng viên sinh hoạt trở lại."
+            )
+        )
+    current.no_destination_comment_reason = "" if has_comment else no_comment_reason.strip()[:255]
     if on < current.start_on:
         raise AwayError(_("Ngày trở về phải sau ngày đi."))
     if on > today():
@@ -405,7 +447,11 @@ def mark_returned(
         "away.report.returned_home",
         actor=actor,
         organization_path=current.organization.path,
-        data={"on": on.isoformat(), "note": note},
+        data={
+            "on": on.isoformat(),
+            "note": note,
+            "no_comment_reason": current.no_destination_comment_reason,
+        },
     )
     for ex in Exemption.objects.filter(away=current, end_on__gt=on, start_on__lte=on):
         revoke_exemption(ex, actor=actor, on=on, reason=_("Đảng viên đã trở về địa phương"))
@@ -562,6 +608,7 @@ def grant_exemption(
     overlap = Exemption.objects.filter(member=member, start_on__lte=end_on, end_on__gte=start_on)
     if overlap.exists():
         raise AwayError(_("Đảng viên đã có quyết định tạm miễn trùng thời gian này."))
+    chain_start = back_to_back_start(member, start_on)
     issuer = base_committee(org)
     ex = Exemption(
         member=member,
@@ -603,6 +650,21 @@ def grant_exemption(
     )
     if ex.in_force_on(today()):
         _set_member_status(member, Member.Status.EXEMPTED, actor=actor)
+    if end_on > _add_months(chain_start, 12):
+        # Back-to-back exemptions beyond 12 months: prompt a temporary transfer instead.
+        notify(
+            _cell_officers(org),
+            kind="away.exemption_chain",
+            title=_("%(name)s tạm miễn sinh hoạt liên tục quá 12 tháng")
+            % {"name": member.full_name},
+            body=_(
+                "Các quyết định tạm miễn nối tiếp từ %(a)s đến %(b)s vượt 12 tháng: hãy xem xét "
+                "giới thiệu sinh hoạt đảng tạm thời ở nơi đến thay vì tiếp tục tạm miễn."
+            )
+            % {"a": chain_start.strftime("%d/%m/%Y"), "b": end_on.strftime("%d/%m/%Y")},
+            url=reverse("away:exemption", args=[ex.pk]),
+            dedupe_key=f"away.exemption_chain.{ex.pk}",
+        )
     notify(
         [_member_user(member), *_cell_officers(org)],
         kind="away.exemption",
@@ -612,7 +674,39 @@ def grant_exemption(
         url=reverse("away:exemption", args=[ex.pk]),
         dedupe_key=f"away.exemption.{ex.pk}",
     )
+    residence = _residence_cell_officers(member)
+    if residence:
+        notify(
+            residence,
+            kind="away.residence_exemption",
+            title=_("Đảng viên sinh hoạt nơi cư trú được tạm miễn sinh hoạt: %(name)s")
+            % {"name": member.full_name},
+            body=_("Quyết định số %(n)s, từ %(a)s đến %(b)s.")
+            % {
+                "n": ex.decision_number,
+                "a": start_on.strftime("%d/%m/%Y"),
+                "b": end_on.strftime("%d/%m/%Y"),
+            },
+            url=reverse("away:exemption", args=[ex.pk]),
+            dedupe_key=f"away.residence.exemption.{ex.pk}",
+        )
     return ex
+
+
+def back_to_back_start(member: Member, start_on: dt.date) -> dt.date:
+    """First day of the run of exemptions that ends the day before `start_on` (each one
+    starting the day after the previous ends); `start_on` when there is none."""
+    first = start_on
+    rows = list(
+        Exemption.objects.filter(member=member, end_on__lt=start_on)
+        .order_by("-end_on")
+        .values_list("start_on", "end_on")[:24]
+    )
+    for s_on, e_on in rows:
+        if e_on + dt.timedelta(days=1) < first:
+            break
+        first = min(first, s_on)
+    return first
 
 
 @transaction.atomic

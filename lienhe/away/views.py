@@ -310,7 +310,12 @@ def away_return(request, pk: int):
         away,
         ReturnForm(request.POST),
         lambda d: services.mark_returned(
-            away, actor=request.user, on=d["on"], note=d["note"], expected_version=d.get("version")
+            away,
+            actor=request.user,
+            on=d["on"],
+            note=d["note"],
+            no_comment_reason=d.get("no_comment_reason", ""),
+            expected_version=d.get("version"),
         ),
         _("Đã ghi nhận đảng viên trở về địa phương."),
     )

@@ -56,11 +56,14 @@ MESSAGES_WORKPLACE = [
     "Đồng chí đang đi công tác dài ngày, sẽ về sinh hoạt từ tháng sau.",
     "Đề nghị chi bộ gửi nhận xét trước ngày 30/11 để kịp đánh giá cuối năm.",
 ]
+# (group of Hướng dẫn 33-HD/BTCTW mục 1.1, details)
 EXEMPT_REASONS = [
-    "Sĩ quan quân đội ở trong doanh trại",
-    "Đi học tập trung dài hạn tại Học viện Chính trị quốc gia",
-    "Đi học xa nhà (nghiên cứu sinh ở nước ngoài)",
+    ("barracks", "Sĩ quan quân đội ở trong doanh trại"),
+    ("study", "Đi học tập trung dài hạn tại Học viện Chính trị quốc gia"),
+    ("study", "Đi học xa nhà (nghiên cứu sinh ở nước ngoài)"),
 ]
+# mục 1.2: exempt from introduction.
+SPECIAL_DUTY = "Đơn vị thường trực sẵn sàng chiến đấu"
 CLOSED = [("moved", "chuyển về nơi cư trú mới"), ("retired", "nghỉ hưu"), ("transferred", "")]
 
 
@@ -153,7 +156,8 @@ def seed_liaison(ctx: DemoContext) -> None:
         if outcome == "exempt":
             intro.state = "exempt"
             intro.exemption = "introduction"
-            intro.exemption_reason = rng.choice(EXEMPT_REASONS)
+            rng.choice(EXEMPT_REASONS)  # keeps the seeded sequence of draws
+            intro.exemption_group, intro.exemption_reason = "special_duty", SPECIAL_DUTY
             intro.exempt_from = issued
         elif outcome != "draft":
             doc_pk, display = by_key[(base.pk, issued)].pop()
@@ -179,7 +183,7 @@ def seed_liaison(ctx: DemoContext) -> None:
                 intro.accepted_on = intro.handed_in_on
             if outcome == "active_exempt":
                 intro.exemption = "residence"
-                intro.exemption_reason = rng.choice(EXEMPT_REASONS)
+                intro.exemption_group, intro.exemption_reason = rng.choice(EXEMPT_REASONS)
                 intro.exempt_from = intro.handed_in_on
             if outcome == "closed":
                 reason, note = rng.choice(CLOSED)

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import Organization
 
-from .models import Introduction, LocalTask
+from .models import RESIDENCE_EXEMPTION_GROUPS, Introduction, LocalTask
 
 
 class OrgChoiceField(forms.ModelChoiceField):
@@ -79,14 +79,12 @@ class CloseForm(forms.Form):
 
 class ExemptForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    reason = forms.CharField(
-        label=_("Lý do miễn sinh hoạt nơi cư trú"),
-        max_length=255,
-        help_text=_(
-            "Ví dụ: lực lượng vũ trang ở trong doanh trại; đi học tập trung dài hạn; "
-            "sinh viên học xa nhà (Hướng dẫn 33-HD/BTCTW)."
-        ),
+    group = forms.ChoiceField(
+        label=_("Nhóm được miễn (Hướng dẫn 33-HD/BTCTW mục 1.1)"),
+        choices=[(g.value, g.label) for g in RESIDENCE_EXEMPTION_GROUPS],
+        widget=forms.RadioSelect,
     )
+    reason = forms.CharField(label=_("Ghi chú (nếu có)"), max_length=255, required=False)
     on = forms.DateField(label=_("Miễn từ ngày"), widget=DateInput())
 
 

@@ -40,7 +40,7 @@ def remind_before_deadline(today: dt.date) -> int:
             [user],
             kind="liaison.reminder",
             title=_("Sắp hết hạn nộp giấy giới thiệu về nơi cư trú"),
-            body=_("Giấy số %(no)s phải nộp cho %(org)s trước ngày %(d)s.")
+            body=_("Giấy số %(no)s phải nộp cho %(org)s chậm nhất ngày %(d)s.")
             % {
                 "no": intro.number,
                 "org": intro.residence_org.name,

@@ -48,6 +48,40 @@ class IntroductionQuerySet(models.QuerySet):
         return self.filter(q)
 
 
+class ExemptionGroup(models.TextChoices):
+    """The groups of Hướng dẫn 33-HD/BTCTW ngày 30/10/2020, mục 1.1 (introduced but exempt
+    from residence activities and from the yearly comment; they still carry out Khoản
+    1, 2, 5, 6, 7 of Điều 2 Quy định 213) and mục 1.2 (exempt from introduction)."""
+
+    BARRACKS = (
+        "barracks",
+        _("Quân đội, Công an ở tập trung tại doanh trại, nhà công vụ (HD 33 mục 1.1)"),
+    )
+    MOBILE = (
+        "mobile",
+        _("Thường xuyên đi làm việc xa, lưu động; cán bộ điều động, luân chuyển (HD 33 mục 1.1)"),
+    )
+    STUDY = "study", _("Cán bộ, công chức, viên chức đi học tập trung 12 tháng (HD 33 mục 1.1)")
+    STUDENT = "student", _("Học sinh, sinh viên đi học xa nhà (HD 33 mục 1.1)")
+    SPECIAL_DUTY = (
+        "special_duty",
+        _(
+            "Quân đội, Công an làm nhiệm vụ đặc biệt, giữ bí mật nhân thân; đơn vị thường trực "
+            "sẵn sàng chiến đấu (HD 33 mục 1.2)"
+        ),
+    )
+
+
+# mục 1.1 groups exempt from residence activities; mục 1.2 exempt from introduction.
+RESIDENCE_EXEMPTION_GROUPS = [
+    ExemptionGroup.BARRACKS,
+    ExemptionGroup.MOBILE,
+    ExemptionGroup.STUDY,
+    ExemptionGroup.STUDENT,
+]
+INTRODUCTION_EXEMPTION_GROUPS = [ExemptionGroup.SPECIAL_DUTY]
+
+
 class Introduction(models.Model):
     """One introduction letter and the liaison it opens. At most one open (not closed)
     record per member; history is kept as closed records plus the history table."""
@@ -115,6 +149,9 @@ class Introduction(models.Model):
     accepted_on = models.DateField(_("ngày tiếp nhận"), null=True, blank=True)
     exemption = models.CharField(
         _("miễn"), max_length=12, choices=Exemption.choices, default="", blank=True
+    )
+    exemption_group = models.CharField(
+        _("nhóm được miễn"), max_length=14, choices=ExemptionGroup.choices, blank=True
     )
     exemption_reason = models.CharField(_("lý do miễn"), max_length=255, blank=True)
     exempt_from = models.DateField(_("miễn từ ngày"), null=True, blank=True)

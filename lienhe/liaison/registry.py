@@ -36,10 +36,10 @@ def register_all() -> None:
             "liaison_group_max_members",
             _("Số đảng viên đang công tác tối đa trong một tổ/nhóm ở chi bộ nơi cư trú"),
             # Chỉ thị 22-CT/TU (seed 003): khu dân cư đông đảng viên đang công tác phải
-            # chia thành tổ/nhóm; Hướng dẫn 33-HD/BTCTW mục 1.3 để chi ủy tự quyết.
+            # chia thành tổ/nhóm; no group size in Quy định 213 or Hướng dẫn 33.
             # Mặc định 15 người/nhóm để nhóm còn bố trí được nơi sinh hoạt.
             15,
-            "Chỉ thị 22-CT/TU (seed 003); Hướng dẫn 33-HD/BTCTW, mục 1.3",
+            "Chỉ thị 22-CT/TU (seed 003); số người: mặc định của Lienhe",
             _("đảng viên"),
         )
     )

@@ -115,3 +115,24 @@ def residence_record(member: Member, year: int) -> dict:
         .count()
     )
     return record
+
+
+def exempt_by_group(org) -> dict[str, int]:
+    """{group: n} of the open liaisons in `org`'s subtree (by the workplace) whose member
+    is exempt, by the groups of Hướng dẫn 33-HD/BTCTW mục 1.1/1.2 ("" = recorded before
+    the groups existed, free text only). One query."""
+    from django.db.models import Count, Q
+
+    from .models import Introduction
+
+    rows = (
+        Introduction.objects.filter(workplace_org__path__startswith=org.path)
+        .filter(
+            Q(exemption=Introduction.Exemption.RESIDENCE, state__in=Introduction.LIVE_STATES)
+            | Q(state=Introduction.State.EXEMPT)
+        )
+        .values("exemption_group")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["exemption_group"]: r["n"] for r in rows}

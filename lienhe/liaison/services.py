@@ -285,7 +285,7 @@ def issue_letter(intro: Introduction, *, issued_on: dt.date | None = None, actor
             [user],
             kind="liaison.issued",
             title=_("Bạn được giới thiệu về sinh hoạt nơi cư trú"),
-            body=_("Hãy nộp giấy giới thiệu số %(no)s cho %(org)s trước ngày %(due)s.")
+            body=_("Hãy nộp giấy giới thiệu số %(no)s cho %(org)s chậm nhất ngày %(due)s.")
             % {
                 "no": intro.number,
                 "org": intro.residence_org.name,
@@ -481,22 +481,29 @@ def close_letter(
 def set_exemption(
     intro: Introduction,
     *,
-    reason: str,
+    group: str = "",
+    reason: str = "",
     on: dt.date | None = None,
     actor=None,
     expected_version: int | None = None,
 ) -> Introduction:
-    """Introduced, but exempted from residence activities (armed forces in barracks,
-    long residential training, students far from home — Hướng dẫn 33-HD/BTCTW)."""
+    """Introduced, but exempted from residence activities: one of the four groups of
+    Hướng dẫn 33-HD/BTCTW mục 1.1 (barracks, mobile/rotated staff, full-time study of 12
+    months, students away); `reason` adds details."""
+    from .models import RESIDENCE_EXEMPTION_GROUPS, ExemptionGroup
+
     intro = _lock(intro, expected_version)
     if intro.state in (State.CLOSED, State.EXEMPT):
         raise LiaisonError(_("Giấy này đã kết thúc hoặc đảng viên đã được miễn giới thiệu."))
-    if not reason.strip():
-        raise LiaisonError(_("Hãy ghi lý do miễn."))
+    if group not in RESIDENCE_EXEMPTION_GROUPS:
+        raise LiaisonError(
+            _("Hãy chọn nhóm được miễn sinh hoạt nơi cư trú theo Hướng dẫn 33-HD/BTCTW mục 1.1.")
+        )
     intro.exemption = Introduction.Exemption.RESIDENCE
-    intro.exemption_reason = reason.strip()[:255]
+    intro.exemption_group = group
+    intro.exemption_reason = (reason.strip() or str(ExemptionGroup(group).label))[:255]
     intro.exempt_from = on or _today()
-    _save(intro, "exempted", actor, {"reason": intro.exemption_reason})
+    _save(intro, "exempted", actor, {"group": group, "reason": intro.exemption_reason})
     system_event(
         intro,
         "exempted",
@@ -523,12 +530,18 @@ def exempt_from_introduction(
     *,
     workplace_org: Organization,
     residence_org: Organization,
-    reason: str,
+    reason: str = "",
+    group: str = "special_duty",
     on: dt.date | None = None,
     actor=None,
 ) -> Introduction:
-    """Record that the member is exempted from introduction altogether (no letter).
-    A draft letter is cancelled; an issued or live letter must be closed first."""
+    """Record that the member is exempted from introduction altogether (no letter):
+    Hướng dẫn 33-HD/BTCTW mục 1.2 (forces on special duty). A draft letter is cancelled;
+    an issued or live letter must be closed first."""
+    from .models import INTRODUCTION_EXEMPTION_GROUPS
+
+    if group not in INTRODUCTION_EXEMPTION_GROUPS:
+        raise LiaisonError(_("Miễn giới thiệu chỉ áp dụng nhóm của Hướng dẫn 33-HD/BTCTW mục 1.2."))
     if not reason.strip():
         raise LiaisonError(_("Hãy ghi lý do miễn giới thiệu."))
     open_letter = Introduction.objects.open().filter(member=member).first()
@@ -544,6 +557,7 @@ def exempt_from_introduction(
     )
     intro.state = State.EXEMPT
     intro.exemption = Introduction.Exemption.INTRODUCTION
+    intro.exemption_group = group
     intro.exemption_reason = reason.strip()[:255]
     intro.exempt_from = on or _today()
     _save(intro, "exempted_from_introduction", actor, {"reason": intro.exemption_reason})

@@ -569,6 +569,7 @@ def exempt(request, pk: int):
         try:
             services.set_exemption(
                 intro,
+                group=form.cleaned_data["group"],
                 reason=form.cleaned_data["reason"],
                 on=form.cleaned_data["on"],
                 expected_version=form.cleaned_data.get("version"),

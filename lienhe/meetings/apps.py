@@ -72,4 +72,19 @@ class MeetingsConfig(AppConfig):
                 _("giờ"),
             )
         )
+        register_param(
+            Parameter(
+                "residence_absence_alert",
+                _(
+                    "Số lần đảng viên đang công tác vắng sinh hoạt nơi cư trú không lý do "
+                    "trong năm thì báo cấp ủy nơi công tác"
+                ),
+                # Quy định 213-QĐ/TW, Điều 4: chi ủy nơi cư trú phản ánh với cấp ủy nơi
+                # đảng viên công tác; the regulation sets no number. With one meeting per
+                # half-year (Điều 4, Khoản 3), missing both is Lienhe's default threshold.
+                2,
+                "Quy định 213-QĐ/TW, Điều 4; số lần: mặc định của Lienhe",
+                _("lần/năm"),
+            )
+        )
         from . import flags  # noqa: F401  (registers the red flags of the board page)

@@ -198,7 +198,7 @@ def _seed(ctx: DemoContext) -> None:
         if cell.pk == getattr(demo_cell, "pk", None):
             times = 2
         guests_list = [(mid, True) for mid in working_at.get(cell.pk, [])]
-        for k, month in enumerate(sorted(rng.sample([1, 2, 3, 6, 9, 12], times))):
+        for month in sorted(rng.sample([1, 2, 3, 6, 9, 12], times)):
             when = _at(meeting_date(year, month, 25), 8)
             state = Meeting.State.HELD if when < now else Meeting.State.PLANNED
             add(
@@ -206,7 +206,8 @@ def _seed(ctx: DemoContext) -> None:
                 Meeting.Kind.WORKING_MEMBERS,
                 when,
                 state,
-                title="Gặp mặt đảng viên đang công tác " + ("đầu năm" if k == 0 else "cuối năm"),
+                title="Gặp mặt đảng viên đang công tác "
+                + ("6 tháng đầu năm" if month <= 6 else "6 tháng cuối năm"),
                 attend=guests_list,
             )
         if index % 200 == 0:

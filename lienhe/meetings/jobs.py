@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,52 +126,99 @@ def meetings_not_recorded(today: dt.date) -> int:
     return sent
 
 
+def _province_limits(rows: list[dict], key: str, today: dt.date) -> dict[str, int]:
+    """{province path: the Policy threshold `key` of that province} for the members of
+    `rows` (each member is judged by their own province's rule)."""
+    steplen = Organization.steplen
+    paths = {r["member__organization__path"][:steplen] for r in rows}
+    return {
+        prov.path: int(effective_policy(prov, key, today))
+        for prov in Organization.objects.filter(path__in=paths)
+    }
+
+
 @daily_job("meetings.absences")
 def repeated_absences(today: dt.date) -> int:
-    """Members with at least N unexcused absences this year: tell the cell where they
-    missed the meetings and, for working members, their workplace cell too."""
-    province = Organization.objects.filter(depth=1).first()
-    if province is None:
-        return 0
-    limit = effective_policy(province, "unexcused_absence_alert", today)
-    rows = list(
-        Attendance.objects.filter(
-            meeting__year=today.year,
-            meeting__state=Meeting.State.HELD,
-            meeting__deleted_at__isnull=True,
-            status=Attendance.Status.ABSENT,
-        )
-        .values("member_id", "member__full_name", "member__organization_id")
-        .annotate(n=Count("id"), cells=Count("meeting__organization", distinct=True))
-        .filter(n__gte=limit)[:5000]
+    """Unexcused absences this year, two counts kept apart:
+
+    * own cell: the Statute's rule (Điều lệ Đảng, Điều 8, Khoản 2: "bỏ sinh hoạt chi bộ
+      ba tháng trong năm" → xóa tên) — the member's own cell is told;
+    * residence cell (working members): Quy định 213-QĐ/TW, Điều 4 — the residence cell
+      reflects it to the workplace committee ("phản ánh với cấp ủy cơ quan"); no
+      striking-off text, which concerns the own cell only.
+
+    Each threshold comes from the member's own province."""
+    base = Attendance.objects.filter(
+        meeting__year=today.year,
+        meeting__state=Meeting.State.HELD,
+        meeting__deleted_at__isnull=True,
+        status=Attendance.Status.ABSENT,
     )
-    if not rows:
+    fields = ("member_id", "member__full_name", "member__organization_id")
+    own_rows = list(
+        base.filter(meeting__organization_id=F("member__organization_id"), is_working_member=False)
+        .values(*fields, "member__organization__path")
+        .annotate(n=Count("id"))
+        .filter(n__gte=1)
+        .order_by()[:20000]
+    )
+    res_rows = list(
+        base.filter(is_working_member=True)
+        .values(*fields, "member__organization__path")
+        .annotate(n=Count("id"))
+        .order_by()[:20000]
+    )
+    steplen = Organization.steplen
+    own_limit = _province_limits(own_rows, "unexcused_absence_alert", today)
+    res_limit = _province_limits(res_rows, "residence_absence_alert", today)
+    own_rows = [
+        r
+        for r in own_rows
+        if r["n"] >= own_limit.get(r["member__organization__path"][:steplen], 10**6)
+    ]
+    res_rows = [
+        r
+        for r in res_rows
+        if r["n"] >= res_limit.get(r["member__organization__path"][:steplen], 10**6)
+    ]
+    if not own_rows and not res_rows:
         return 0
     where = dict(
-        Attendance.objects.filter(
-            member_id__in=[r["member_id"] for r in rows],
-            meeting__year=today.year,
-            meeting__deleted_at__isnull=True,
-            status=Attendance.Status.ABSENT,
-        )
-        .filter(~Q(meeting__organization_id=None))
-        .values_list("member_id", "meeting__organization_id")
+        base.filter(
+            member_id__in=[r["member_id"] for r in res_rows], is_working_member=True
+        ).values_list("member_id", "meeting__organization_id")
     )
-    officers = _officers({r["member__organization_id"] for r in rows} | {v for v in where.values()})
+    officers = _officers(
+        {r["member__organization_id"] for r in own_rows + res_rows} | set(where.values())
+    )
     sent = 0
-    for row in rows:
+    for row in own_rows:
+        sent += notify(
+            officers.get(row["member__organization_id"], []),
+            kind="meetings.absences",
+            title=_("%(name)s vắng sinh hoạt chi bộ không lý do %(n)s lần trong năm")
+            % {"name": row["member__full_name"], "n": row["n"]},
+            body=_(
+                "Điều lệ Đảng, Điều 8, Khoản 2: đảng viên bỏ sinh hoạt chi bộ ba tháng trong "
+                "năm không có lý do chính đáng thì chi bộ xem xét, đề nghị xóa tên."
+            ),
+            url=f"/dang-vien/{row['member_id']}/",
+            dedupe_key=f"meeting-absences-{row['member_id']}-{today.year}-{row['n']}",
+        )
+    for row in res_rows:
         targets = set(officers.get(where.get(row["member_id"]), []))
         targets |= set(officers.get(row["member__organization_id"], []))
         sent += notify(
             targets,
-            kind="meetings.absences",
-            title=_("%(name)s vắng sinh hoạt không lý do %(n)s lần trong năm")
+            kind="meetings.residence_absences",
+            title=_("%(name)s vắng sinh hoạt nơi cư trú không lý do %(n)s lần trong năm")
             % {"name": row["member__full_name"], "n": row["n"]},
             body=_(
-                "Điều lệ Đảng: đảng viên bỏ sinh hoạt chi bộ ba tháng trong năm không có lý "
-                "do chính đáng thì chi bộ xem xét, đề nghị xóa tên."
+                "Quy định 213-QĐ/TW, Điều 4: chi ủy nơi cư trú phản ánh với cấp ủy cơ quan nơi "
+                "đảng viên công tác việc đảng viên không tham gia sinh hoạt nơi cư trú, để "
+                "nhắc nhở và xem xét khi đánh giá, xếp loại."
             ),
             url=f"/dang-vien/{row['member_id']}/",
-            dedupe_key=f"meeting-absences-{row['member_id']}-{today.year}-{row['n']}",
+            dedupe_key=f"meeting-res-absences-{row['member_id']}-{today.year}-{row['n']}",
         )
     return sent

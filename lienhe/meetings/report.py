@@ -71,7 +71,7 @@ class Report:
     org: Organization
     year: int
     min_regular: int  # due so far (pro rata for the current year)
-    min_working: int
+    min_working: int  # due so far: one per half-year already over (Quy định 213, Điều 4)
     year_min_regular: int  # the Policy's yearly minimums
     year_min_working: int
     as_of: dt.date
@@ -100,13 +100,32 @@ def due_so_far(yearly: int, year: int, today: dt.date) -> int:
     return (yearly * (today.month - 1)) // 12
 
 
+def halves_due(year: int, today: dt.date) -> int:
+    """Half-years of `year` already over on `today` (0, 1 or 2)."""
+    if year < today.year:
+        return 2
+    if year > today.year:
+        return 0
+    return 1 if today.month >= 7 else 0
+
+
+def per_half(yearly: int) -> int:
+    """Meetings with working members owed in each half-year: Quy định 213-QĐ/TW, Điều 4,
+    Khoản 3 says "định kỳ 6 tháng", so the yearly minimum is split over the two halves
+    (2 per year → 1 per half). Two meetings in December do not make up for none in
+    the first half."""
+    return -(-yearly // 2)
+
+
 def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
     today = today or timezone.localdate()
     on = dt.date(year, 12, 31)
     year_min_regular = int(effective_policy(org, "min_regular_meetings_per_year", on))
     year_min_working = int(effective_policy(org, "min_working_member_meetings_per_year", on))
     min_regular = due_so_far(year_min_regular, year, today)
-    min_working = due_so_far(year_min_working, year, today)
+    working_per_half = per_half(year_min_working)
+    working_halves = halves_due(year, today)
+    min_working = working_per_half * working_halves
     absence_limit = int(effective_policy(org, "unexcused_absence_alert", on))
     subtree = Organization.objects.filter(path__startswith=org.path, is_active=True)
     nodes = list(
@@ -143,7 +162,8 @@ def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
         row.residence_cells = 1 if residence else 0
         if row.held[Meeting.Kind.REGULAR] < min_regular:
             row.below_regular = 1
-        if residence and row.held[Meeting.Kind.WORKING_MEMBERS] < min_working:
+        by_half = (counts.get("working_h1", 0), counts.get("working_h2", 0))
+        if residence and any(by_half[h] < working_per_half for h in range(working_halves)):
             row.below_working = 1
         if residence and row.held[Meeting.Kind.WORKING_MEMBERS] == 0:
             row.never_working = 1
@@ -174,6 +194,9 @@ def build(org: Organization, year: int, today: dt.date | None = None) -> Report:
     absent_q = (
         Attendance.objects.filter(
             status=Attendance.Status.ABSENT,
+            # The Statute's own-cell count (Điều 8, Khoản 2); residence absences of
+            # working members are a separate rule (Quy định 213, Điều 4).
+            is_working_member=False,
             meeting__organization__path__startswith=org.path,
             meeting__year=year,
             meeting__state=Meeting.State.HELD,

@@ -74,6 +74,9 @@ def held_counts_by_cell(org_subtree: Organization, year: int) -> dict[int, dict[
             own_attended=Sum("present_count", filter=~wm, default=0),
             working_expected=Sum("expected_count", filter=wm, default=0),
             working_attended=Sum("present_count", filter=wm, default=0),
+            # Quy định 213-QĐ/TW, Điều 4, Khoản 3 ("định kỳ 6 tháng"): per half-year.
+            working_h1=Count("id", filter=wm & Q(planned_at__month__lte=6)),
+            working_h2=Count("id", filter=wm & Q(planned_at__month__gte=7)),
         )
     )
     return {row.pop("organization_id"): row for row in rows}

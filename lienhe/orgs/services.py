@@ -229,3 +229,19 @@ def set_policy(
         data={"key": key, "value": value, "from": effective_from.isoformat()},
     )
     return row
+
+
+def apply_preset(
+    org: Organization, preset_key: str, effective_from: dt.date, *, actor=None
+) -> list[Policy]:
+    """Set every value of a named province preset (e.g. "Sơn La — Quy định 1120-QĐ/TU")
+    at `org` from `effective_from`, each row citing the preset's source."""
+    from .policy import PRESETS
+
+    preset = PRESETS.get(preset_key)
+    if preset is None:
+        raise OrgError(_("Bộ quy định không tồn tại."))
+    return [
+        set_policy(org, key, value, effective_from, source=preset.source, actor=actor)
+        for key, value in preset.values.items()
+    ]

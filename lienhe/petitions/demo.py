@@ -14,11 +14,14 @@ from lienhe.text import fold
 from .models import Agency, Category, Cluster, Petition, PetitionEvent
 from .similarity import signature
 
+# Department names after the 2025 merger of provincial departments (Nghị quyết
+# 60-NQ/TW and the 2025 restructuring): transport is under Sở Xây dựng; natural resources
+# and environment joined agriculture as Sở Nông nghiệp và Môi trường; labour, war
+# invalids and merit (người có công) went to Sở Nội vụ.
 AGENCIES = [
-    ("xd", "Sở Xây dựng", "department", "Xây dựng"),
-    ("gt", "Sở Giao thông vận tải", "department", "Giao thông"),
-    ("tn", "Sở Tài nguyên và Môi trường", "department", "Tài nguyên"),
-    ("ld", "Sở Lao động - Thương binh và Xã hội", "department", "Lao động"),
+    ("xd", "Sở Xây dựng", "department", "Xây dựng, giao thông"),
+    ("tn", "Sở Nông nghiệp và Môi trường", "department", "Nông nghiệp và Môi trường"),
+    ("ld", "Sở Nội vụ", "department", "Nội vụ, lao động, người có công"),
     ("yt", "Sở Y tế", "department", "Y tế"),
     ("gd", "Sở Giáo dục và Đào tạo", "department", "Giáo dục"),
     ("ca", "Công an tỉnh", "department", "Công an"),
@@ -38,7 +41,7 @@ SINGLE = [
     ),
     (
         "infrastructure",
-        "gt",
+        "xd",
         "Đề nghị lắp biển báo, gờ giảm tốc tại ngã ba {place}",
         "Đã xảy ra 3 vụ va chạm trong năm.",
     ),
@@ -89,7 +92,7 @@ SINGLE = [
 SHARED = [
     (
         "infrastructure",
-        "gt",
+        "xd",  # transport is under Sở Xây dựng since the 2025 merger
         [
             "Quốc lộ 8 đoạn qua {commune} xuống cấp nghiêm trọng, nhiều ổ gà",
             "Đề nghị sửa chữa ổ gà trên quốc lộ 8 đoạn qua {commune}",
@@ -135,9 +138,8 @@ SHARED = [
 
 ANSWERS = {
     "xd": "Sở Xây dựng đã kiểm tra hiện trường, giao đơn vị quản lý sửa chữa, hoàn thành trước ngày {d}.",
-    "gt": "Sở Giao thông vận tải đã chỉ đạo đơn vị bảo trì vá ổ gà, cắm biển cảnh báo; dự kiến xong trước {d}.",
-    "tn": "Sở Tài nguyên và Môi trường đã kiểm tra, xử lý vi phạm và yêu cầu khắc phục trước {d}.",
-    "ld": "Sở Lao động - Thương binh và Xã hội đã thẩm định hồ sơ; chế độ được chi trả từ ngày {d}.",
+    "tn": "Sở Nông nghiệp và Môi trường đã kiểm tra, xử lý vi phạm và yêu cầu khắc phục trước {d}.",
+    "ld": "Sở Nội vụ đã thẩm định hồ sơ; chế độ được chi trả từ ngày {d}.",
     "yt": "Sở Y tế đã điều động bổ sung thuốc và cán bộ trực từ ngày {d}.",
     "gd": "Sở Giáo dục và Đào tạo đưa hạng mục phòng học vào kế hoạch đầu tư năm tới.",
     "ca": "Công an tỉnh đã chỉ đạo công an xã tăng cường tuần tra, xử lý các đối tượng vi phạm.",

@@ -153,7 +153,9 @@ def workplace_items(user, today: dt.date) -> list[dict]:
                 reverse("today:redflags") + "?module=reviews",
             )
         )
-    limit = int(effective_policy(roots[0], "unexcused_absence_alert", today))
+    # Residence absences of working members: Quy định 213-QĐ/TW Điều 4 threshold, not
+    # the Statute's own-cell rule (issue 19).
+    limit = int(effective_policy(roots[0], "residence_absence_alert", today))
     absent = (
         Attendance.objects.filter(
             subtree_q(paths, "member__organization__path"),

@@ -10,21 +10,22 @@ from django.utils import timezone
 from lienhe.demo.context import DemoContext, extender
 from lienhe.liaison.models import Introduction
 
-from .constants import DUTY_KEYS, ReviewLevel
+from .constants import DUTY_KEYS, Regulation, ReviewLevel, regulation_for_year
 from .models import ResidenceComment, YearReview
 
 LEVELS = ["Thực hiện tốt", "Thực hiện chưa tốt", "Không thực hiện"]
 GOOD_TEXT = {
-    "exemplary": "Gương mẫu chấp hành chủ trương, pháp luật và quy ước của khu dân cư.",
-    "citizen": "Thực hiện đầy đủ nghĩa vụ công dân; vận động gia đình tham gia giữ gìn vệ sinh môi trường.",
-    "meetings": "Tham gia sinh hoạt chi bộ nơi cư trú theo kế hoạch, có ý kiến đóng góp.",
-    "people": "Dự hội nghị nhân dân cuối năm; giữ liên hệ với trưởng thôn, tổ trưởng tổ dân phố.",
-    "movements": "Tham gia phong trào xây dựng nông thôn mới, ủng hộ quỹ khuyến học.",
-    "ethics": "Lối sống giản dị, quan hệ tốt với hàng xóm.",
+    "dieu2_1": "Gương mẫu, lối sống giản dị, quan hệ tốt với hàng xóm.",
+    "dieu2_2": "Chấp hành tốt quy định của địa phương; vận động gia đình thực hiện.",
+    "dieu2_3": "Tham gia sinh hoạt chi bộ nơi cư trú theo kế hoạch, có ý kiến đóng góp.",
+    "dieu2_4": "Dự hội nghị nhân dân cuối năm; giữ liên hệ với trưởng thôn, tổ trưởng tổ dân phố.",
+    "dieu2_5": "Vận động nhân dân tham gia phong trào xây dựng nông thôn mới.",
+    "dieu2_6": "Ủng hộ quỹ khuyến học, tham gia vệ sinh môi trường khu dân cư.",
+    "dieu2_7": "Chịu sự giám sát của chi ủy, nhân dân nơi cư trú.",
 }
 WEAK_TEXT = {
-    "meetings": "Ít tham gia sinh hoạt; vắng nhiều buổi không báo lý do.",
-    "movements": "Chưa tham gia nhiệm vụ được phân công.",
+    "dieu2_3": "Ít tham gia sinh hoạt; vắng nhiều buổi không báo lý do.",
+    "dieu2_6": "Chưa tham gia nhiệm vụ được phân công.",
 }
 
 
@@ -104,8 +105,15 @@ def build(ctx: DemoContext) -> None:
         if rng.random() < 0.12:
             decision = ReviewLevel.EXCELLENT
         conflict = weak_residence and decision in (ReviewLevel.EXCELLENT, ReviewLevel.GOOD)
+        scored = regulation_for_year(last) == Regulation.QD366
+        # Quy định 366: a score inside the level's band (Điều 11), 30 + 70 points.
+        band = {"excellent": (90, 98), "good": (70, 89), "completed": (50, 69)}[decision]
+        total = rng.randint(*band)
         reviews.append(
             YearReview(
+                regulation=regulation_for_year(last),
+                score_general=min(30, total * 30 // 100) if scored else None,
+                score_tasks=total - min(30, total * 30 // 100) if scored else None,
                 member_id=member_id,
                 year=last,
                 organization_id=comment.workplace_org_id,
@@ -121,8 +129,26 @@ def build(ctx: DemoContext) -> None:
                 decided_at=now,
             )
         )
+    _respect_excellent_cap(reviews)
     YearReview.objects.bulk_create(reviews, batch_size=2000)
     _year_end_in_progress(today, year)
+
+
+def _respect_excellent_cap(reviews: list[YearReview], percent: int = 20) -> None:
+    """The demo keeps the Quy định 366 cap: per cell, at most `percent`% of the "Hoàn
+    thành tốt" count may be "Hoàn thành xuất sắc"; extra ones become "Hoàn thành tốt"."""
+    by_org: dict[int, list[YearReview]] = {}
+    for r in reviews:
+        if r.regulation == Regulation.QD366:
+            by_org.setdefault(r.organization_id, []).append(r)
+    for rows in by_org.values():
+        good = sum(1 for r in rows if r.decision_level == ReviewLevel.GOOD)
+        excellent = [r for r in rows if r.decision_level == ReviewLevel.EXCELLENT]
+        while excellent and len(excellent) > (good * percent) // 100:
+            r = excellent.pop()
+            r.decision_level = r.proposal_level = ReviewLevel.GOOD
+            r.score_tasks = min(r.score_tasks, 59)  # back into the 70–89 band
+            good += 1
 
 
 def _year_end_in_progress(today: dt.date, year: int) -> None:
@@ -152,6 +178,7 @@ def _year_end_in_progress(today: dt.date, year: int) -> None:
             proposal_level=ReviewLevel.GOOD,
             proposal_note="Hoàn thành tốt nhiệm vụ chuyên môn.",
             state="proposed",
+            regulation=regulation_for_year(year),
         )
         for c in weak
     )

@@ -64,3 +64,13 @@ class ReviewForm(forms.Form):
     absence_reason = forms.CharField(
         label=_("Lý do không có nhận xét nơi cư trú (nếu có)"), required=False, max_length=255
     )
+    # Quy định 366-QĐ/TW (reviews from 2025): the two criteria groups of the framework.
+    score_general = forms.IntegerField(
+        label=_("Điểm nhóm tiêu chí chung (tối đa 30)"), required=False, min_value=0, max_value=30
+    )
+    score_tasks = forms.IntegerField(
+        label=_("Điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ (tối đa 70)"),
+        required=False,
+        min_value=0,
+        max_value=70,
+    )

@@ -11,7 +11,7 @@ from simple_history.models import HistoricalRecords
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
-from .constants import Purpose, ReviewLevel
+from .constants import Purpose, Regulation, ReviewLevel
 
 
 class CommentQuerySet(models.QuerySet):
@@ -186,6 +186,17 @@ class YearReview(models.Model):
     state = models.CharField(
         _("trạng thái"), max_length=10, choices=State.choices, default=State.OPEN
     )
+    # The regulation the review is made under (Quy định 124 for 2023–2024, Quy định 366
+    # from 2025) and, under Quy định 366, the scores of its two criteria groups.
+    regulation = models.CharField(
+        _("căn cứ đánh giá"), max_length=8, choices=Regulation.choices, default=Regulation.QD124
+    )
+    score_general = models.PositiveSmallIntegerField(
+        _("điểm nhóm tiêu chí chung (tối đa 30)"), null=True, blank=True
+    )
+    score_tasks = models.PositiveSmallIntegerField(
+        _("điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ (tối đa 70)"), null=True, blank=True
+    )
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -208,3 +219,9 @@ class YearReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year}"
+
+    @property
+    def score(self) -> int | None:
+        if self.score_general is None or self.score_tasks is None:
+            return None
+        return self.score_general + self.score_tasks

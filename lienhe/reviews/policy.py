@@ -50,3 +50,19 @@ def register_parameters() -> None:
             "%",
         )
     )
+    register(
+        Parameter(
+            "review_excellent_cap_percent",
+            _("Tỉ lệ tối đa xếp loại Hoàn thành xuất sắc so với số Hoàn thành tốt"),
+            # Quy định 366-QĐ/TW (30/8/2025) caps the share of "Hoàn thành xuất sắc nhiệm
+            # vụ" relative to "Hoàn thành tốt nhiệm vụ"; the stored public copies did not
+            # show the clause in full. 20% is the ratio of Quy định 124-QĐ/TW and of
+            # Nghị định 335/2025/NĐ-CP Điều on civil servants ("không vượt quá 20% tổng số
+            # … được xếp loại Hoàn thành tốt nhiệm vụ"); enforced per cell and per party
+            # committee at finalisation.
+            20,
+            "Quy định 366-QĐ/TW (tỉ lệ 20% như Quy định 124-QĐ/TW, Nghị định 335/2025/NĐ-CP; "
+            "nguyên văn khoản về tỉ lệ chưa đối chiếu được)",
+            "%",
+        )
+    )

@@ -15,7 +15,7 @@ from lienhe.members.models import Member
 from lienhe.text import fold
 
 from . import services
-from .constants import ReviewLevel
+from .constants import Regulation, ReviewLevel, regulation_for_year
 from .forms import ReviewForm
 from .models import YearReview
 
@@ -77,6 +77,12 @@ def review_edit(request, member_pk: int, year: int):
     from lienhe.away.selectors import destination_comments
 
     destination = destination_comments([member.pk], year).get(member.pk)
+    # Committee members: their attendance at cell meetings is a criterion of the review
+    # (Quy định 1120-QĐ/TU Sơn La: "tiêu chí xem xét mức độ hoàn thành nhiệm vụ của các
+    # cấp ủy"), shown where the committee decides.
+    from lienhe.visits.selectors import committee_member_summary
+
+    visit_seats = committee_member_summary(member.pk, year)
     form = ReviewForm(request.POST or None, initial={"version": review.version if review else None})
     if request.method == "POST":
         step = request.POST.get("step")
@@ -110,6 +116,8 @@ def review_edit(request, member_pk: int, year: int):
                         level=d["level"],
                         justification=d["justification"],
                         absence_reason=d["absence_reason"],
+                        score_general=d.get("score_general"),
+                        score_tasks=d.get("score_tasks"),
                         actor=request.user,
                         expected_version=d["version"],
                     )
@@ -128,6 +136,12 @@ def review_edit(request, member_pk: int, year: int):
             "comment": comment,
             "form": form,
             "destination": destination,
+            "visit_seats": visit_seats,
+            "regulation": review.get_regulation_display()
+            if review
+            else Regulation(regulation_for_year(year)).label,
+            "scored": (review.regulation if review else regulation_for_year(year))
+            == Regulation.QD366,
             "can_write": can_write,
             "is_self": is_self,
             "levels": ReviewLevel.choices,

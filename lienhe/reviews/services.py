@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +20,18 @@ from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 
-from .constants import DUTY_KEYS, HIGH_LEVELS, Purpose, ReviewLevel
+from .constants import (
+    DUTY_KEYS,
+    HIGH_LEVELS,
+    LEVEL_RANK,
+    QD366_GENERAL_MAX,
+    QD366_TASKS_MAX,
+    Purpose,
+    Regulation,
+    ReviewLevel,
+    level_for_score,
+    regulation_for_year,
+)
 from .models import ResidenceComment, YearReview
 
 
@@ -420,7 +432,9 @@ def current_comment(member: Member, year: int) -> ResidenceComment | None:
 
 def get_or_open_review(member: Member, year: int) -> YearReview:
     review, _created = YearReview.objects.get_or_create(
-        member=member, year=year, defaults={"organization": member.organization}
+        member=member,
+        year=year,
+        defaults={"organization": member.organization, "regulation": regulation_for_year(year)},
     )
     return review
 
@@ -484,6 +498,8 @@ def finalise(
     level: str,
     justification: str = "",
     absence_reason: str = "",
+    score_general: int | None = None,
+    score_tasks: int | None = None,
     actor,
     expected_version: int | None = None,
 ) -> YearReview:
@@ -513,6 +529,9 @@ def finalise(
             )
             % {"level": ReviewLevel(level).label, "c": comment.conclusion_label}
         )
+    if review.regulation == Regulation.QD366:
+        _check_qd366(review, level, score_general, score_tasks)
+        review.score_general, review.score_tasks = score_general, score_tasks
     review.residence_comment = comment
     review.decision_level = level
     review.justification = justification.strip()
@@ -527,7 +546,12 @@ def finalise(
         "reviews.review.finalised",
         actor=actor,
         organization_path=review.organization.path,
-        data={"level": level, "conflict": conflict},
+        data={
+            "level": level,
+            "conflict": conflict,
+            "regulation": review.regulation,
+            "score": review.score,
+        },
     )
     seal(
         review,
@@ -537,3 +561,80 @@ def finalise(
         actor=actor,
     )
     return review
+
+
+def _check_qd366(review: YearReview, level: str, general, tasks) -> None:
+    """Quy định 366-QĐ/TW: the score on the 100-point framework (30 + 70) sets the highest
+    level the member can get (Điều 11); a lower level stays possible where a named
+    condition is not met. Then the cap on "Hoàn thành xuất sắc" at finalisation."""
+    if general is None or tasks is None:
+        raise ReviewError(
+            _(
+                "Đánh giá theo Quy định 366-QĐ/TW: nhập điểm nhóm tiêu chí chung (tối đa "
+                "%(g)s) và nhóm tiêu chí kết quả thực hiện nhiệm vụ (tối đa %(t)s)."
+            )
+            % {"g": QD366_GENERAL_MAX, "t": QD366_TASKS_MAX}
+        )
+    if not (0 <= general <= QD366_GENERAL_MAX and 0 <= tasks <= QD366_TASKS_MAX):
+        raise ReviewError(
+            _("Điểm vượt khung: nhóm tiêu chí chung tối đa %(g)s, kết quả nhiệm vụ tối đa %(t)s.")
+            % {"g": QD366_GENERAL_MAX, "t": QD366_TASKS_MAX}
+        )
+    score = general + tasks
+    highest = level_for_score(score)
+    if LEVEL_RANK[ReviewLevel(level)] > LEVEL_RANK[ReviewLevel(highest)]:
+        raise ReviewError(
+            _(
+                "%(score)s điểm chỉ cho phép xếp loại tối đa “%(max)s” (Quy định 366-QĐ/TW, Điều 11)."
+            )
+            % {"score": score, "max": ReviewLevel(highest).label}
+        )
+    if level == ReviewLevel.EXCELLENT:
+        check_excellent_cap(review)
+
+
+def check_excellent_cap(review: YearReview) -> None:
+    """The share of "Hoàn thành xuất sắc" may not exceed `review_excellent_cap_percent` of
+    the members rated "Hoàn thành tốt", counted among the decided reviews of the same year
+    in the cell and in its party committee (the cell's parent), this review included."""
+    from lienhe.orgs.models import Organization
+
+    percent = int(
+        effective_policy(
+            review.organization, "review_excellent_cap_percent", dt.date(review.year, 12, 31)
+        )
+    )
+    scopes = [review.organization]
+    parent = Organization.objects.get_parent(review.organization)
+    if parent is not None and parent.kind != Organization.Kind.PROVINCE:
+        scopes.append(parent)
+    for org in scopes:
+        counts = (
+            YearReview.objects.filter(
+                year=review.year,
+                state=YearReview.State.FINAL,
+                regulation=Regulation.QD366,
+                organization__path__startswith=org.path,
+            )
+            .exclude(pk=review.pk)
+            .aggregate(
+                excellent=Count("id", filter=Q(decision_level=ReviewLevel.EXCELLENT)),
+                good=Count("id", filter=Q(decision_level=ReviewLevel.GOOD)),
+            )
+        )
+        excellent = counts["excellent"] + 1
+        allowed = counts["good"] * percent // 100
+        if excellent > allowed:
+            raise ReviewError(
+                _(
+                    "%(org)s: %(n)s đảng viên xếp loại Hoàn thành xuất sắc vượt tỉ lệ cho phép: "
+                    "tối đa %(max)s (%(p)s%% của %(good)s Hoàn thành tốt)."
+                )
+                % {
+                    "org": org.name,
+                    "n": excellent,
+                    "max": allowed,
+                    "p": percent,
+                    "good": counts["good"],
+                }
+            )

@@ -18,7 +18,7 @@ from lienhe.orgs.models import Organization
 from lienhe.text import fold
 
 from . import services
-from .constants import DUTIES, Purpose
+from .constants import Purpose, duty_rows, upgrade_legacy
 from .exports import CommentExporter
 from .forms import CommentForm, CorrectionForm, RequestForOrgForm
 from .models import ResidenceComment
@@ -89,8 +89,8 @@ def _comment(request, pk):
     )
 
 
-def _duty_rows(comment):
-    return [(label, (comment.duties or {}).get(key, "")) for key, label in DUTIES]
+def _duty_rows(comment, *, full: bool = False):
+    return duty_rows(comment.duties, full=full)
 
 
 @login_required
@@ -120,7 +120,7 @@ def comment_edit(request, pk: int):
         messages.info(request, _("Phiếu đã gửi; muốn sửa hãy lập bản đính chính."))
         return redirect("reviews:comment_detail", pk=comment.pk)
     levels = services.comment_levels(comment.residence_org, comment.year)
-    initial = {f"duty_{k}": v for k, v in (comment.duties or {}).items()}
+    initial = {f"duty_{k}": v for k, v in upgrade_legacy(comment.duties).items()}
     initial.update(conclusion=comment.conclusion, remarks=comment.remarks, version=comment.version)
     form = CommentForm(request.POST or None, initial=initial, levels=levels)
     evidence = comment.evidence or services.gather_evidence(comment.member, comment.year)
@@ -168,7 +168,7 @@ def comment_correct(request, pk: int):
     if comment.state != ResidenceComment.State.SENT:
         raise PermissionDenied
     levels = services.comment_levels(comment.residence_org, comment.year)
-    initial = {f"duty_{k}": v for k, v in (comment.duties or {}).items()}
+    initial = {f"duty_{k}": v for k, v in upgrade_legacy(comment.duties).items()}
     initial.update(conclusion=comment.conclusion, remarks=comment.remarks)
     form = CorrectionForm(request.POST or None, initial=initial, levels=levels)
     if request.method == "POST" and form.is_valid():
@@ -232,7 +232,7 @@ def comment_pdf(request, pk: int):
         {
             "comment": comment,
             "member_fields": member_fields_for(request.user, comment.member),
-            "duty_rows": _duty_rows(comment),
+            "duty_rows": _duty_rows(comment, full=True),
             "paper": paper,
         },
     )

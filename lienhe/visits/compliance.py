@@ -61,7 +61,10 @@ class MemberRow:
 
     @property
     def light(self) -> str:
-        """ok: minimum reached; warn: the plan still reaches it; danger: it does not."""
+        """ok: minimum reached; warn: the plan still reaches it; danger: it does not;
+        none: the province sets no minimum for this position (neutral default)."""
+        if not self.required:
+            return "none"
         if self.done >= self.required:
             return "ok"
         if self.done + self.planned >= self.required:
@@ -74,6 +77,7 @@ class MemberRow:
             "ok": _("Đạt"),
             "warn": _("Đang thực hiện"),
             "danger": _("Chưa đạt"),
+            "none": _("Không quy định số lần"),
         }[self.light]
 
 
@@ -245,3 +249,29 @@ def bar_chart(rows: list[MemberRow], width: int = 640) -> dict:
         g["done_w"] = round(bar_w * g["done"] / top)
         g["pct"] = round(100 * g["done"] / g["required"]) if g["required"] else 100
     return {"groups": groups, "width": width, "height": 20 + 44 * len(groups), "x0": 220}
+
+
+def monthly_gaps(committee: Committee, year: int, today: dt.date | None = None) -> list[int] | None:
+    """Months of `year` already over in which no member of `committee` attended a cell
+    meeting, where the province's preset asks for a monthly rhythm (Quy định 1120-QĐ/TU:
+    "phân công cấp ủy định kỳ hằng tháng về dự sinh hoạt với chi bộ"); None when the
+    Policy does not ask for it or the committee is the province's own (the rhythm is
+    asked of the committees below the province)."""
+    from lienhe.orgs.services import effective_policy
+
+    today = today or timezone.localdate()
+    if committee.organization.kind == Organization.Kind.PROVINCE:
+        return None
+    if not effective_policy(committee.organization, "visit_monthly_rhythm", dt.date(year, 1, 1)):
+        return None
+    last = 12 if year < today.year else (today.month - 1 if year == today.year else 0)
+    done = set(
+        Visit.objects.filter(
+            committee_member__committee=committee,
+            state=Visit.State.DONE,
+            planned_on__year=year,
+        )
+        .values_list("planned_on__month", flat=True)
+        .distinct()
+    )
+    return [m for m in range(1, last + 1) if m not in done]

@@ -127,7 +127,12 @@ def test_return_home_closes_the_period_and_ends_the_exemption(cast):
         end_on=today() + dt.timedelta(days=60),
         away=away,
     )
-    services.mark_returned(away, actor=cast.users["secretary_a"], on=today())
+    services.mark_returned(
+        away,
+        actor=cast.users["secretary_a"],
+        on=today(),
+        no_comment_reason="Cơ quan nơi đến đã giải thể",
+    )
     away.refresh_from_db()
     ex.refresh_from_db()
     assert away.status == AwayPeriod.Status.RETURNED

@@ -118,7 +118,7 @@ def test_introduced_members_excludes_exempted_and_pending(cast):
     assert list(introduced_members(cast.cell_a)) == [cast.members["w1"]]
     assert pending.member not in introduced_members(cast.cell_a)
     services.set_exemption(
-        intro, reason="Đi học tập trung dài hạn", actor=cast.users["agency_staff"]
+        intro, group="study", reason="Đi học tập trung dài hạn", actor=cast.users["agency_staff"]
     )
     assert not introduced_members(cast.cell_a).exists()
     services.lift_exemption(intro, actor=cast.users["agency_staff"])

@@ -75,7 +75,7 @@ def test_repeated_unexcused_absences_alert_both_cells(cast):
         pytest.skip("needs three meetings inside the current year")
     assert jobs.repeated_absences(today) == 2
     users = set(
-        Notification.objects.filter(kind="meetings.absences").values_list(
+        Notification.objects.filter(kind="meetings.residence_absences").values_list(
             "user__username", flat=True
         )
     )

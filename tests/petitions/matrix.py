@@ -104,9 +104,7 @@ CASES = [
     Case(
         "petitions:agency_edit",
         only({"admin": 200, "province_staff": 200, "commune_staff": 403, "agency_staff": 403}, 403),
-        kwargs=lambda c: {
-            "pk": Agency.objects.create(name="Sở Giao thông vận tải", kind="department").pk
-        },
+        kwargs=lambda c: {"pk": Agency.objects.create(name="Sở Xây dựng", kind="department").pk},
     ),
     Case("petitions:detail", {**SEE, **NOT_SEEN}, kwargs=pk()),
     Case("petitions:pdf", {**SEE, **NOT_SEEN}, kwargs=pk()),

@@ -28,7 +28,7 @@ def test_participation_excludes_exempted_from_denominator(cast):
     letter(cast, "active", member=w[0])
     letter(cast, "issued", member=w[1], issued_days_ago=40)  # overdue
     exempt = letter(cast, "active", member=w[2])
-    services.set_exemption(exempt, reason="Học tập trung dài hạn", actor=staff)
+    services.set_exemption(exempt, group="study", reason="Học tập trung dài hạn", actor=staff)
     services.exempt_from_introduction(
         w[3], workplace_org=cast.agency, residence_org=cast.cell_b, reason="Quân đội", actor=staff
     )

@@ -250,7 +250,8 @@ def test_policy_for_paths_takes_the_deepest_override(cast):
     on = dt.date(2026, 1, 1)
     assert value(cast.cell_a.path, "visit_quota_standing_committee", on) == 3
     assert value(cast.other_cell.path, "visit_quota_standing_committee", on) == 9
-    assert value(cast.cell_a.path, "visit_quota_standing_committee", dt.date(2019, 1, 1)) == 2
+    # Before any row: the registry default (no minimum since issue 19's neutral default).
+    assert value(cast.cell_a.path, "visit_quota_standing_committee", dt.date(2019, 1, 1)) == 0
     from lienhe.orgs.services import effective_policy
 
     for org in (cast.cell_a, cast.other_cell, cast.province):

@@ -9,6 +9,10 @@ from lienhe.reviews.models import ResidenceComment
 
 from .data import YEAR, live_introduction
 
+# YEAR is 2026: reviews under Quy định 366-QĐ/TW carry the framework's scores.
+GOOD_SCORE = {"score_general": 25, "score_tasks": 55}
+DONE_SCORE = {"score_general": 20, "score_tasks": 40}
+
 
 def _sent(cast, member, cell, conclusion, year=YEAR, evidence=None):
     return ResidenceComment.objects.create(
@@ -39,6 +43,7 @@ def test_working_member_needs_residence_comment_or_reason_before_final(cast):
         level=ReviewLevel.GOOD,
         actor=staff,
         absence_reason="Chi ủy nơi cư trú chưa gửi dù đã nhắc 2 lần",
+        **GOOD_SCORE,
     )
     assert review.state == "final" and review.residence_absence_reason.startswith("Chi ủy")
 
@@ -46,7 +51,7 @@ def test_working_member_needs_residence_comment_or_reason_before_final(cast):
 def test_non_working_member_is_finalised_without_comment(cast):
     review = services.get_or_open_review(cast.members["a1"], YEAR)
     review = services.finalise(
-        review, level=ReviewLevel.COMPLETED, actor=cast.users["commune_staff"]
+        review, level=ReviewLevel.COMPLETED, actor=cast.users["commune_staff"], **DONE_SCORE
     )
     assert review.state == "final" and not review.conflict
 
@@ -58,12 +63,13 @@ def test_conflict_needs_written_justification_and_is_listed(cast):
     review = services.get_or_open_review(w1, YEAR)
     staff = cast.users["agency_staff"]
     with pytest.raises(services.ReviewError, match="giải trình"):
-        services.finalise(review, level=ReviewLevel.EXCELLENT, actor=staff)
+        services.finalise(review, level=ReviewLevel.GOOD, actor=staff, **GOOD_SCORE)
     review = services.finalise(
         review,
-        level=ReviewLevel.EXCELLENT,
+        level=ReviewLevel.GOOD,
         actor=staff,
-        justification="Hoàn thành xuất sắc dự án cấp tỉnh; đã trao đổi với chi bộ nơi cư trú",
+        justification="Hoàn thành tốt dự án cấp tỉnh; đã trao đổi với chi bộ nơi cư trú",
+        **GOOD_SCORE,
     )
     assert review.conflict
     assert list(selectors.conflicts(cast.province, YEAR)) == [review]
@@ -79,6 +85,7 @@ def test_completed_level_is_not_a_conflict(cast):
         services.get_or_open_review(w1, YEAR),
         level=ReviewLevel.COMPLETED,
         actor=cast.users["agency_staff"],
+        **DONE_SCORE,
     )
     assert not review.conflict
 

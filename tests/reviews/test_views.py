@@ -52,14 +52,16 @@ def test_journey_request_fill_send_then_workplace_decides_with_justification(cas
 
     staff = login(cast.users["agency_staff"])
     url = reverse("reviews:review_edit", args=[cast.members["w1"].pk, YEAR])
-    r = staff.post(url, {"step": "final", "level": "excellent", "justification": ""})
+    scores = {"score_general": "25", "score_tasks": "55"}  # Quy định 366: 80 points
+    r = staff.post(url, {"step": "final", "level": "good", "justification": "", **scores})
     assert "cần giải trình" in r.content.decode()
     r = staff.post(
         url,
         {
             "step": "final",
-            "level": "excellent",
+            "level": "good",
             "justification": "Thành tích nổi bật ở cơ quan, đã trao đổi với chi bộ",
+            **scores,
         },
     )
     assert r.status_code == 302

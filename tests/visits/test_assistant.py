@@ -42,7 +42,11 @@ def test_remote_cells_come_first(cast):
     officer = CommitteeMember.objects.create(
         committee=w.committee, full_name="Bí thư", position=Position.STANDING_OFFICER
     )
-    # Only the officer needs visits: 2 (default); the remote cell is chosen first.
+    # Quy định 1120 gives Thường trực no number; this province sets 2 for them.
+    from lienhe.orgs.services import set_policy
+
+    set_policy(cast.province, "visit_quota_standing_officer", 2, dt.date(2020, 1, 1))
+    # Only the officer needs visits: 2; the remote cell is chosen first.
     w.visitor_cm.delete()
     w.standing.delete()
     p = assistant.propose(w.committee, 2026, today=JAN)
@@ -79,6 +83,10 @@ def test_assistant_is_fast_for_a_province(cast):
     from lienhe.orgs.models import Organization
 
     province = make_org(None, name="Tỉnh lớn", kind="province", side="other")
+    from lienhe.orgs.services import apply_preset, set_policy
+
+    apply_preset(province, "son_la_1120", dt.date(2020, 1, 1))
+    set_policy(province, "visit_quota_standing_officer", 2, dt.date(2020, 1, 1))
     communes = [
         make_org(province, name=f"Xã {i}", kind="base", side="residence") for i in range(20)
     ]

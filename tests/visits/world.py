@@ -24,6 +24,10 @@ def world(cast) -> SimpleNamespace:
     if cached is not None:
         return cached
     today = timezone.localdate()
+    from lienhe.orgs.services import apply_preset
+
+    # The test province follows Sơn La's Quy định 1120-QĐ/TU (a named preset).
+    apply_preset(cast.province, "son_la_1120", dt.date(2020, 1, 1))
     committee = Committee.objects.create(
         organization=cast.province,
         name="Ban Chấp hành Đảng bộ tỉnh Thử",

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ninja import Field, Schema
 
 from lienhe.reviews import services
-from lienhe.reviews.constants import DUTY_KEYS
+from lienhe.reviews.constants import DUTY_KEYS, upgrade_legacy
 from lienhe.reviews.forms import CommentForm
 from lienhe.reviews.models import ResidenceComment
 
@@ -48,7 +48,7 @@ def _comment(request, pk: int) -> ResidenceComment:
 
 
 def _form(comment: ResidenceComment, sent: dict) -> CommentForm:
-    duties = {**(comment.duties or {}), **(sent.get("duties") or {})}
+    duties = {**upgrade_legacy(comment.duties), **(sent.get("duties") or {})}
     data = {f"duty_{k}": v for k, v in duties.items()}
     data["conclusion"] = sent.get("conclusion", comment.conclusion)
     data["remarks"] = sent.get("remarks") if sent.get("remarks") is not None else comment.remarks
