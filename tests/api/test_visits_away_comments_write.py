@@ -20,7 +20,9 @@ def _report(**extra):
         "chair": "Trần Thị Bình",
         "content": "Quán triệt nghị quyết; bàn kế hoạch vệ sinh môi trường.",
         "criteria": [],
-        "petitions": [{"summary": "Đường ngõ 3 ngập khi mưa", "category": "Hạ tầng"}],
+        "petitions": [
+            {"summary": "Đường ngõ 3 ngập khi mưa", "category": "Giao thông, hạ tầng, điện, nước"}
+        ],
         **extra,
     }
 

@@ -170,7 +170,7 @@ def test_close_exempt_and_move_pages(cast, login):
     )
     body = r.content.decode()
     assert r.status_code == 200 and "This field is required" not in body
-    assert "Trường này là bắt buộc." in body and r.context["form"].errors["reason"]
+    assert "Trường này là bắt buộc." in body and r.context["form"].errors["group"]
     intro.refresh_from_db()
     assert intro.state == "active"  # the refused exemption changed nothing
     r = staff.post(

@@ -117,8 +117,10 @@ def _sheet_fields(rows, member) -> set[str]:
 
 def _excel_fields(client, member) -> set[str]:
     content = _content(client.get(reverse("members:export"), {"q": member.card_number}))
-    book = openpyxl.load_workbook(io.BytesIO(content))
-    return _sheet_fields(list(book.active.iter_rows(values_only=True)), member)
+    ws = openpyxl.load_workbook(io.BytesIO(content)).active
+    # From the header row on (the exporter base writes title rows above it).
+    rows = list(ws.iter_rows(values_only=True))[int(ws.freeze_panes[1:]) - 2 :]
+    return _sheet_fields(rows, member)
 
 
 def _csv_fields(client, member) -> set[str]:
@@ -156,7 +158,7 @@ def _pdf_fields(client, comment, member) -> set[str]:
     """The yearly comment PDF: the HTML WeasyPrint renders, from the view's context."""
     response = client.get(reverse("reviews:comment_pdf", args=[comment.pk]))
     assert response["Content-Type"] == "application/pdf"
-    keys = ("comment", "member_fields", "duty_rows", "issuer", "issuer_parent", "place", "date")
+    keys = ("comment", "member_fields", "duty_rows", "paper")
     html = render_to_string("reviews/comment_pdf.html", {k: response.context[k] for k in keys})
     shown = {f for f in ("full_name", "card_number") if getattr(member, f) in html}
     return shown | ({"home_address"} if member.home_address in html else set())

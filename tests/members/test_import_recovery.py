@@ -42,10 +42,8 @@ def _committing_job(cast, *, workers: int = 1):
     return job, result
 
 
-def test_killed_worker_job_is_requeued_after_the_lease_and_the_page_says_so(
-    cast, login, monkeypatch
-):
-    monkeypatch.setenv("LIENHE_TASK_STALE_SECONDS", "60")
+def test_killed_worker_job_is_requeued_after_the_lease_and_the_page_says_so(cast, login, settings):
+    settings.LIENHE_TASK_STALE_SECONDS = 60
     with time_machine.travel(T0, tick=False):
         job, result = _committing_job(cast)
     # Within the lease (the worker may be alive): nothing changes, every time.
@@ -67,9 +65,9 @@ def test_killed_worker_job_is_requeued_after_the_lease_and_the_page_says_so(
     assert not TaskHeartbeat.objects.exists()
 
 
-def test_job_fails_with_a_message_when_workers_keep_dying(cast, monkeypatch):
-    monkeypatch.setenv("LIENHE_TASK_STALE_SECONDS", "60")
-    monkeypatch.setenv("LIENHE_TASK_MAX_ATTEMPTS", "3")
+def test_job_fails_with_a_message_when_workers_keep_dying(cast, settings):
+    settings.LIENHE_TASK_STALE_SECONDS = 60
+    settings.LIENHE_TASK_MAX_ATTEMPTS = 3
     with time_machine.travel(T0, tick=False):
         job, result = _committing_job(cast, workers=3)
     with time_machine.travel(T0 + dt.timedelta(minutes=5), tick=False):

@@ -21,7 +21,7 @@ def test_default_is_used_and_cites_its_source(cast):
     assert services.effective_policy(cast.cell_a, KEY, JAN) == 30
     row = services.effective_policies(cast.cell_a, JAN)[KEY]
     assert row["value"] == 30 and row["set_at"] is None
-    assert "33-HD/BTCTW" in row["source"]
+    assert "213-QĐ/TW" in row["source"] and "mặc định của Lienhe" in row["source"]
 
 
 def test_every_registered_parameter_cites_a_source():

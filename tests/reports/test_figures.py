@@ -159,9 +159,11 @@ def test_running_period_title_and_excel_holds_numbers(cast, login):
         csv = http.get(url, {"format": "csv"}).content.decode("utf-8-sig")
     assert "Báo cáo Năm 2026 (tính đến ngày 03/12/2026)" in page
     ws = load_workbook(io.BytesIO(xlsx)).active
-    assert ws["A1"].value == "Báo cáo Năm 2026 (tính đến ngày 03/12/2026)"
-    assert ws.freeze_panes == "A4"
-    rows = {r[1].value: r for r in ws.iter_rows(min_row=4)}
+    # The exporter base's title rows: the title in capitals, the issuer, the as-of date.
+    assert ws["A1"].value == "BÁO CÁO NĂM 2026 (TÍNH ĐẾN NGÀY 03/12/2026)"
+    assert ws["A3"].value == "Tính đến ngày 03/12/2026"
+    assert ws.freeze_panes == "A6"
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=6)}
     members = rows["Đảng viên (cuối kỳ)"][2]
     assert members.value == 5 and isinstance(members.value, int)
     rate = rows["Tỷ lệ tham gia sinh hoạt nơi cư trú"][2]

@@ -135,7 +135,7 @@ def test_full_dossier_view_and_export_are_recorded(cast, login):
     assert response.status_code == 200
     export = AuditEvent.objects.get(action="privacy.export")
     assert export.actor == staff
-    assert export.data["scope"]["q"] == "nguyen" and export.data["count"] >= 1
+    assert export.data["filters"]["q"] == "nguyen" and export.data["count"] >= 1
     # Reads do not clutter the member's change history.
     from lienhe.audit.services import events_for
 

@@ -47,3 +47,12 @@ def vnum(value) -> str:
     if value is None or value == "":
         return "—"
     return formats.number_format(value, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def can(user, perm: str) -> bool:
+    """{% if user|can:"liaison:read" %}: the user holds `perm` somewhere, so a link to
+    a list page guarded by `require_perm(perm)` will not answer 403 (issue 20)."""
+    from lienhe.access.scoping import has_perm_anywhere
+
+    return bool(getattr(user, "is_authenticated", False)) and has_perm_anywhere(user, perm)
