@@ -107,8 +107,16 @@ def _days_left(note: Notification, today: dt.date) -> str:
 
 
 def _urgency(note: Notification):
-    """Most urgent first: urgent messages, then by deadline, then the oldest."""
-    return (not note.urgent, note.due_on is None, note.due_on or dt.date.max, note.created_at)
+    """Most urgent first: urgent messages, then by deadline, then the oldest (the id
+    breaks ties: notifications created in the same instant keep their order on every
+    database)."""
+    return (
+        not note.urgent,
+        note.due_on is None,
+        note.due_on or dt.date.max,
+        note.created_at,
+        note.pk,
+    )
 
 
 def _compose(channel: str, notes: list[Notification], digest_on: dt.date | None):
@@ -181,7 +189,9 @@ def build_digests(today: dt.date | None = None) -> int:
         (Delivery.Channel.SMS, "digest_sms"),
     ):
         waiting = list(
-            Notification.objects.filter(**{flag: True}).select_related("user").order_by("user_id")
+            Notification.objects.filter(**{flag: True})
+            .select_related("user")
+            .order_by("user_id", "pk")
         )
         done = set(
             Delivery.objects.filter(channel=channel, digest_on=today).values_list(
