@@ -68,7 +68,7 @@ def fee_report_export(request):
     return FeeReportExporter(org, month, rows, totals).export(request)
 
 
-def _arrears(request):
+def _arrears(request, *, whole_scope: bool = False):
     if request.user.is_superuser:
         orgs = Organization.objects.visible_to(request.user)
     else:
@@ -87,7 +87,7 @@ def _arrears(request):
     if text:
         qs = qs.search(text)
     qs = qs.select_related("organization").order_by("-arrears", "search_name")
-    if org is None and _too_large(orgs):
+    if org is None and not whole_scope and _too_large(orgs):
         messages.info(
             request,
             _("Phạm vi có hơn %(n)s đảng viên; hãy chọn một tổ chức để xem danh sách nợ.")
@@ -99,7 +99,9 @@ def _arrears(request):
 
 def _too_large(orgs) -> bool:
     """The arrears list sums each member's ledger; over a whole province, ask the user
-    to pick a base committee first (the supervision report gives province totals)."""
+    to pick a base committee first (the supervision report gives province totals).
+    The export takes the whole scope: above the limit the exporter base runs it in
+    the background."""
     count = Member.objects.filter(organization__in=orgs.values("pk")).count()
     return count > settings.EXPORT_SYNC_LIMIT
 
@@ -124,7 +126,7 @@ def fee_arrears(request):
 
 @require_perm("away:export")
 def fee_arrears_export(request):
-    qs, _org, _min = _arrears(request)
+    qs, _org, _min = _arrears(request, whole_scope=True)
     return ArrearsExporter(qs).export(request)
 
 

@@ -12,7 +12,7 @@ class DocumentsConfig(AppConfig):
         # catalogue has no translation yet: every select in Lienhe says it in Vietnamese.
         from django.db.models import fields
 
-        from . import paper_kinds  # noqa: F401  (registers every paper kind)
+        from . import export_jobs, paper_kinds  # noqa: F401  (daily cleanup; every paper kind)
 
         fields.BLANK_CHOICE_LABEL = _("— chọn —")
 

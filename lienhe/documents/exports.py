@@ -20,7 +20,7 @@ import datetime as dt
 import decimal
 import io
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +37,8 @@ from lienhe.ratios import truncate_ratio
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FORMULA_START = FORMULA_START  # the importer strips the same prefix back (finding 7)
+
+PROGRESS_EVERY = 500
 
 # Every exporter class, for the parametrized test and docs/documents.md.
 EXPORTERS: dict[str, type[ListExporter]] = {}
@@ -117,6 +119,8 @@ class ListExporter:
     period: str = ""
     as_of: dt.date | None = None
     rows_written: int = 0
+    # Called with the rows written so far, every PROGRESS_EVERY rows (background jobs).
+    progress: Callable[[int], None] | None = None
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -143,6 +147,11 @@ class ListExporter:
         return None
 
     # --- writing ----------------------------------------------------------------
+
+    def _row_written(self) -> None:
+        self.rows_written += 1
+        if self.progress is not None and self.rows_written % PROGRESS_EVERY == 0:
+            self.progress(self.rows_written)
 
     def title_rows(self) -> list[str]:
         lines = []
@@ -207,7 +216,7 @@ class ListExporter:
                     cell.number_format = fmt
                 out.append(cell)
             ws.append(out)
-            self.rows_written += 1
+            self._row_written()
 
     def to_xlsx_bytes(self) -> bytes:
         wb = Workbook(write_only=True)
@@ -235,34 +244,41 @@ class ListExporter:
                     for v in row
                 ]
             )
-            self.rows_written += 1
+            self._row_written()
         return buffer.getvalue()
 
-    def response(self, fmt: str = "xlsx") -> HttpResponse:
+    def render(self, fmt: str = "xlsx") -> tuple[bytes, str, str]:
+        """The file as (content, content type, file name)."""
         stamp = timezone.localdate().strftime("%Y%m%d")
         if fmt == "csv":
-            resp = HttpResponse(
-                "\ufeff" + self.to_csv_text(), content_type="text/csv; charset=utf-8"
-            )
-            resp["Content-Disposition"] = f'attachment; filename="{self.filename}-{stamp}.csv"'
-            return resp
-        resp = HttpResponse(
+            content = ("\ufeff" + self.to_csv_text()).encode()
+            return content, "text/csv; charset=utf-8", f"{self.filename}-{stamp}.csv"
+        return (
             self.to_xlsx_bytes(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{self.filename}-{stamp}.xlsx",
         )
-        resp["Content-Disposition"] = f'attachment; filename="{self.filename}-{stamp}.xlsx"'
+
+    def response(self, fmt: str = "xlsx") -> HttpResponse:
+        content, content_type, filename = self.render(fmt)
+        resp = HttpResponse(content, content_type=content_type)
+        resp["Content-Disposition"] = f'attachment; filename="{filename}"'
         return resp
 
     # --- the one entry point for views ----------------------------------------------
 
     def export(self, request, fmt: str | None = None, *, org=None) -> HttpResponse:
-        """Check the permission, the row limit, write the file and an audit row."""
-        from django.contrib import messages
+        """Check the permission and the row limit, write the file and an audit row.
+
+        Above `EXPORT_SYNC_LIMIT` rows the export is queued (`export_jobs.queue`)
+        and the user is sent to its progress page; the worker replays the same
+        request, reaching this method again with `request.export_job` set, and the
+        file is stored on the job for download."""
         from django.shortcuts import redirect
-        from django.utils.translation import gettext as _
 
         from lienhe.access.scoping import has_org_permission, has_perm_anywhere
-        from lienhe.audit.models import AuditEvent
+
+        from . import export_jobs
 
         user = request.user
         allowed = (
@@ -277,29 +293,37 @@ class ListExporter:
             fmt = "xlsx"
         if org is not None and not self.issuer:
             self.issuer = org.name
-        count = self.count()
-        if count is not None and count > settings.EXPORT_SYNC_LIMIT:
-            messages.error(
-                request,
-                _("Danh sách có hơn %(n)s dòng; hãy lọc theo tổ chức để xuất từng phần.")
-                % {"n": f"{settings.EXPORT_SYNC_LIMIT:,}".replace(",", ".")},
-            )
-            return redirect(request.META.get("HTTP_REFERER") or "/")
-        response = self.response(fmt)
-        filters = {k: v for k, v in request.GET.items() if k != "format"}
+        job = getattr(request, "export_job", None)
+        if job is None:
+            count = self.count()
+            if count is not None and count > settings.EXPORT_SYNC_LIMIT:
+                return redirect(export_jobs.queue(self, request, fmt=fmt, total=count))
+            result = self.response(fmt)
+        else:
+            self.progress = export_jobs.progress_of(job)
+            result = export_jobs.store(job, *self.render(fmt), rows=self.rows_written)
+        self._audit(request, fmt, org, job)
+        return result
+
+    def _audit(self, request, fmt: str, org, job) -> None:
+        from lienhe.audit.models import AuditEvent
+
+        user = request.user
+        data = {
+            "exporter": type(self).__name__,
+            "title": str(self.title),
+            "format": fmt,
+            "filters": {k: v for k, v in request.GET.items() if k != "format"},
+            "count": self.rows_written,
+            "permission": self.permission,
+        }
+        if job is not None:
+            data["job"] = job.pk
         AuditEvent.objects.create(
             actor=user if user.is_authenticated else None,
             action="privacy.export" if self.personal_data else "documents.export",
             object_type="export",
             object_id=self.filename[:40],
             organization_path=getattr(org, "path", "") or "",
-            data={
-                "exporter": type(self).__name__,
-                "title": str(self.title),
-                "format": fmt,
-                "filters": filters,
-                "count": self.rows_written,
-                "permission": self.permission,
-            },
+            data=data,
         )
-        return response

@@ -39,3 +39,59 @@ class DocumentNumber(models.Model):
     @property
     def display(self) -> str:
         return f"{self.number}-{self.symbol}"
+
+
+class ExportJob(models.Model):
+    """An export above `EXPORT_SYNC_LIMIT` rows, written by the worker
+    (`lienhe.documents.export_jobs`): progress while it runs, then the file to
+    download. The file is kept in the database (like an import's upload), so any
+    app process can serve it; `documents.exports.cleanup` removes old ones daily."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Đang chờ")
+        RUNNING = "running", _("Đang ghi tệp")
+        DONE = "done", _("Đã xong")
+        FAILED = "failed", _("Lỗi")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("tệp xuất"), max_length=255)
+    exporter = models.CharField(max_length=100)
+    permission = models.CharField(max_length=40)
+    # The request replayed by the worker: the export view's path and its GET query.
+    path = models.CharField(max_length=500)
+    query = models.JSONField(default=dict, blank=True)
+    fmt = models.CharField(max_length=4, default="xlsx")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    filename = models.CharField(max_length=120, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    error = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("tệp xuất chạy nền")
+        verbose_name_plural = _("tệp xuất chạy nền")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.state})"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("documents:export_job", kwargs={"pk": self.pk})
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        return min(99, int(100 * self.done / self.total)) if self.total else 0
+
+    @property
+    def content_type(self) -> str:
+        if self.fmt == "csv":
+            return "text/csv; charset=utf-8"
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

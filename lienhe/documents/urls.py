@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "documents"
-urlpatterns: list = []
+urlpatterns = [
+    path("xuat/<int:pk>/", views.export_job, name="export_job"),
+    path("xuat/<int:pk>/tai/", views.export_download, name="export_download"),
+]

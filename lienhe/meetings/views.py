@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -161,9 +160,6 @@ class MeetingExporter(ListExporter):
 @require_perm("meetings:export")
 def meeting_export(request):
     _form, qs = _filtered(request)
-    if qs.count() > settings.EXPORT_SYNC_LIMIT:
-        messages.error(request, _("Danh sách quá dài; hãy lọc theo tổ chức hoặc năm để xuất."))
-        return redirect(f"{request.path.rsplit('xuat/', 1)[0]}?{request.GET.urlencode()}")
     return MeetingExporter(qs).export(request)
 
 

@@ -88,7 +88,7 @@ def _context(request):
         "chart": _chart(report),
         "kinds": Meeting.Kind,
         "levels": Rating.Level.choices,
-        "can_export": has_perm_anywhere(request.user, "reports:export"),
+        "can_export": has_perm_anywhere(request.user, "meetings:export"),
     }
 
 

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
@@ -50,17 +49,7 @@ def member_list(request):
 
 @require_perm("members:export")
 def member_export(request):
-    filterset = _filtered(request)
-    qs = filterset.qs
-    count = qs.count()
-    if count > settings.EXPORT_SYNC_LIMIT:
-        messages.error(
-            request,
-            _("Danh sách có hơn %(n)s dòng; hãy lọc theo tổ chức để xuất từng phần.")
-            % {"n": f"{settings.EXPORT_SYNC_LIMIT:,}".replace(",", ".")},
-        )
-        return redirect(f"{reverse('members:list')}?{request.GET.urlencode()}")
-    return MemberExporter(qs, user=request.user).export(request)
+    return MemberExporter(_filtered(request).qs, user=request.user).export(request)
 
 
 @login_required

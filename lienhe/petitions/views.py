@@ -3,20 +3,17 @@ timeline, and the routing/answering steps. Rules live in services."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
-from lienhe.audit.services import record_access
 from lienhe.orgs.models import Organization
 
 from . import forms as f
@@ -120,11 +117,6 @@ def petition_list(request):
 @require_perm("petitions:export")
 def petition_export(request):
     qs = _filtered(request).qs
-    count = qs.count()
-    if count > settings.EXPORT_SYNC_LIMIT:
-        messages.error(request, _("Danh sách quá dài; hãy lọc bớt rồi xuất từng phần."))
-        return redirect(f"{reverse('petitions:list')}?{request.GET.urlencode()}")
-    record_access(request.user, "export", {"list": "petitions", **request.GET.dict()}, count=count)
     return PetitionExporter(qs, user=request.user).export(request)
 
 
