@@ -55,6 +55,9 @@ e2e-deps:
 	@command -v zbarimg >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq zbar-tools >/dev/null; \
 	  else echo "zbarimg missing: the QR scan test will be skipped"; fi; }
+	@command -v soffice >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-calc >/dev/null; \
+	  else echo "soffice missing: the LibreOffice export test will be skipped"; fi; }
 
 test: install e2e-deps
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(RUN) pytest -n 2 --dist worksteal

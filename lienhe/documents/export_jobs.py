@@ -116,6 +116,8 @@ def run(job_id: int) -> ExportJob:
 @daily_job("documents.export_cleanup")
 def cleanup(today: dt.date) -> int:
     """Remove export jobs (and their files) older than KEEP_DAYS."""
-    limit = timezone.make_aware(dt.datetime.combine(today - dt.timedelta(days=KEEP_DAYS), dt.time()))
+    limit = timezone.make_aware(
+        dt.datetime.combine(today - dt.timedelta(days=KEEP_DAYS), dt.time())
+    )
     deleted, _by_model = ExportJob.objects.filter(created_at__lt=limit).delete()
     return deleted

@@ -104,7 +104,9 @@ def issuing_names(org) -> tuple[str, str]:
 
 
 def place_name(org) -> str:
-    """Short name of the administrative unit where the issuer sits (one rule)."""
+    """Short name of the administrative unit where the issuer sits (one rule). With no
+    unit recorded on the issuer or its ancestors, the province named by the top of
+    the tree ("Đảng bộ tỉnh Hà Tĩnh" → "Hà Tĩnh"): the line never starts with a comma."""
     from lienhe.orgs.models import AdminUnit, Organization
 
     unit = None
@@ -117,7 +119,14 @@ def place_name(org) -> str:
         deepest = max(ancestors, key=lambda a: a.depth, default=None)
         unit = deepest.admin_unit if deepest else None
     if unit is None:
-        return ""
+        top = org
+        if org.depth > 1:
+            top = Organization.objects.filter(path=org.ancestor_paths()[0]).first() or org
+        name = _body_rest(top)
+        for prefix in ("tỉnh ", "thành phố ", "đặc khu "):
+            if name.lower().startswith(prefix):
+                return name[len(prefix) :].strip()
+        return name
     name = unit.name.strip()
     for prefix in _UNIT_PREFIXES:
         if name.startswith(prefix):

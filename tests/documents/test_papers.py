@@ -188,3 +188,55 @@ def test_every_paper_kind_renders_all_parts_of_the_layout(units, slug):
     assert "Nơi nhận:" in flat and "- Ban Thường vụ," in flat
     assert "T/M ĐẢNG ỦY" in flat and "BÍ THƯ" in flat
     assert "Lê Văn Cường" in flat  # the officer's full name, from the member record
+
+
+def _pages(pdf: bytes) -> list[str]:
+    return [" ".join(page.split()) for page in _pdf_text(pdf).split("\f") if page.strip()]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize("n", [9, 19, 40])
+def test_long_report_keeps_rows_whole_header_repeated_and_signature_with_last_rows(cast, n):
+    """A report table over several pages: no row split across pages (each row's name
+    wraps over three lines), the header on every page, the totals row as on the web
+    page, and the signature on the page of the last rows, never alone with the
+    totals. n = 9 and 19 are the counts where, without `break-before: avoid` on the
+    last rows, the signature went over with only the totals row."""
+    from lienhe.reports.toolkit import Column, render_report_pdf
+
+    columns = [
+        Column("name", "Tổ chức", "text", 40),
+        Column("members", "Đảng viên", "int"),
+        Column("rate", "Tỷ lệ", "percent"),
+    ]
+    rows = [
+        {
+            "name": f"Đảng bộ xã Sơn-Tiến-{i:03d} vùng cao biên giới phía tây của tỉnh Z{i:03d}",
+            "members": 10000 + i,
+            "rate": 0.5,
+        }
+        for i in range(n)
+    ]
+    pdf = render_report_pdf(
+        title="Báo cáo dài",
+        columns=columns,
+        rows=rows,
+        totals={"name": "Tổng cộng", "members": 10000 * n, "rate": 0.5},
+        org=cast.commune,
+        date=DAY,
+        number_key=f"long-{n}",
+    )
+    pages = _pages(pdf)
+    assert len(pages) >= 2
+    assert "Thử, ngày 03 tháng 12 năm 2026" in pages[0]  # place from the top of the tree
+    for i in range(n):
+        parts = (f"Sơn-Tiến-{i:03d}", f"{10000 + i:,}".replace(",", "."), f"Z{i:03d}")
+        holding = {k for k, page in enumerate(pages) for part in parts if part in page}
+        assert len(holding) == 1, (i, holding)  # the whole row on one page
+    for page in pages:
+        if "Sơn-Tiến-" in page:
+            assert "STT Tổ chức Đảng viên Tỷ lệ" in page  # header repeated
+    last = pages[-1]
+    assert "T/M ĐẢNG ỦY" in last and "Nơi nhận:" in last
+    assert f"Tổng cộng {10000 * n:,}".replace(",", ".") in last
+    assert f"Z{n - 1:03d}" in last and f"Z{n - 2:03d}" in last
