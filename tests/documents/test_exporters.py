@@ -32,6 +32,33 @@ def _world(cast):
     return {}
 
 
+def _periodic_run(cast):
+    from lienhe.reports.models import ReportRun
+
+    run = ReportRun.objects.create(
+        user=cast.users["province_staff"],
+        organization=cast.province,
+        period="2026",
+        state=ReportRun.State.DONE,
+        result=[
+            {
+                "key": "members",
+                "title": "Đảng viên",
+                "figures": [
+                    {
+                        "label": "Tổng số đảng viên",
+                        "value": 98377,
+                        "kind": "int",
+                        "previous": 97000,
+                    },
+                    {"label": "Tỷ lệ nữ", "value": 0.3052, "kind": "percent", "previous": None},
+                ],
+            }
+        ],
+    )
+    return {"pk": run.pk}
+
+
 # (url name, query, kwargs, exporter class name)
 CASES = [
     ("members:export", "", None, "MemberExporter"),
@@ -43,6 +70,7 @@ CASES = [
     ("reviews:export", "", None, "CommentExporter"),
     ("reviews:report", "format=xlsx", None, "TableExporter"),
     ("reports:participation_export", "", None, "TableExporter"),
+    ("reports:periodic_run", "format=xlsx", _periodic_run, "TableExporter"),
     ("today:redflags_export", "", None, "RedFlagExporter"),
     ("visits:plan_export", "", _world, "PlanExporter"),
     ("visits:committee_export", "", _committee, "CommitteeMemberExporter"),

@@ -7,8 +7,10 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from lienhe.access.models import Role
 from lienhe.documents.papers import (
@@ -240,3 +242,63 @@ def test_long_report_keeps_rows_whole_header_repeated_and_signature_with_last_ro
     assert "T/M ĐẢNG ỦY" in last and "Nơi nhận:" in last
     assert f"Tổng cộng {10000 * n:,}".replace(",", ".") in last
     assert f"Z{n - 1:03d}" in last and f"Z{n - 2:03d}" in last
+
+
+def _periodic_pdf(cast):
+    from lienhe.reports.models import ReportRun
+
+    run = ReportRun.objects.create(
+        user=cast.users["province_staff"],
+        organization=cast.province,
+        period="2026",
+        state=ReportRun.State.DONE,
+        result=[],
+    )
+    return {"pk": run.pk}
+
+
+def _visits_world(cast):
+    from ..visits.world import world
+
+    world(cast)
+    return None
+
+
+# Every report PDF, as the province staff prints it for the province.
+REPORT_PDFS = [
+    ("meetings:report_pdf", "", None),
+    ("reports:participation_pdf", "", None),
+    ("reports:periodic_run", "format=pdf", _periodic_pdf),
+    ("petitions:report", "format=pdf", None),
+    ("reviews:report", "format=pdf", None),
+    ("away:report_pdf", "", None),
+    ("visits:plan_pdf", "", _visits_world),
+    ("visits:compliance_pdf", "", _visits_world),
+]
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@pytest.mark.parametrize(("url_name", "query", "prepare"), REPORT_PDFS)
+@time_machine.travel(
+    dt.datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+)
+def test_every_report_pdf_is_an_official_paper(cast, login, url_name, query, prepare):
+    """The report PDFs the views really print: the province written one way
+    ("TỈNH ỦY THỬ"), a number from the register, the place and date line, the
+    signature with the position and "Nơi nhận"."""
+    from django.urls import reverse
+
+    kwargs = prepare(cast) if prepare else None
+    url = reverse(url_name, kwargs=kwargs) + (f"?{query}" if query else "")
+    response = login(cast.users["province_staff"]).get(url)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"] == "application/pdf"
+    flat = " ".join(_pdf_text(response.content).split())
+    assert "TỈNH ỦY THỬ" in flat
+    for other in ("ĐẢNG ỦY TỈNH", "BAN CHẤP HÀNH", "/BAN TỔ CHỨC"):
+        assert other not in flat
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in flat
+    assert re.search(r"Số \d+-[A-ZĐ]+/TU", flat), flat[:400]
+    assert "Thử, ngày 03 tháng 12 năm 2026" in flat
+    assert "Nơi nhận:" in flat
+    assert re.search(r"(T/M|K/T|TL) [A-ZĐỦ ]+ BÍ THƯ|CHÁNH VĂN PHÒNG|TRƯỞNG BAN", flat), flat[-400:]
