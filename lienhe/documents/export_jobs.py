@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from lienhe.notify.services import daily_job
+from lienhe.notify.services import daily_job, notify
 
 from .models import ExportJob
 
@@ -54,7 +54,7 @@ def progress_of(job: ExportJob):
     return report
 
 
-def store(job: ExportJob, content: bytes, content_type: str, filename: str, *, rows: int):
+def store(job: ExportJob, content: bytes, filename: str, *, rows: int) -> HttpResponse:
     ExportJob.objects.filter(pk=job.pk).update(
         state=ExportJob.State.DONE,
         content=content,
@@ -110,6 +110,17 @@ def run(job_id: int) -> ExportJob:
     if job.state == ExportJob.State.RUNNING:  # the view answered without exporting
         _fail(job, _("Không tạo được tệp."))
         job.refresh_from_db()
+    if job.state == ExportJob.State.DONE:
+        # In the inbox, for a user who left the progress page (no mail: it is at hand).
+        notify(
+            [job.user],
+            kind="documents.export_done",
+            title=_("Tệp xuất “%(t)s” đã sẵn sàng để tải") % {"t": job.title},
+            url=job.get_absolute_url(),
+            dedupe_key=f"export-{job.pk}",
+            email=False,
+            sms=False,
+        )
     return job
 
 

@@ -301,7 +301,8 @@ class ListExporter:
             result = self.response(fmt)
         else:
             self.progress = export_jobs.progress_of(job)
-            result = export_jobs.store(job, *self.render(fmt), rows=self.rows_written)
+            content, _content_type, filename = self.render(fmt)
+            result = export_jobs.store(job, content, filename, rows=self.rows_written)
         self._audit(request, fmt, org, job)
         return result
 

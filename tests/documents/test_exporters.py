@@ -17,6 +17,7 @@ from lienhe.audit.models import AuditEvent
 from lienhe.documents import export_jobs
 from lienhe.documents.exports import EXPORTERS, PROGRESS_EVERY, ListExporter, Table
 from lienhe.documents.models import ExportJob
+from lienhe.notify.models import Notification
 
 from ..visits.world import world
 
@@ -212,6 +213,8 @@ def test_export_above_the_limit_runs_in_the_background(
     assert response.status_code == 200 and response["Content-Type"] == XLSX
     row = AuditEvent.objects.get(object_type="export")
     assert row.actor == user and row.data["job"] == job.pk
+    note = Notification.objects.get(user=user, kind="documents.export_done")
+    assert note.url == job.get_absolute_url()
     assert row.data["count"] == job.done == _check_workbook(response.content)
 
 

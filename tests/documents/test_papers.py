@@ -55,6 +55,12 @@ def test_place_is_the_short_name_of_the_nearest_administrative_unit(units):
     assert place_name(units.agency_cell) == "Hà Tĩnh"  # agencies sit in the province
 
 
+def test_place_without_an_administrative_unit_is_the_province_of_the_tree(cast):
+    # Never ", ngày …": the top of the tree names the province ("Đảng bộ tỉnh Thử").
+    assert place_name(cast.province) == "Thử"
+    assert place_name(cast.cell_a) == "Thử"
+
+
 def test_number_comes_from_the_register_per_issuer_kind_and_year(cast):
     first = make_paper(cast.commune, kind="BC", issued_on=DAY, number_key="r-1")
     again = make_paper(cast.commune, kind="BC", issued_on=DAY, number_key="r-1")
