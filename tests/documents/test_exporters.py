@@ -263,7 +263,17 @@ def test_background_progress_counts_rows_and_cleanup_removes_old_jobs(cast, sett
     assert list(ExportJob.objects.all()) == [fresh]
 
 
-LARGEST = ["members:export", "away:export", "petitions:export", "meetings:export"]
+# The four largest lists and the four largest reports (the compliance one on two sheets).
+LARGEST = [
+    ("members:export", None),
+    ("away:export", None),
+    ("petitions:export", None),
+    ("meetings:export", None),
+    ("reports:participation_export", None),
+    ("meetings:report_export", None),
+    ("away:report_export", None),
+    ("visits:compliance_export", _world),
+]
 
 
 def _short_texts(content: bytes) -> set[str]:
@@ -279,8 +289,8 @@ def _short_texts(content: bytes) -> set[str]:
 
 
 def test_largest_exports_are_readable_in_libreoffice(cast, login, tmp_path):
-    """What a user sees in LibreOffice: the four largest lists converted to PDF in one
-    soffice call, no "###" (a date or number wider than its column), every name and
+    """What a user sees in LibreOffice: the largest lists and reports converted to PDF
+    in one soffice call, no "###" (a date or number wider than its column), every name and
     organization printed whole, the title rows present."""
     if shutil.which("soffice") is None:
         if os.geteuid() == 0:  # CI runs as root and installs it (.ci/run, make e2e-deps)
@@ -288,8 +298,8 @@ def test_largest_exports_are_readable_in_libreoffice(cast, login, tmp_path):
         pytest.skip("LibreOffice (soffice, apt package libreoffice-calc) is not installed")
     staff = login(cast.users["province_staff"])
     expected = {}
-    for url_name in LARGEST:
-        response = staff.get(reverse(url_name))
+    for url_name, kwargs in LARGEST:
+        response = staff.get(reverse(url_name, kwargs=kwargs(cast) if kwargs else None))
         assert response.status_code == 200
         name = url_name.replace(":", "-")
         (tmp_path / f"{name}.xlsx").write_bytes(response.content)
