@@ -104,11 +104,11 @@ def run(job_id: int) -> ExportJob:
     except (PermissionDenied, Http404):
         _fail(job, _("Bạn không còn quyền xuất danh sách này."))
     except Exception as exc:  # recorded for the user; re-raised for the worker log
-        _fail(job, _("Không tạo được tệp: %(e)s") % {"e": exc})
+        _fail(job, str(exc) or type(exc).__name__)
         raise
     job.refresh_from_db()
     if job.state == ExportJob.State.RUNNING:  # the view answered without exporting
-        _fail(job, _("Không tạo được tệp."))
+        _fail(job, _("Yêu cầu xuất không còn hợp lệ."))
         job.refresh_from_db()
     if job.state == ExportJob.State.DONE:
         # In the inbox, for a user who left the progress page (no mail: it is at hand).
