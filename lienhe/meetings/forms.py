@@ -85,7 +85,12 @@ class MeetingForm(_WhenMixin):
         return data
 
 
-class EditMeetingForm(forms.Form):
+class EditMeetingForm(_WhenMixin):
+    """Title, time, place, length. The time stays editable after the roll call has
+    started (issue 20: the meeting began at 20:00, not 19:30)."""
+
+    field_order = ["title", "date", "time", "place", "duration_minutes", "version"]
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Chủ đề"), required=False, max_length=200)
     place = forms.CharField(label=_("Địa điểm"), required=False, max_length=200)

@@ -311,6 +311,8 @@ def meeting_edit(request, pk: int):
         initial={
             "version": meeting.version,
             "title": meeting.title,
+            "date": timezone.localtime(meeting.planned_at).date(),
+            "time": timezone.localtime(meeting.planned_at).time(),
             "place": meeting.place,
             "duration_minutes": meeting.duration_minutes,
         },
@@ -324,6 +326,7 @@ def meeting_edit(request, pk: int):
                 title=data["title"],
                 place=data["place"],
                 duration_minutes=data["duration_minutes"],
+                planned_at=form.planned_at(),
                 actor=request.user,
             )
         except services.MeetingError as exc:
@@ -365,7 +368,18 @@ def meeting_move(request, pk: int):
     return render(
         request,
         "meetings/form.html",
-        {"form": form, "meeting": meeting, "heading": _("Dời lịch buổi sinh hoạt")},
+        {
+            "form": form,
+            "meeting": meeting,
+            "heading": _("Dời lịch buổi sinh hoạt"),
+            "warning": _(
+                "Đã điểm danh %(n)s người; dời lịch sẽ bỏ các lượt điểm danh này "
+                "(buổi sinh hoạt chưa diễn ra)."
+            )
+            % {"n": meeting.marked_count}
+            if meeting.roll_call_open and meeting.marked_count
+            else "",
+        },
     )
 
 
