@@ -148,3 +148,32 @@ def test_meeting_roll_call_minutes_decision_task_on_a_phone(
     print(f"\nHành trình sinh hoạt (390×844): {total} lần chạm — {steps}")
     assert steps["điểm danh"] <= 6  # was one tap per person (142 in the demo cell)
     assert steps["kết luận → giao việc"] <= 3  # was 10
+
+
+@pytest.mark.django_db(transaction=True)
+def test_date_boxes_have_a_calendar_button_that_writes_dd_mm_yyyy(
+    phone_page, live_server, cast, login_page, password
+):
+    """Item 7: a date box shows and accepts dd/mm/yyyy, and a 44 px "Chọn ngày" button
+    opens the phone's calendar, whose choice lands in the box as dd/mm/yyyy."""
+    page = phone_page
+    login_page(page, live_server, "bithu", password)
+    page.goto(f"{live_server.url}/sinh-hoat/them/")
+    box = page.locator("input[name=date]")
+    button = page.get_by_role("button", name="Chọn ngày trên lịch: Ngày")
+    expect(button).to_be_visible()
+    size = button.bounding_box()
+    assert size["width"] >= 44 and size["height"] >= 44
+    assert _fits(page)
+    box.fill("05/11/2026")
+    button.click()  # opens the native calendar (preset to the typed day)
+    native = page.locator(".date-pick .date-native").first
+    assert native.input_value() == "2026-11-05"
+    native.evaluate(
+        "el => { el.value = '2026-12-24'; el.dispatchEvent(new Event('change')); }"
+    )  # the user picks 24 December in the calendar
+    expect(box).to_have_value("24/12/2026")
+    box.fill("2026-13-45")
+    page.locator("main button[type=submit]").click()
+    expect(page.locator("main")).to_contain_text("(dd/mm/yyyy), ví dụ 05/11/2026")
+    expect(page.locator("input[name=date]")).to_have_value("2026-13-45")  # input kept
