@@ -66,3 +66,29 @@ def order_model_choices(field, key=unit_sort_key) -> None:
     items = sorted(field.queryset, key=lambda obj: key(str(obj)))
     blank = [("", field.empty_label)] if field.empty_label is not None else []
     field.choices = blank + [(obj.pk, field.label_from_instance(obj)) for obj in items]
+
+
+# Vietnamese order inside the database, the same on both engines: PostgreSQL's ICU
+# collation "vi-x-icu" (created by initdb when PostgreSQL is built with ICU, as Debian's
+# is), and on SQLite a collation of that name computed with `sort_key` (registered for
+# every connection by `register_sqlite_collation`). Use `.order_by(vi_order("name"))`.
+VI_COLLATION = "vi-x-icu"
+
+
+def vi_order(field: str, descending: bool = False):
+    from django.db.models import F
+    from django.db.models.functions import Collate
+
+    expression = Collate(F(field), VI_COLLATION)
+    return expression.desc() if descending else expression.asc()
+
+
+def _sqlite_vi_compare(a: str, b: str) -> int:
+    ka, kb = sort_key(a), sort_key(b)
+    return (ka > kb) - (ka < kb)
+
+
+def register_sqlite_collation(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: teach SQLite the "vi-x-icu" collation."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_collation(VI_COLLATION, _sqlite_vi_compare)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.orgs.widgets import FastSelect
-from lienhe.text import order_model_choices
+from lienhe.text import order_model_choices, vi_order
 
 from .models import AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
 
@@ -211,7 +211,7 @@ class TransferForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["to_organization"].queryset = Organization.objects.filter(
             kind__in=[Organization.Kind.CELL, Organization.Kind.BASE], is_active=True
-        ).order_by("name")
+        ).order_by(vi_order("name"), "id")
         self.fields["to_organization"].label_from_instance = lambda o: f"{o.name} ({o.code})"
         _vietnamese_errors(self)
 

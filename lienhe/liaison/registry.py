@@ -108,6 +108,9 @@ def home_panel(request) -> dict | None:
         mine = Introduction.objects.open().filter(member_id=user.member_id).first()
         panel["mine"] = mine
         panel["member"] = True
+        if mine is not None and mine.is_live:
+            # Tasks the residence cell gave (e.g. a decision of its meeting's minutes).
+            panel["tasks"] = list(mine.tasks.filter(status="open").order_by("due_on", "id")[:5])
     if not panel.get("staff") and not panel.get("member"):
         return None
     return panel

@@ -295,7 +295,10 @@ def _minutes_and_ratings(ctx: DemoContext, meetings: list[Meeting], demo_base_pa
                     content="Đồng chí Bí thư báo cáo kết quả tháng; chi bộ thảo luận.",
                     opinions="Các đồng chí đảng viên phát biểu về vệ sinh môi trường, "
                     "an ninh trật tự khu dân cư.",
-                    resolutions="Chi bộ thống nhất giao nhiệm vụ cho từng đảng viên phụ trách hộ.",
+                    # One decision a line: each can become a task on the meeting page.
+                    resolutions="1. Chi bộ thống nhất giao nhiệm vụ cho từng đảng viên "
+                    "phụ trách hộ.\n2. Vận động các hộ giữ vệ sinh đường làng, ngõ xóm.\n"
+                    "3. Đảng viên đang công tác tham gia buổi hòa giải ở khu dân cư.",
                     number=f"{m.pk:02d}-BB/CB",
                 )
             )

@@ -85,7 +85,12 @@ class MeetingForm(_WhenMixin):
         return data
 
 
-class EditMeetingForm(forms.Form):
+class EditMeetingForm(_WhenMixin):
+    """Title, time, place, length. The time stays editable after the roll call has
+    started (issue 20: the meeting began at 20:00, not 19:30)."""
+
+    field_order = ["title", "date", "time", "place", "duration_minutes", "version"]
+
     version = forms.IntegerField(widget=forms.HiddenInput)
     title = forms.CharField(label=_("Chủ đề"), required=False, max_length=200)
     place = forms.CharField(label=_("Địa điểm"), required=False, max_length=200)
@@ -178,3 +183,32 @@ class MeetingFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         if orgs is not None:
             self.fields["organization"].queryset = orgs
+
+
+class DecisionTaskForm(forms.Form):
+    """One decision of the minutes given to one working member (meeting page)."""
+
+    decision = forms.CharField(widget=forms.HiddenInput, max_length=200)
+    introduction = forms.ModelChoiceField(
+        label=_("Giao cho đồng chí"),
+        queryset=None,
+        empty_label=_("— chọn đảng viên —"),
+        error_messages={"required": _("Hãy chọn đảng viên nhận việc.")},
+    )
+    due_on = forms.DateField(label=_("Hạn hoàn thành"), widget=DATE_INPUT)
+    kind = forms.ChoiceField(label=_("Loại việc"), choices=())
+
+    def __init__(self, *args, letters=None, **kwargs):
+        from lienhe.liaison.models import LocalTask
+
+        from .decisions import DEFAULT_DUE_DAYS
+
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault(
+            "due_on", timezone.localdate() + dt.timedelta(days=DEFAULT_DUE_DAYS)
+        )
+        kwargs["initial"].setdefault("kind", LocalTask.Kind.OTHER)
+        super().__init__(*args, **kwargs)
+        self.fields["introduction"].queryset = letters
+        self.fields["introduction"].label_from_instance = lambda intro: intro.member.full_name
+        self.fields["kind"].choices = LocalTask.Kind.choices

@@ -390,3 +390,24 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_by_display()}: {self.get_level_display()}"
+
+
+class DecisionTask(models.Model):
+    """A decision line of the minutes given, from the meeting page, as a residence task
+    (lienhe.liaison LocalTask) to an introduced working member: the meeting page shows
+    who carries each decision, the member sees the task on his home page."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decision_tasks")
+    decision = models.CharField(_("kết luận"), max_length=200)
+    task = models.OneToOneField(
+        "liaison.LocalTask", on_delete=models.CASCADE, related_name="decision"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("việc giao theo kết luận")
+        verbose_name_plural = _("việc giao theo kết luận")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.decision

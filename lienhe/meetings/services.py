@@ -217,11 +217,20 @@ def update_meeting(
     title: str | None = None,
     duration_minutes: int | None = None,
     groups: Iterable[Organization] | None = None,
+    planned_at: dt.datetime | None = None,
 ) -> Meeting:
+    """Edit a meeting's details. `planned_at` corrects the time (also once the roll
+    call has started); on a meeting not held yet the members are told, as for a move."""
     current = _locked(meeting, expected_version)
     if current.state == Meeting.State.CANCELLED:
         raise MeetingError(_("Buổi sinh hoạt đã hủy, không sửa được."))
     changed: dict[str, Any] = {}
+    if planned_at is not None and planned_at != current.planned_at:
+        changed["planned_at"] = [current.planned_at.isoformat(), planned_at.isoformat()]
+        current.planned_at = planned_at
+        current.reminded_at = None
+        if current.is_upcoming:
+            transaction.on_commit(lambda: announce_change(current.pk))
     for name, value in (("place", place), ("title", title), ("duration_minutes", duration_minutes)):
         if value is not None and getattr(current, name) != value:
             changed[name] = [str(getattr(current, name)), str(value)]
@@ -259,10 +268,22 @@ def move_meeting(
     current = _locked(meeting, expected_version)
     if not reason.strip():
         raise MeetingError(_("Hãy ghi lý do dời lịch."))
-    if current.state in (Meeting.State.HELD, Meeting.State.CANCELLED):
+    if current.state == Meeting.State.CANCELLED or (
+        current.state == Meeting.State.HELD and not current.roll_call_open
+    ):
         raise MeetingError(_("Chỉ dời được buổi sinh hoạt chưa họp và chưa hủy."))
     if new_at == current.planned_at:
         raise MeetingError(_("Thời gian mới trùng thời gian cũ."))
+    discarded = 0
+    if current.state == Meeting.State.HELD:
+        # The roll call was started (e.g. one tap) but the meeting did not take place:
+        # the taps of a meeting that is moved do not count; the audit row keeps them.
+        taps = list(Attendance.objects.filter(meeting=current).values("member_id", "status"))
+        discarded = len(taps)
+        Attendance.objects.filter(meeting=current).delete()
+        _log(current, "roll_call_discarded", actor, taps=taps[:500], reason=reason[:200])
+        current.held_at = None
+        current.present_count = current.marked_count = 0
     if current.original_at is None:
         current.original_at = current.planned_at
     old = current.planned_at
@@ -274,7 +295,15 @@ def move_meeting(
     current.reminded_at = None
     current.version += 1
     current.save()
-    _log(current, "moved", actor, old=old.isoformat(), new=new_at.isoformat(), reason=reason)
+    _log(
+        current,
+        "moved",
+        actor,
+        old=old.isoformat(),
+        new=new_at.isoformat(),
+        reason=reason,
+        discarded=discarded,
+    )
     transaction.on_commit(lambda: announce_change(current.pk))
     return current
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_attendance, views_delete, views_report
+from . import views, views_attendance, views_decisions, views_delete, views_report
 
 app_name = "meetings"
 urlpatterns = [
@@ -36,4 +36,5 @@ urlpatterns = [
     path("<int:pk>/bien-ban/pdf/", views.minutes_pdf, name="minutes_pdf"),
     path("<int:pk>/kien-nghi/", views.issue_add, name="issue_add"),
     path("<int:pk>/danh-gia/<str:by>/", views.meeting_rate, name="rate"),
+    path("<int:pk>/giao-viec/", views_decisions.decision_task, name="decision_task"),
 ]

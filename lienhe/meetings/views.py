@@ -21,7 +21,7 @@ from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
 
-from . import selectors, services
+from . import decisions, selectors, services
 from .forms import (
     CancelForm,
     EditMeetingForm,
@@ -185,12 +185,25 @@ def meeting_detail(request, pk: int):
         own_attendance = next(
             (a for a in attendances if a.member_id == request.user.member_id), None
         )
+    decision_rows = decisions.decisions_with_tasks(meeting, minutes)
+    can_assign = (
+        can_write
+        and bool(decision_rows)
+        and meeting.state != Meeting.State.CANCELLED
+        and has_org_permission(request.user, meeting.organization, "liaison:write")
+    )
     return render(
         request,
         "meetings/detail.html",
         {
             "meeting": meeting,
             "can_write": can_write,
+            # Decisions of the minutes, each can become a task for a working member.
+            "decision_rows": decision_rows,
+            "letters": list(decisions.assignable_letters(meeting)) if can_assign else [],
+            "can_assign": can_assign,
+            "decision_due": timezone.localdate() + dt.timedelta(days=decisions.DEFAULT_DUE_DAYS),
+            "task_kinds": decisions.LocalTask.Kind.choices,
             "can_rate_higher": can_rate_higher(request.user, meeting),
             "can_list": has_perm_anywhere(request.user, "meetings:read"),
             # What to report back at this meeting (e.g. petition answers), on the page
@@ -294,6 +307,8 @@ def meeting_edit(request, pk: int):
         initial={
             "version": meeting.version,
             "title": meeting.title,
+            "date": timezone.localtime(meeting.planned_at).date(),
+            "time": timezone.localtime(meeting.planned_at).time(),
             "place": meeting.place,
             "duration_minutes": meeting.duration_minutes,
         },
@@ -307,6 +322,7 @@ def meeting_edit(request, pk: int):
                 title=data["title"],
                 place=data["place"],
                 duration_minutes=data["duration_minutes"],
+                planned_at=form.planned_at(),
                 actor=request.user,
             )
         except services.MeetingError as exc:
@@ -348,7 +364,18 @@ def meeting_move(request, pk: int):
     return render(
         request,
         "meetings/form.html",
-        {"form": form, "meeting": meeting, "heading": _("Dời lịch buổi sinh hoạt")},
+        {
+            "form": form,
+            "meeting": meeting,
+            "heading": _("Dời lịch buổi sinh hoạt"),
+            "warning": _(
+                "Đã điểm danh %(n)s người; dời lịch sẽ bỏ các lượt điểm danh này "
+                "(buổi sinh hoạt chưa diễn ra)."
+            )
+            % {"n": meeting.marked_count}
+            if meeting.roll_call_open and meeting.marked_count
+            else "",
+        },
     )
 
 

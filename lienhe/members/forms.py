@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import AdminUnit, Organization
-from lienhe.text import order_model_choices
+from lienhe.text import order_model_choices, vi_order
 
 from .models import Member
 
@@ -78,7 +78,7 @@ def organization_choices_for(user):
     return (
         Organization.objects.visible_to(user)
         .filter(kind__in=[Organization.Kind.CELL, Organization.Kind.BASE], is_active=True)
-        .order_by("name")
+        .order_by(vi_order("name"), "id")
     )
 
 

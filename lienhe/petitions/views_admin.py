@@ -25,7 +25,7 @@ from lienhe.reports.toolkit import (
     ratio,
     render_report_pdf,
 )
-from lienhe.text import fold
+from lienhe.text import fold, vi_order
 
 from . import forms as f
 from . import services
@@ -326,7 +326,7 @@ def _report_orgs(user):
 def agency_list(request):
     today = timezone.localdate()
     visible = Petition.objects.visible_to(request.user)
-    agencies = Agency.objects.order_by("name")
+    agencies = Agency.objects.order_by(vi_order("name"), "id")
     q = fold(request.GET.get("q") or "")
     if q:
         agencies = agencies.filter(search_name__contains=q)

@@ -396,8 +396,15 @@ def report(request, pk: int):
         return redirect("visits:visit_detail", pk=visit.pk)
     meeting = visit.meeting or services.find_meeting(visit.cell, visit.planned_on)
     initial = {"attended_on": min(visit.planned_on, timezone.localdate())}
-    if meeting is not None and hasattr(meeting, "minutes"):
+    if meeting is not None and hasattr(meeting, "minutes") and meeting.minutes.chair:
         initial["chair"] = meeting.minutes.chair
+    else:
+        # No minutes yet: the cell's secretary chairs its meetings (officers, best first).
+        from lienhe.documents.papers import officers
+
+        chairs = [o.name for o in officers(visit.cell) if o.name]
+        if chairs:
+            initial["chair"] = chairs[0]
     if meeting is not None:
         initial["members_total"] = meeting.expected_count or None
         initial["members_present"] = meeting.present_count or None

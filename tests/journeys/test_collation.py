@@ -54,3 +54,31 @@ def test_petition_list_shows_the_commune_of_the_cell(cast, login):
     body = login(cast.users["province_staff"]).get("/kien-nghi/").content.decode()
     cell = body.index(f"{cast.cell_a.name}<br>")
     assert cast.commune.name in body[cell : cell + 300]
+
+
+@pytest.mark.django_db
+def test_lists_ordered_in_sql_follow_vietnamese_order(cast, login):
+    """vi_order: the same order on SQLite (registered collation) and PostgreSQL (ICU
+    "vi-x-icu"): Đ after D, "Hà Nội" before "Huế", tones after letters."""
+    from lienhe.members.forms import organization_choices_for
+    from lienhe.orgs.models import Organization
+    from lienhe.text import vi_order
+    from tests.factories import make_org
+
+    for name in ["Chi bộ Huế", "Chi bộ Đông", "Chi bộ Dương", "Chi bộ Hà Nội", "Chi bộ Ấp"]:
+        make_org(cast.commune, name=name, kind="cell")
+    names = list(
+        Organization.objects.filter(
+            name__in=["Chi bộ Huế", "Chi bộ Đông", "Chi bộ Dương", "Chi bộ Hà Nội", "Chi bộ Ấp"]
+        )
+        .order_by(vi_order("name"))
+        .values_list("name", flat=True)
+    )
+    assert names == ["Chi bộ Ấp", "Chi bộ Dương", "Chi bộ Đông", "Chi bộ Hà Nội", "Chi bộ Huế"]
+    chosen = [
+        o.name
+        for o in organization_choices_for(cast.users["commune_staff"])
+        if o.name.startswith("Chi bộ ")
+    ]
+    assert chosen == sorted(chosen, key=sort_key)
+    assert chosen.index("Chi bộ Đông") > chosen.index("Chi bộ Dương")

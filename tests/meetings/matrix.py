@@ -156,3 +156,6 @@ CASES = [
     Case("meetings:deleted", only(WRITERS_ANYWHERE, 403)),
     Case("meetings:restore", only(_as(WRITE_A, 302), 404), kwargs=_deleted, method="post"),
 ]
+# Decisions of the minutes become tasks (issue 20 item 11): meetings:write and
+# liaison:write on the cell (both held by the cell's officers and the staff above).
+CASES.append(Case("meetings:decision_task", only(WRITE_A, 404), kwargs=_pk))

@@ -47,3 +47,43 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 document.addEventListener("htmx:afterSwap", function (e) { lienheFocusableScrollers(e.target); });
+
+// Dates are typed dd/mm/yyyy (what officials write); a "Chọn ngày" button beside each
+// date box opens the phone's own calendar (a native date input kept out of sight) and
+// writes the chosen day back as dd/mm/yyyy. Without JS the box still accepts typing.
+function lienheDatePickers(root) {
+  (root || document).querySelectorAll('input[placeholder="dd/mm/yyyy"]:not([data-picker])').forEach(function (box) {
+    box.setAttribute("data-picker", "1");
+    var wrap = document.createElement("span");
+    wrap.className = "date-pick";
+    box.parentNode.insertBefore(wrap, box);
+    wrap.appendChild(box);
+    var native = document.createElement("input");
+    native.type = "date";
+    native.className = "date-native";
+    native.tabIndex = -1;
+    native.setAttribute("aria-hidden", "true");
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "date-btn";
+    button.setAttribute("aria-label", "Chọn ngày trên lịch" + (box.labels && box.labels[0] ? ": " + box.labels[0].textContent.replace("*", "").trim() : ""));
+    button.textContent = "📅";
+    wrap.appendChild(native);
+    wrap.appendChild(button);
+    button.addEventListener("click", function () {
+      var m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(box.value.trim());
+      if (m) { native.value = m[3] + "-" + ("0" + m[2]).slice(-2) + "-" + ("0" + m[1]).slice(-2); }
+      try { native.showPicker(); } catch (err) { box.focus(); }
+    });
+    native.addEventListener("change", function () {
+      var p = native.value.split("-");
+      if (p.length === 3) {
+        box.value = p[2] + "/" + p[1] + "/" + p[0];
+        box.dispatchEvent(new Event("input", { bubbles: true }));
+        box.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    });
+  });
+}
+document.addEventListener("DOMContentLoaded", function () { lienheDatePickers(document); });
+document.addEventListener("htmx:afterSwap", function (e) { lienheDatePickers(e.target); });
