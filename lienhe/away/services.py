@@ -19,9 +19,13 @@ from .common import (  # noqa: F401
     today,
 )
 from .exemptions import (  # noqa: F401
+    apply_for_exemption,
     back_to_back_start,
+    chain_warning,
     exemption_grounds,
     grant_exemption,
+    pending_application,
+    propose_exemption,
     revoke_exemption,
     sync_exemption_statuses,
 )

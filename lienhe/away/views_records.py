@@ -63,23 +63,20 @@ def exemption_create(request, member_pk: int):
     )
     check_org_perm(request.user, member.organization, "away:approve")
     grounds = services.exemption_grounds(member.organization)
-    away = (
-        AwayPeriod.objects.filter(member=member, status=AwayPeriod.Status.APPROVED)
-        .order_by("-start_on")
-        .first()
-    )
+    # The decision follows the member's application proposed by the cell.
+    application = services.pending_application(member)
     initial = {}
-    if away:
+    if application:
         initial = {
-            "start_on": max(away.start_on, services.today()),
-            "end_on": away.expected_end_on,
-            "ground": next((g for g in grounds if "làm ăn xa" in g), None),
+            "start_on": max(application.start_on, services.today()),
+            "end_on": application.end_on,
+            "ground": application.ground,
         }
     form = ExemptionForm(request.POST or None, grounds=grounds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ex = services.grant_exemption(
-                member, actor=request.user, away=away, **form.cleaned_data
+                member, actor=request.user, application=application, **form.cleaned_data
             )
         except services.AwayError as exc:
             form.add_error(None, str(exc))
@@ -88,11 +85,28 @@ def exemption_create(request, member_pk: int):
                 request, _("Đã ban hành quyết định số %(n)s.") % {"n": ex.decision_number}
             )
             return redirect("away:exemption", pk=ex.pk)
+    if application:
+        intro = _("Đơn ngày %(a)s của đảng viên; chi bộ đề nghị ngày %(p)s: %(o)s") % {
+            "a": application.applied_on.strftime("%d/%m/%Y"),
+            "p": application.cell_proposed_on.strftime("%d/%m/%Y"),
+            "o": application.cell_opinion,
+        }
+        warning = services.chain_warning(
+            member, application.start_on, application.end_on, services.today()
+        )
+        if warning:
+            intro = f"{intro} — {warning}"
+    else:
+        intro = _(
+            "Chưa có đơn xin tạm miễn của đảng viên được chi bộ đề nghị: cấp ủy chỉ quyết định "
+            "khi đã có đơn và đề nghị của chi bộ (mục “Đơn xin tạm miễn sinh hoạt”)."
+        )
     return render(
         request,
         "away/simple_form.html",
         {
             "form": form,
+            "intro": intro,
             "title": _("Quyết định tạm miễn sinh hoạt đảng: %(name)s") % {"name": member.full_name},
             "back": member.get_absolute_url() if hasattr(member, "get_absolute_url") else "",
             "submit": _("Ban hành quyết định"),
