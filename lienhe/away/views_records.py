@@ -26,7 +26,7 @@ from .forms import (
     TransferFilter,
     TransferForm,
 )
-from .models import AwayPeriod, Exemption, Transfer
+from .models import AwayPeriod, Exemption, ExemptionApplication, Transfer
 from .views import _issuer_context, _page, scope_orgs
 
 # ---------------------------------------------------------------- exemptions
@@ -45,9 +45,29 @@ def _exemptions(request):
 def exemption_list(request):
     f = _exemptions(request)
     page, query = _page(request, f.qs)
-    template = "away/_exemption_results.html" if request.htmx else "away/exemptions.html"
+    if request.htmx:
+        return render(
+            request,
+            "away/_exemption_results.html",
+            {"filter": f, "page": page, "query": query, "today": services.today()},
+        )
+    # Applications waiting for the cell or the committee (oldest first), before decisions.
+    applications = (
+        ExemptionApplication.objects.visible_to(request.user)
+        .filter(status__in=ExemptionApplication.OPEN)
+        .select_related("member", "organization")
+        .order_by("applied_on", "id")[:20]
+    )
     return render(
-        request, template, {"filter": f, "page": page, "query": query, "today": services.today()}
+        request,
+        "away/exemptions.html",
+        {
+            "filter": f,
+            "page": page,
+            "query": query,
+            "today": services.today(),
+            "applications": applications,
+        },
     )
 
 

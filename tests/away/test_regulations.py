@@ -265,3 +265,16 @@ def test_application_pages_cell_proposes_then_committee_decides(cast, login):
     assert resp.status_code == 302
     app.refresh_from_db()
     assert app.status == "decided" and app.exemption.decision_number
+
+
+@time_machine.travel(NOON, tick=False)
+def test_exemption_list_shows_applications_waiting(cast, login):
+    from .helpers import application
+
+    app = application(cast)
+    page = login(cast.users["commune_staff"]).get(reverse("away:exemptions")).content.decode()
+    assert "Đơn xin tạm miễn đang chờ xem xét" in page
+    assert reverse("away:exemption_application", args=[app.pk]) in page
+    # Another commune's staff does not see it.
+    other = login(cast.users["agency_staff"]).get(reverse("away:exemptions")).content.decode()
+    assert reverse("away:exemption_application", args=[app.pk]) not in other
