@@ -1,6 +1,9 @@
 """Away members (seed 004; Hướng dẫn 01-HD/TW as far as its text could be found)."""
 
 import datetime as dt
+import shutil
+import subprocess
+import tempfile
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -265,6 +268,8 @@ def test_application_pages_cell_proposes_then_committee_decides(cast, login):
     assert resp.status_code == 302
     app.refresh_from_db()
     assert app.status == "decided" and app.exemption.decision_number
+    detail = committee.get(reverse("away:exemption", args=[app.exemption_id])).content.decode()
+    assert "Đơn ngày 15/11/2026" in detail and "chi bộ đề nghị ngày 18/11/2026" in detail
 
 
 @time_machine.travel(NOON, tick=False)
@@ -278,3 +283,27 @@ def test_exemption_list_shows_applications_waiting(cast, login):
     # Another commune's staff does not see it.
     other = login(cast.users["agency_staff"]).get(reverse("away:exemptions")).content.decode()
     assert reverse("away:exemption_application", args=[app.pk]) not in other
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+@time_machine.travel(NOON, tick=False)
+def test_exemption_decision_pdf_cites_the_application_and_the_proposal(cast, login):
+    member = cast.members["a1"]
+    ex = grant(
+        member,
+        actor=cast.users["commune_staff"],
+        cell_actor=cast.users["secretary_a"],
+        ground=services.exemption_grounds(member.organization)[1],
+        start_on=dt.date(2026, 12, 1),
+        end_on=dt.date(2027, 2, 28),
+    )
+    pdf = login(cast.users["commune_staff"]).get(reverse("away:exemption_pdf", args=[ex.pk]))
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as fh:
+        fh.write(pdf.content)
+        fh.flush()
+        text = subprocess.run(
+            ["pdftotext", fh.name, "-"], capture_output=True, check=True, text=True
+        ).stdout
+    text = " ".join(text.split())
+    assert f"Xét đơn ngày 20/11/2026 của đồng chí {member.full_name}" in text
+    assert f"đề nghị ngày 20/11/2026 của {cast.cell_a.name}" in text
