@@ -135,12 +135,22 @@ def build(ctx: DemoContext) -> None:
     _reviews_of_other_years(reviews, today, now)
 
 
-def _scores(level: str, rng) -> tuple[int, int]:
-    """A Quy định 366 score inside the level's band (Điều 11), split 30 + 70."""
-    band = {"excellent": (90, 98), "good": (70, 89), "completed": (50, 69)}[level]
-    total = rng.randint(*band)
+# Quy định 366, Điều 11: the score band of each level (demo scores stay inside it).
+BANDS = {"excellent": (90, 98), "good": (70, 89), "completed": (50, 69), "not_completed": (30, 49)}
+
+
+def score_in_band(level: str, n: int) -> tuple[int, int]:
+    """A Quy định 366 score inside the level's band picked by `n` (no random draw, so a
+    bulk builder keeps its other draws), split 30 + 70."""
+    low, high = BANDS[level]
+    total = low + n % (high - low + 1)
     general = min(30, total * 30 // 100)
     return general, total - general
+
+
+def _scores(level: str, rng) -> tuple[int, int]:
+    """A Quy định 366 score inside the level's band (Điều 11), split 30 + 70."""
+    return score_in_band(level, rng.randint(0, 99))
 
 
 def _reviews_of_other_years(last_year: list[YearReview], today: dt.date, now) -> None:
