@@ -17,6 +17,7 @@ from .models import (
     Contact,
     DestinationComment,
     Exemption,
+    ExemptionApplication,
     FeeClaim,
     FeeDue,
     FeePayment,
@@ -315,6 +316,50 @@ def build_away(ctx: DemoContext) -> None:
         if start <= today <= end:
             newly_exempted.append(a.member_id)
     Exemption.objects.bulk_create(exemptions, batch_size=2000)
+    # Each decision follows the member's application and the cell's proposal; two more
+    # applications wait (one for the cell, one for the committee). No random draws here,
+    # so the rest of the demo keeps its seeded values.
+    exempted = {e.away_id for e in exemptions}
+    applications = [
+        ExemptionApplication(
+            member_id=e.member_id,
+            organization_id=e.organization_id,
+            away_id=e.away_id,
+            ground=e.ground,
+            reason="Đi làm ăn xa, không có điều kiện về sinh hoạt chi bộ thường xuyên.",
+            start_on=e.start_on,
+            end_on=e.end_on,
+            applied_on=e.issued_on - dt.timedelta(days=10),
+            status=ExemptionApplication.Status.DECIDED,
+            cell_opinion="Chi bộ họp xét, nhất trí đề nghị cấp ủy tạm miễn sinh hoạt.",
+            cell_proposed_on=e.issued_on - dt.timedelta(days=6),
+            exemption=e,
+        )
+        for e in exemptions
+    ]
+    waiting = [
+        a for a in periods if a.status == AwayPeriod.Status.APPROVED and a.pk not in exempted
+    ][:2]
+    for i, a in enumerate(waiting):
+        proposed = i == 1
+        applications.append(
+            ExemptionApplication(
+                member_id=a.member_id,
+                organization_id=a.organization_id,
+                away_id=a.pk,
+                ground="Đi làm ăn xa, không có điều kiện sinh hoạt thường xuyên",
+                reason="Đi làm việc xa, xin tạm miễn sinh hoạt đến khi trở về.",
+                start_on=today + dt.timedelta(days=7),
+                end_on=today + dt.timedelta(days=180),
+                applied_on=today - dt.timedelta(days=4),
+                status=ExemptionApplication.Status.PROPOSED
+                if proposed
+                else ExemptionApplication.Status.SUBMITTED,
+                cell_opinion="Chi bộ nhất trí đề nghị." if proposed else "",
+                cell_proposed_on=today - dt.timedelta(days=1) if proposed else None,
+            )
+        )
+    ExemptionApplication.objects.bulk_create(applications, batch_size=2000)
     # Exemption status goes on the member record (history rows are not written in bulk).
     Member.objects.filter(pk__in=newly_exempted).update(status=Member.Status.EXEMPTED)
 

@@ -427,3 +427,45 @@ class TransferFilter(_ScopedFilter):
     class Meta:
         model = Transfer
         fields = ["q", "org", "kind", "status"]
+
+
+class ExemptionApplicationForm(forms.Form):
+    """The member's written application (đơn xin tạm miễn sinh hoạt đảng)."""
+
+    ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
+    start_on = forms.DateField(label=_("Xin tạm miễn từ ngày"), widget=DateInput())
+    end_on = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Nội dung đơn (lý do, nguyện vọng)"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    applied_on = forms.DateField(label=_("Ngày làm đơn"), widget=DateInput())
+
+    def __init__(self, *args, grounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ground"].choices = [(g, g) for g in grounds]
+        _vietnamese_errors(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
+            self.add_error("end_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
+        return data
+
+
+class ExemptionProposalForm(forms.Form):
+    """The cell's consideration of an application."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    decision = forms.ChoiceField(
+        label=_("Chi bộ"),
+        choices=[("propose", _("Đề nghị cấp ủy tạm miễn")), ("no", _("Không đề nghị"))],
+        widget=forms.RadioSelect,
+    )
+    opinion = forms.CharField(
+        label=_("Ý kiến của chi bộ"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    on = forms.DateField(label=_("Ngày chi bộ xem xét"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _vietnamese_errors(self)

@@ -295,6 +295,71 @@ class Exemption(models.Model):
         return self.start_on <= on <= self.end_on
 
 
+class ExemptionApplication(models.Model):
+    """The member's application (đơn) for a temporary exemption and the cell's proposal,
+    recorded before the committee decides (Điều lệ Đảng Điều 8 Khoản 1: tạm miễn "do chi
+    bộ xem xét, quyết định" on the member's request; seed 004: "làm đúng quy trình, thủ
+    tục để được tạm miễn"). The decision is the `Exemption` it leads to."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Chờ chi bộ đề nghị")
+        PROPOSED = "proposed", _("Chi bộ đã đề nghị, chờ cấp ủy quyết định")
+        NOT_PROPOSED = "not_proposed", _("Chi bộ không đề nghị")
+        DECIDED = "decided", _("Đã có quyết định")
+
+    OPEN = (Status.SUBMITTED, Status.PROPOSED)
+
+    member = models.ForeignKey(
+        Member,
+        verbose_name=_("đảng viên"),
+        on_delete=models.PROTECT,
+        related_name="exemption_applications",
+    )
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("chi bộ"), on_delete=models.PROTECT, related_name="+"
+    )
+    away = models.ForeignKey(
+        AwayPeriod, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    ground = models.CharField(_("lý do"), max_length=200)
+    reason = models.TextField(_("nội dung đơn"))
+    start_on = models.DateField(_("xin tạm miễn từ ngày"))
+    end_on = models.DateField(_("đến ngày"))
+    applied_on = models.DateField(_("ngày làm đơn"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("tình trạng"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
+    )
+    cell_opinion = models.TextField(_("ý kiến đề nghị của chi bộ"), blank=True)
+    cell_proposed_on = models.DateField(_("ngày chi bộ đề nghị"), null=True, blank=True)
+    cell_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    exemption = models.OneToOneField(
+        Exemption,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="application",
+        verbose_name=_("quyết định tạm miễn"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("đơn xin tạm miễn sinh hoạt")
+        verbose_name_plural = _("đơn xin tạm miễn sinh hoạt")
+        ordering = ["-applied_on", "-id"]
+        indexes = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.member} — {self.start_on:%d/%m/%Y}"
+
+
 class Transfer(models.Model):
     """Temporary or official transfer of party life (chuyển sinh hoạt đảng)."""
 

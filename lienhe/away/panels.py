@@ -5,7 +5,14 @@ from __future__ import annotations
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 
 from . import fees, services
-from .models import AwayPeriod, DestinationComment, Exemption, FeeClaim, Transfer
+from .models import (
+    AwayPeriod,
+    DestinationComment,
+    Exemption,
+    ExemptionApplication,
+    FeeClaim,
+    Transfer,
+)
 
 
 def home_panel(request):
@@ -67,6 +74,11 @@ def member_section(request, member, full: bool):
             p.status in (*AwayPeriod.OPEN, AwayPeriod.Status.APPROVED) for p in periods
         ),
         "exemptions": list(Exemption.objects.filter(member=member)[:5]),
+        "applications": list(
+            ExemptionApplication.objects.filter(
+                member=member, status__in=ExemptionApplication.OPEN
+            )[:3]
+        ),
         "comments": list(
             DestinationComment.objects.filter(
                 away__member=member, received_on__isnull=False

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_fees, views_records, views_report
+from . import views, views_exemptions, views_fees, views_records, views_report
 
 app_name = "away"
 urlpatterns = [
@@ -32,6 +32,21 @@ urlpatterns = [
         name="exemption_create",
     ),
     path("tam-mien/<int:pk>/", views_records.exemption_detail, name="exemption"),
+    path(
+        "tam-mien/don/dang-vien/<int:member_pk>/",
+        views_exemptions.application_create,
+        name="exemption_apply",
+    ),
+    path(
+        "tam-mien/don/<int:pk>/",
+        views_exemptions.application_detail,
+        name="exemption_application",
+    ),
+    path(
+        "tam-mien/don/<int:pk>/de-nghi/",
+        views_exemptions.application_propose,
+        name="exemption_application_propose",
+    ),
     path("tam-mien/<int:pk>/quyet-dinh.pdf", views_records.exemption_pdf, name="exemption_pdf"),
     path("tam-mien/<int:pk>/cham-dut/", views_records.exemption_revoke, name="exemption_revoke"),
     # transfers of party life

@@ -36,7 +36,7 @@ from .forms import (
     OpinionForm,
     ReturnForm,
 )
-from .models import AwayPeriod, DestinationComment, Exemption, Transfer
+from .models import AwayPeriod, DestinationComment, Exemption, ExemptionApplication, Transfer
 
 
 def scope_orgs(user, perm: str = "away:read"):
@@ -431,6 +431,7 @@ def away_mine(request):
             "current": current,
             "transfers": Transfer.objects.filter(member=member).select_related("to_organization"),
             "exemptions": Exemption.objects.filter(member=member),
+            "applications": ExemptionApplication.objects.filter(member=member)[:5],
             "contact_form": ContactForm(),
         },
     )

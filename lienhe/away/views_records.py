@@ -26,7 +26,7 @@ from .forms import (
     TransferFilter,
     TransferForm,
 )
-from .models import AwayPeriod, Exemption, Transfer
+from .models import AwayPeriod, Exemption, ExemptionApplication, Transfer
 from .views import _issuer_context, _page, scope_orgs
 
 # ---------------------------------------------------------------- exemptions
@@ -45,9 +45,29 @@ def _exemptions(request):
 def exemption_list(request):
     f = _exemptions(request)
     page, query = _page(request, f.qs)
-    template = "away/_exemption_results.html" if request.htmx else "away/exemptions.html"
+    if request.htmx:
+        return render(
+            request,
+            "away/_exemption_results.html",
+            {"filter": f, "page": page, "query": query, "today": services.today()},
+        )
+    # Applications waiting for the cell or the committee (oldest first), before decisions.
+    applications = (
+        ExemptionApplication.objects.visible_to(request.user)
+        .filter(status__in=ExemptionApplication.OPEN)
+        .select_related("member", "organization")
+        .order_by("applied_on", "id")[:20]
+    )
     return render(
-        request, template, {"filter": f, "page": page, "query": query, "today": services.today()}
+        request,
+        "away/exemptions.html",
+        {
+            "filter": f,
+            "page": page,
+            "query": query,
+            "today": services.today(),
+            "applications": applications,
+        },
     )
 
 
@@ -63,23 +83,20 @@ def exemption_create(request, member_pk: int):
     )
     check_org_perm(request.user, member.organization, "away:approve")
     grounds = services.exemption_grounds(member.organization)
-    away = (
-        AwayPeriod.objects.filter(member=member, status=AwayPeriod.Status.APPROVED)
-        .order_by("-start_on")
-        .first()
-    )
+    # The decision follows the member's application proposed by the cell.
+    application = services.pending_application(member)
     initial = {}
-    if away:
+    if application:
         initial = {
-            "start_on": max(away.start_on, services.today()),
-            "end_on": away.expected_end_on,
-            "ground": next((g for g in grounds if "làm ăn xa" in g), None),
+            "start_on": max(application.start_on, services.today()),
+            "end_on": application.end_on,
+            "ground": application.ground,
         }
     form = ExemptionForm(request.POST or None, grounds=grounds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             ex = services.grant_exemption(
-                member, actor=request.user, away=away, **form.cleaned_data
+                member, actor=request.user, application=application, **form.cleaned_data
             )
         except services.AwayError as exc:
             form.add_error(None, str(exc))
@@ -88,11 +105,28 @@ def exemption_create(request, member_pk: int):
                 request, _("Đã ban hành quyết định số %(n)s.") % {"n": ex.decision_number}
             )
             return redirect("away:exemption", pk=ex.pk)
+    if application:
+        intro = _("Đơn ngày %(a)s của đảng viên; chi bộ đề nghị ngày %(p)s: %(o)s") % {
+            "a": application.applied_on.strftime("%d/%m/%Y"),
+            "p": application.cell_proposed_on.strftime("%d/%m/%Y"),
+            "o": application.cell_opinion,
+        }
+        warning = services.chain_warning(
+            member, application.start_on, application.end_on, services.today()
+        )
+        if warning:
+            intro = f"{intro} — {warning}"
+    else:
+        intro = _(
+            "Chưa có đơn xin tạm miễn của đảng viên được chi bộ đề nghị: cấp ủy chỉ quyết định "
+            "khi đã có đơn và đề nghị của chi bộ (mục “Đơn xin tạm miễn sinh hoạt”)."
+        )
     return render(
         request,
         "away/simple_form.html",
         {
             "form": form,
+            "intro": intro,
             "title": _("Quyết định tạm miễn sinh hoạt đảng: %(name)s") % {"name": member.full_name},
             "back": member.get_absolute_url() if hasattr(member, "get_absolute_url") else "",
             "submit": _("Ban hành quyết định"),

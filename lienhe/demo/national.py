@@ -30,6 +30,8 @@ from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.petitions.models import Agency, Category, Petition
 from lienhe.petitions.similarity import signature
 from lienhe.reports.summaries import rebuild_all
+from lienhe.reviews.constants import Regulation, regulation_for_year
+from lienhe.reviews.demo import score_in_band
 from lienhe.reviews.models import ResidenceComment, YearReview
 from lienhe.text import fold
 from lienhe.visits.models import Committee, CommitteeMember, Visit, VisitReport
@@ -1044,13 +1046,17 @@ def _build_reviews(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
     weights = [0.15, 0.7, 0.13, 0.02]
     first = plan.first_member_id
     decided = _at(dt.date(last, 12, 20), 9)
+    # Quy định 366 from 2025: last year's reviews carry it and a score in the level's band.
+    regulation = regulation_for_year(last)
+    scored = regulation == Regulation.QD366
 
     def reviews() -> Iterator[tuple]:
         for index, org_id in enumerate(plan.member_org):
             mid = first + index
             level = rng.choices(levels, weights)[0]
+            general, tasks = score_in_band(level, mid) if scored else (None, None)
             yield (writer.next_id(YearReview), mid, last, org_id, level, level, level,
-                   comment_ids.get(mid), "final", decided)  # fmt: skip
+                   comment_ids.get(mid), "final", decided, regulation, general, tasks)  # fmt: skip
 
     writer.write(
         YearReview,
@@ -1065,6 +1071,9 @@ def _build_reviews(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
             "residence_comment_id",
             "state",
             "decided_at",
+            "regulation",
+            "score_general",
+            "score_tasks",
         ],  # fmt: skip
         reviews(),
         "Xếp loại",

@@ -117,20 +117,25 @@ def residence_record(member: Member, year: int) -> dict:
     return record
 
 
-def exempt_by_group(org) -> dict[str, int]:
-    """{group: n} of the open liaisons in `org`'s subtree (by the workplace) whose member
-    is exempt, by the groups of Hướng dẫn 33-HD/BTCTW mục 1.1/1.2 ("" = recorded before
-    the groups existed, free text only). One query."""
+def exempt_by_group(org, on: dt.date | None = None) -> dict[str, int]:
+    """{group: n} of the liaisons in `org`'s subtree (by the workplace) whose member is
+    exempt, by the groups of Hướng dẫn 33-HD/BTCTW mục 1.1/1.2 ("" = recorded before
+    the groups existed, free text only). `on` counts as of that day (letter in force
+    then, exemption from on or before it); None = now. One query."""
     from django.db.models import Count, Q
 
     from .models import Introduction
 
+    since = Q()
+    if on is not None:
+        since = Q(exempt_from__isnull=True) | Q(exempt_from__lte=on)
     rows = (
         Introduction.objects.filter(workplace_org__path__startswith=org.path)
         .filter(
-            Q(exemption=Introduction.Exemption.RESIDENCE, state__in=Introduction.LIVE_STATES)
+            (Q(exemption=Introduction.Exemption.RESIDENCE) & live_on_q(on))
             | Q(state=Introduction.State.EXEMPT)
         )
+        .filter(since)
         .values("exemption_group")
         .annotate(n=Count("id"))
         .order_by()

@@ -191,6 +191,19 @@ class AgencyForm(forms.ModelForm):
         ]
         widgets = {"handlers": forms.SelectMultiple(attrs={"size": 6})}
 
+    def clean_name(self):
+        """A department merged in 2025 is named as it is today (petitions/merger.py)."""
+        from .merger import SOURCE, successor
+
+        name = self.cleaned_data["name"]
+        new = successor(name)
+        if new is not None:
+            raise forms.ValidationError(
+                _("“%(old)s” đã hợp nhất vào “%(new)s” (%(src)s): hãy dùng tên hiện nay.")
+                % {"old": name, "new": new, "src": SOURCE}
+            )
+        return name
+
     def __init__(self, *args, **kwargs):
         from lienhe.access.models import User
 

@@ -85,7 +85,25 @@ def liaison_section(org: Organization, start: dt.date, end: dt.date) -> list[Fig
         Figure("Tỷ lệ tham gia sinh hoạt nơi cư trú", totals.get("rate"), "percent"),
         Figure("Giấy giới thiệu quá hạn chưa nộp", letters_overdue(org, end)["value"]),
         Figure("Giấy giới thiệu cấp trong kỳ", issued),
+        *exempt_figures(org, end),
     ]
+
+
+def exempt_figures(org: Organization, on: dt.date) -> list[Figure]:
+    """Exempt working members by the groups of Hướng dẫn 33-HD/BTCTW mục 1.1 (miễn sinh
+    hoạt nơi cư trú) and mục 1.2 (miễn giới thiệu), as of `on`: every group is listed,
+    those recorded before the groups existed under "chưa ghi nhóm" when there are any."""
+    from lienhe.liaison.models import ExemptionGroup
+    from lienhe.liaison.selectors import exempt_by_group
+
+    counts = exempt_by_group(org, on)
+    figures = [
+        Figure(f"Được miễn — {label}", counts.get(value, 0))
+        for value, label in ExemptionGroup.choices
+    ]
+    if counts.get(""):
+        figures.append(Figure("Được miễn — chưa ghi nhóm (ghi nhận trước khi có nhóm)", counts[""]))
+    return figures
 
 
 def meetings_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:

@@ -132,6 +132,79 @@ def build(ctx: DemoContext) -> None:
     _respect_excellent_cap(reviews)
     YearReview.objects.bulk_create(reviews, batch_size=2000)
     _year_end_in_progress(today, year)
+    _reviews_of_other_years(reviews, today, now)
+
+
+# Quy định 366, Điều 11: the score band of each level (demo scores stay inside it).
+BANDS = {"excellent": (90, 98), "good": (70, 89), "completed": (50, 69), "not_completed": (30, 49)}
+
+
+def score_in_band(level: str, n: int) -> tuple[int, int]:
+    """A Quy định 366 score inside the level's band picked by `n` (no random draw, so a
+    bulk builder keeps its other draws), split 30 + 70."""
+    low, high = BANDS[level]
+    total = low + n % (high - low + 1)
+    general = min(30, total * 30 // 100)
+    return general, total - general
+
+
+def _scores(level: str, rng) -> tuple[int, int]:
+    """A Quy định 366 score inside the level's band (Điều 11), split 30 + 70."""
+    return score_in_band(level, rng.randint(0, 99))
+
+
+def _reviews_of_other_years(last_year: list[YearReview], today: dt.date, now) -> None:
+    """The review of 2024 (before Quy định 366) still shows Quy định 124 without scores;
+    this year's reviews, decided for members whose residence comment has been sent, are
+    scored under Quy định 366 within the cap. Draws come from their own generator so the
+    rest of the demo keeps its seeded values."""
+    import random
+
+    rng = random.Random(len(last_year))
+    year = today.year
+    older = []
+    for r in last_year[: max(1, len(last_year) // 2)]:
+        y = year - 2
+        older.append(
+            YearReview(
+                regulation=regulation_for_year(y),
+                member_id=r.member_id,
+                year=y,
+                organization_id=r.organization_id,
+                self_level=ReviewLevel.GOOD,
+                proposal_level=r.decision_level,
+                decision_level=r.decision_level,
+                state="final",
+                residence_absence_reason="Nhận xét nơi cư trú lưu trên giấy (trước khi dùng Lienhe)",
+                decided_at=now,
+            )
+        )
+    reviewed = set(YearReview.objects.filter(year=year).values_list("member_id", flat=True))
+    sent = ResidenceComment.objects.filter(year=year, state="sent").exclude(member_id__in=reviewed)
+    current = []
+    for c in sent.order_by("id")[: max(1, sent.count() // 2)]:
+        level = ReviewLevel.COMPLETED if c.conclusion else ReviewLevel.GOOD
+        if not c.conclusion and rng.random() < 0.1:
+            level = ReviewLevel.EXCELLENT
+        general, tasks = _scores(level, rng)
+        current.append(
+            YearReview(
+                regulation=regulation_for_year(year),
+                score_general=general,
+                score_tasks=tasks,
+                member_id=c.member_id,
+                year=year,
+                organization_id=c.workplace_org_id,
+                self_level=ReviewLevel.GOOD,
+                proposal_level=level,
+                decision_level=level,
+                residence_comment_id=c.pk,
+                state="final",
+                decided_at=now,
+            )
+        )
+    _respect_excellent_cap(current)
+    YearReview.objects.bulk_create(older + current, batch_size=2000)
 
 
 def _respect_excellent_cap(reviews: list[YearReview], percent: int = 20) -> None:

@@ -197,6 +197,9 @@ class YearReview(models.Model):
     score_tasks = models.PositiveSmallIntegerField(
         _("điểm nhóm tiêu chí kết quả thực hiện nhiệm vụ (tối đa 70)"), null=True, blank=True
     )
+    # Under Quy định 366: what fed each criteria group when the committee decided
+    # ({"general": [...], "tasks": [...]}, see reviews/criteria.py), sealed with it.
+    score_basis = models.JSONField(_("căn cứ chấm điểm"), default=dict, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -16,6 +16,7 @@ from lienhe.text import fold
 
 from . import services
 from .constants import Regulation, ReviewLevel, regulation_for_year
+from .criteria import scoring_basis
 from .forms import ReviewForm
 from .models import YearReview
 
@@ -137,6 +138,10 @@ def review_edit(request, member_pk: int, year: int):
             "form": form,
             "destination": destination,
             "visit_seats": visit_seats,
+            # Quy định 366: what feeds each criteria group, beside its score field.
+            "basis": scoring_basis(
+                comment=comment, destination=destination, visit_seats=visit_seats
+            ),
             "regulation": review.get_regulation_display()
             if review
             else Regulation(regulation_for_year(year)).label,

@@ -32,6 +32,7 @@ from .constants import (
     level_for_score,
     regulation_for_year,
 )
+from .criteria import needs_justification, scoring_basis
 from .models import ResidenceComment, YearReview
 
 
@@ -354,7 +355,7 @@ def comment_content(comment: ResidenceComment) -> dict:
 
 
 def review_content(review: YearReview) -> dict:
-    return {
+    content = {
         "member": review.member_id,
         "year": review.year,
         "level": review.decision_level,
@@ -362,6 +363,24 @@ def review_content(review: YearReview) -> dict:
         "comment": review.residence_comment_id,
         "absence_reason": review.residence_absence_reason,
     }
+    # Only reviews decided with a scoring basis carry it: older seals stay valid.
+    if review.score_basis:
+        content["basis"] = review.score_basis
+        content["score"] = [review.score_general, review.score_tasks]
+    return content
+
+
+def score_basis_for(member: Member, year: int, comment: ResidenceComment | None) -> dict:
+    """The lines feeding the Quy định 366 criteria groups (reviews/criteria.py): the
+    residence comment, the destination's comment, a committee member's visit record."""
+    from lienhe.away.selectors import destination_comments
+    from lienhe.visits.selectors import committee_member_summary
+
+    return scoring_basis(
+        comment=comment,
+        destination=destination_comments([member.pk], year).get(member.pk),
+        visit_seats=committee_member_summary(member.pk, year),
+    )
 
 
 def _seal(comment: ResidenceComment, actor) -> None:
@@ -530,8 +549,19 @@ def finalise(
             % {"level": ReviewLevel(level).label, "c": comment.conclusion_label}
         )
     if review.regulation == Regulation.QD366:
+        basis = score_basis_for(member, review.year, comment)
+        short = needs_justification(level, basis)
+        if short and not justification.strip():
+            raise ReviewError(
+                _(
+                    "Xếp loại %(level)s trong khi %(why)s: cần giải trình bằng văn bản "
+                    "(căn cứ chấm điểm theo Quy định 366-QĐ/TW)."
+                )
+                % {"level": ReviewLevel(level).label, "why": "; ".join(short)}
+            )
         _check_qd366(review, level, score_general, score_tasks)
         review.score_general, review.score_tasks = score_general, score_tasks
+        review.score_basis = {"general": basis["general"], "tasks": basis["tasks"]}
     review.residence_comment = comment
     review.decision_level = level
     review.justification = justification.strip()

@@ -406,6 +406,8 @@ def _compliance_context(request):
         "reasons": compliance.miss_reasons(committee, year, start, end),
         "chart": compliance.bar_chart(rows),
         "light": light,
+        # Sơn La's preset: "định kỳ hằng tháng" — months already over with no visit.
+        "monthly_gaps": compliance.monthly_gaps(committee, year),
     }
 
 

@@ -56,9 +56,48 @@ def approved(cast, member_key="a1", **over) -> AwayPeriod:
     return services.approve_away(away, actor=cast.users["commune_staff"])
 
 
+def grant(member, *, actor, ground, start_on, end_on, away=None, detail="", cell_actor=None):
+    """A decision made the way the rules require: the member's application, the cell's
+    proposal, then the committee's decision (all dated today)."""
+    app = services.apply_for_exemption(
+        member,
+        actor=cell_actor or actor,
+        ground=ground,
+        start_on=start_on,
+        end_on=end_on,
+        reason="Đi làm ăn xa, không về sinh hoạt được",
+        away=away,
+    )
+    app = services.propose_exemption(
+        app, actor=cell_actor or actor, agree=True, opinion="Chi bộ đề nghị tạm miễn"
+    )
+    return services.grant_exemption(
+        member,
+        actor=actor,
+        ground=ground,
+        start_on=start_on,
+        end_on=end_on,
+        away=away,
+        detail=detail,
+        application=app,
+    )
+
+
+def application(cast, member_key="a1"):
+    member = cast.members[member_key]
+    return services.apply_for_exemption(
+        member,
+        actor=cast.users["secretary_a"],
+        ground=services.exemption_grounds(member.organization)[1],
+        start_on=today(),
+        end_on=today() + dt.timedelta(days=90),
+        reason="Đi làm ăn xa, không về sinh hoạt được",
+    )
+
+
 def exemption(cast):
     member = cast.members["a1"]
-    return services.grant_exemption(
+    return grant(
         member,
         actor=cast.users["commune_staff"],
         ground=services.exemption_grounds(member.organization)[1],

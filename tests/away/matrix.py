@@ -1,6 +1,16 @@
 from tests.matrix import Case, only
 
-from .helpers import approved, claim, comment_requested, exemption, filed, payment, today, transfer
+from .helpers import (
+    application,
+    approved,
+    claim,
+    comment_requested,
+    exemption,
+    filed,
+    payment,
+    today,
+    transfer,
+)
 
 READERS = {
     "admin": 200,
@@ -110,6 +120,23 @@ CASES = [
         kwargs=lambda c: {"member_pk": c.members["a1"].pk},
     ),
     Case("away:exemption", only(SEE_A, 404), kwargs=lambda c: _pk(exemption(c))),
+    Case(
+        "away:exemption_apply",
+        only({**SEE_A, "viewer": 403}, 404),
+        kwargs=lambda c: {"member_pk": c.members["a1"].pk},
+    ),
+    Case("away:exemption_application", only(SEE_A, 404), kwargs=lambda c: _pk(application(c))),
+    Case(
+        "away:exemption_application_propose",
+        only(WRITE_A, 404),
+        kwargs=lambda c: _pk(application(c)),
+        method="post",
+        data=lambda c: {
+            "decision": "propose",
+            "opinion": "Chi bộ đề nghị",
+            "on": today().strftime("%d/%m/%Y"),
+        },
+    ),
     Case("away:exemption_pdf", only(SEE_A, 404), kwargs=lambda c: _pk(exemption(c))),
     Case(
         "away:exemption_revoke",

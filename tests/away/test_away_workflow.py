@@ -11,7 +11,7 @@ from lienhe.away.selectors import away_member_ids, away_status
 from lienhe.documents.models import DocumentNumber
 from lienhe.notify.models import Notification
 
-from .helpers import approved, away_data, filed, today
+from .helpers import approved, away_data, filed, grant, today
 
 
 def test_member_files_own_report_and_cell_is_notified(cast):
@@ -119,7 +119,7 @@ def test_selectors_report_away_members_in_bounded_queries(cast, django_assert_ma
 
 def test_return_home_closes_the_period_and_ends_the_exemption(cast):
     away = approved(cast)
-    ex = services.grant_exemption(
+    ex = grant(
         away.member,
         actor=cast.users["commune_staff"],
         ground=services.exemption_grounds(away.organization)[1],

@@ -10,12 +10,12 @@ from lienhe.away.selectors import exempted_member_ids
 from lienhe.members.models import Member
 from lienhe.notify.models import Notification
 
-from .helpers import today
+from .helpers import grant, today
 
 
 def _grant(cast, start, end, ground=None, key="a1"):
     member = cast.members[key]
-    return services.grant_exemption(
+    return grant(
         member,
         actor=cast.users["commune_staff"],
         ground=ground or services.exemption_grounds(member.organization)[0],

@@ -7,11 +7,11 @@ from lienhe.away.models import AwayPeriod, FeeDue
 from lienhe.away.views_report import supervision
 from lienhe.meetings.services import own_members
 
-from .helpers import approved, filed, today
+from .helpers import approved, filed, grant, today
 
 
 def test_exempted_member_is_not_expected_at_cell_meetings(cast):
-    services.grant_exemption(
+    grant(
         cast.members["a1"],
         actor=cast.users["commune_staff"],
         ground=services.exemption_grounds(cast.cell_a)[0],
@@ -30,7 +30,7 @@ def test_supervision_counts_each_problem_per_cell(cast):
     )
     approved(cast, "b1", destination_country="Hàn Quốc", destination_unit=None)
     filed(cast, "a2")  # waiting for the cell
-    services.grant_exemption(
+    grant(
         cast.members["b1"],
         actor=cast.users["commune_staff"],
         ground=services.exemption_grounds(cast.cell_b)[2],

@@ -214,3 +214,16 @@ def test_bulk_load_restores_indexes_and_constraints(db):
         Attendance.objects.create(
             meeting_id=row.meeting_id, member_id=row.member_id, status="present"
         )
+
+
+def test_last_years_reviews_are_under_qd366_with_a_score_in_the_levels_band(national):
+    # Quy định 366-QĐ/TW (30/8/2025) applies to the reviews of 2025: each carries it and
+    # a score whose band (Điều 11) allows the level decided.
+    from lienhe.reviews.constants import LEVEL_RANK, ReviewLevel, level_for_score
+
+    reviews = YearReview.objects.filter(year=TODAY.year - 1)
+    assert reviews.exists()
+    assert set(reviews.values_list("regulation", flat=True)) == {"qd366"}
+    for r in reviews.only("decision_level", "score_general", "score_tasks")[:500]:
+        assert r.score is not None and r.score_general <= 30 and r.score_tasks <= 70
+        assert LEVEL_RANK[ReviewLevel(r.decision_level)] <= LEVEL_RANK[level_for_score(r.score)]

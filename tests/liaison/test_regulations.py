@@ -106,3 +106,47 @@ def test_exemption_needs_a_group_and_reports_count_by_group(cast):
     )
     assert exempt_by_group(cast.agency) == {"student": 1, "special_duty": 1}
     assert exempt_by_group(cast.province) == {"student": 1, "special_duty": 1}
+
+
+@time_machine.travel(NOON, tick=False)
+def test_periodic_report_counts_exempt_members_by_hd33_group_as_of_the_period_end(cast):
+    # HD 33 mục 1.1 "học sinh, sinh viên đi học xa nhà" (exempt from residence activities)
+    # and mục 1.2 "đơn vị thường trực sẵn sàng chiến đấu" (exempt from introduction).
+    from lienhe.reports.module_sections import liaison_section
+    from tests.factories import MemberFactory
+
+    staff = cast.users["agency_staff"]
+    services.set_exemption(
+        letter(cast, "active"), group="student", on=dt.date(2026, 2, 1), actor=staff
+    )
+    services.exempt_from_introduction(
+        MemberFactory(organization=cast.agency_cell, is_working=True),
+        workplace_org=cast.agency,
+        residence_org=cast.cell_b,
+        reason="Đơn vị thường trực sẵn sàng chiến đấu",
+        on=dt.date(2026, 2, 20),
+        actor=staff,
+    )
+    figures = {
+        f.label: f.value for f in liaison_section(cast.agency, dt.date(2026, 1, 1), NOON.date())
+    }
+    assert figures["Được miễn — Học sinh, sinh viên đi học xa nhà (HD 33 mục 1.1)"] == 1
+    special = [v for k, v in figures.items() if k.startswith("Được miễn — Quân đội, Công an làm")]
+    assert special == [1]
+    assert (
+        figures[
+            "Được miễn — Quân đội, Công an ở tập trung tại doanh trại, nhà công vụ (HD 33 mục 1.1)"
+        ]
+        == 0
+    )
+    # As of 25/02/2026: the special-duty exemption (from 20/02) counts; the student's
+    # letter was handed in only on 02/03, so it is not yet in force.
+    before = {
+        f.label: f.value
+        for f in liaison_section(cast.agency, dt.date(2026, 1, 1), dt.date(2026, 2, 25))
+    }
+    assert before["Được miễn — Học sinh, sinh viên đi học xa nhà (HD 33 mục 1.1)"] == 0
+    assert sum(v for k, v in before.items() if k.startswith("Được miễn")) == 1
+    # As of 10/02/2026 neither existed.
+    earlier = liaison_section(cast.agency, dt.date(2026, 1, 1), dt.date(2026, 2, 10))
+    assert sum(f.value for f in earlier if f.label.startswith("Được miễn")) == 0

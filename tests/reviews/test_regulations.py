@@ -1,6 +1,10 @@
 """Rules of Quy định 213-QĐ/TW (the comment form) and the review regulations (issue 19)."""
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 import pytest
+import time_machine
 from django.template.loader import render_to_string
 
 from lienhe.reviews.constants import (
@@ -173,3 +177,104 @@ def test_cap_is_also_checked_per_party_committee(cast):
         actor=cast.users["commune_staff"],
     )
     assert review.decision_level == "excellent" and review.score == 95
+
+
+# --- what feeds the Quy định 366 criteria (reviews/criteria.py) -------------------------
+
+
+def _son_la_committee_member(cast, member, done: int):
+    """A member of the commune's executive committee under Sơn La's preset (Quy định
+    1120-QĐ/TU: BCH ≥ 3 visits a year), with `done` visits in 2026."""
+    from lienhe.orgs.services import apply_preset
+    from lienhe.visits.models import Committee, CommitteeMember, Position, Visit
+
+    apply_preset(cast.province, "son_la_1120", dt.date(2020, 1, 1))
+    committee = Committee.objects.create(
+        organization=cast.commune,
+        name="BCH Đảng bộ phường Một",
+        term="2025-2030",
+        term_start=dt.date(2025, 10, 1),
+        term_end=dt.date(2030, 10, 1),
+    )
+    cm = CommitteeMember.objects.create(
+        committee=committee,
+        member=member,
+        full_name=member.full_name,
+        position=Position.EXECUTIVE_COMMITTEE,
+    )
+    for month in range(1, done + 1):
+        Visit.objects.create(
+            committee_member=cm,
+            cell=cast.cell_a,
+            planned_on=dt.date(2026, month, 5),
+            state=Visit.State.DONE,
+        )
+    return committee
+
+
+@pytest.mark.django_db
+@time_machine.travel(
+    dt.datetime(2026, 12, 20, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+)
+def test_visit_record_feeds_the_tasks_group_and_a_shortfall_needs_justification(cast, login):
+    # Quy định 1120-QĐ/TU: "đánh giá việc dự sinh hoạt chi bộ là một trong những tiêu chí
+    # xem xét mức độ hoàn thành nhiệm vụ của các cấp ủy".
+    from django.urls import reverse
+
+    from lienhe.audit.sealing import verify_contents
+    from lienhe.reviews import services
+
+    member = cast.members["a1"]
+    committee = _son_la_committee_member(cast, member, done=1)
+    page = login(cast.users["commune_staff"]).get(
+        reverse("reviews:review_edit", args=[member.pk, 2026])
+    )
+    text = page.content.decode()
+    assert 'id="basis-tasks"' in text and "đã dự 1/3 lần tối thiểu (Chưa đạt)" in text
+    review = services.get_or_open_review(member, 2026)
+    staff = cast.users["commune_staff"]
+    with pytest.raises(services.ReviewError) as err:
+        services.finalise(review, level="good", score_general=25, score_tasks=50, actor=staff)
+    assert f"chưa đạt số lần dự sinh hoạt chi bộ tối thiểu ở {committee.name} (1/3)" in str(
+        err.value
+    )
+    # "Hoàn thành" needs no justification; a higher level does, and then passes.
+    review = services.finalise(
+        review,
+        level="good",
+        score_general=25,
+        score_tasks=50,
+        justification="Cấp ủy viên được cử đi học tập trung 6 tháng trong năm.",
+        actor=staff,
+    )
+    assert review.score_basis["tasks"] == [
+        f"Dự sinh hoạt chi bộ — {committee.name}, Ủy viên Ban Chấp hành: đã dự 1/3 lần tối "
+        "thiểu (Chưa đạt)"
+    ]
+    # The basis is sealed with the decision: the content check finds nothing wrong, and
+    # the sealed content carries it.
+    assert list(verify_contents()) == []
+    assert services.review_content(review)["basis"]["tasks"] == review.score_basis["tasks"]
+
+
+@pytest.mark.django_db
+def test_residence_comment_feeds_the_general_group(cast):
+    from lienhe.reviews.criteria import scoring_basis
+    from lienhe.reviews.models import ResidenceComment
+
+    comment = ResidenceComment(
+        member=cast.members["w1"],
+        year=2026,
+        residence_org=cast.cell_a,
+        conclusion=1,
+        conclusion_label="Thực hiện chưa tốt",
+        evidence={"meetings_expected": 2, "meetings_present": 1, "tasks_given": 2, "tasks_done": 0},
+    )
+    basis = scoring_basis(comment=comment)
+    assert basis["general"] == [
+        f"Nhận xét nơi cư trú: Thực hiện chưa tốt ({cast.cell_a.name})",
+        "Dự sinh hoạt nơi cư trú 1/2 buổi",
+        "Hoàn thành 0/2 việc được chi bộ nơi cư trú giao",
+    ]
+    assert basis["shortfalls"] == ["nơi cư trú nhận xét “Thực hiện chưa tốt”"]
+    assert basis["tasks"] == []

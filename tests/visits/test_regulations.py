@@ -99,3 +99,37 @@ def test_committee_members_visit_record_appears_on_their_year_review(cast, login
     text = page.content.decode()
     assert "Dự sinh hoạt chi bộ (cấp ủy viên)" in text
     assert "/3 lần tối thiểu" in text and w.committee.name in text
+
+
+def test_compliance_page_shows_the_monthly_rhythm_only_under_the_preset(cast, login):
+    # Quy định 1120-QĐ/TU: "phân công cấp ủy định kỳ hằng tháng về dự sinh hoạt với chi bộ".
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+    from django.urls import reverse
+
+    district = Committee.objects.create(
+        organization=cast.commune, name="BCH phường Một", term="X", **TERM
+    )
+    cm = CommitteeMember.objects.create(
+        committee=district, full_name="Ủy viên", position=Position.EXECUTIVE_COMMITTEE
+    )
+    for month in (1, 2, 4):
+        Visit.objects.create(
+            committee_member=cm,
+            cell=cast.cell_a,
+            planned_on=dt.date(2026, month, 5),
+            state=Visit.State.DONE,
+        )
+    http = login(cast.users["admin"])
+    url = reverse("visits:compliance") + f"?committee={district.pk}&year=2026"
+    with time_machine.travel(
+        dt.datetime(2026, 5, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")), tick=False
+    ):
+        text = http.get(url).content.decode()
+        assert "chưa có cấp ủy viên nào dự trong tháng 3/2026" in text
+        # A province without the preset (neutral default) shows no monthly check.
+        from lienhe.orgs.models import Policy
+
+        Policy.objects.filter(organization=cast.province, key="visit_monthly_rhythm").delete()
+        assert 'id="monthly-rhythm"' not in http.get(url).content.decode()
