@@ -39,7 +39,7 @@ def test_year_letter_issued_handed_in_accepted_into_group(
         proposed = staff.page.locator(f"select[name=res_{w1.pk}]")
         assert proposed.input_value() == str(cast.cell_a.pk)
         staff.button("Cấp 1 giấy")
-        staff.page.get_by_text("In các giấy vừa cấp").wait_for()
+        staff.page.get_by_role("link", name="In các giấy vừa cấp").wait_for()
         assert staff.fits()
         intro = Introduction.objects.get(member=w1)
         assert intro.state == Introduction.State.ISSUED and intro.number
@@ -55,7 +55,7 @@ def test_year_letter_issued_handed_in_accepted_into_group(
         date = secretary.page.locator("input[name=handed_in_on]")
         assert date.input_value() in ("02/03/2026", "2026-03-02")  # today, prefilled
         secretary.button("Xác nhận đã nộp")
-        secretary.page.get_by_text("Đã xác nhận đảng viên nộp giấy").wait_for()
+        secretary.says("Đã xác nhận đảng viên nộp giấy")
         intro.refresh_from_db()
         assert intro.state == Introduction.State.HANDED_IN
         assert intro.handed_in_on == NOW.date() and not intro.handed_in_late
@@ -67,7 +67,7 @@ def test_year_letter_issued_handed_in_accepted_into_group(
         secretary.choose("select[name=group]", label=f"{group.name} (0 người)")
         assert secretary.fits()
         secretary.button("Tiếp nhận")
-        secretary.page.get_by_text(f"Đã tiếp nhận đảng viên {w1.full_name}").wait_for()
+        secretary.says(f"Đã tiếp nhận đảng viên {w1.full_name}")
         intro.refresh_from_db()
         assert intro.state == Introduction.State.ACTIVE
         assert intro.group == group and intro.residence_org == cast.cell_a

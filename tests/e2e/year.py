@@ -196,5 +196,9 @@ class Phone:
         """Back to the home page by the brand link in the header."""
         self.tap(self.page.locator("header a.brand"))
 
+    def says(self, text: str) -> None:
+        """The page's message area (role=status, aria-live) tells the user `text`."""
+        expect(self.page.locator("#live")).to_contain_text(text)
+
     def fits(self) -> bool:
         return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
