@@ -188,3 +188,25 @@ def test_every_paper_kind_renders_all_parts_of_the_layout(units, slug):
     assert "Nơi nhận:" in flat and "- Ban Thường vụ," in flat
     assert "T/M ĐẢNG ỦY" in flat and "BÍ THƯ" in flat
     assert "Lê Văn Cường" in flat  # the officer's full name, from the member record
+
+
+@pytest.mark.django_db
+def test_paper_of_an_issuer_without_administrative_unit_leaves_a_blank_for_the_place(cast, login):
+    """The test province has no administrative unit: its periodic report PDF printed
+    ", ngày 06 tháng 07 năm 2026" (a bare comma, found by the year browser test)."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    assert place_name(cast.province) == ""
+    http = login(cast.users["province_staff"])
+    now = dt.datetime(2026, 7, 6, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(now, tick=False):
+        response = http.post("/bao-cao/dinh-ky/", {"org": cast.province.pk, "period": "2026-H1"})
+        pdf = http.get(response["Location"] + "?format=pdf").content
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    lines = [line.strip() for line in text.splitlines()]
+    assert "……, ngày 06 tháng 07 năm 2026" in lines
+    assert not any(line.startswith(", ngày") for line in lines)
