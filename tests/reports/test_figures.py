@@ -169,3 +169,14 @@ def test_running_period_title_and_excel_holds_numbers(cast, login):
     rate = rows["Tỷ lệ tham gia sinh hoạt nơi cư trú"][2]
     assert isinstance(rate.value, int | float) and rate.number_format == "0.00%"
     assert "Đảng viên (cuối kỳ),5" in csv
+
+
+@pytest.mark.django_db
+def test_recent_periodic_runs_are_listed_by_their_name_not_their_code(cast, login):
+    """The list of recent runs read "2026-H1" (found by the year browser test)."""
+    http = login(cast.users["province_staff"])
+    with time_machine.travel(TODAY, tick=False):
+        http.post("/bao-cao/dinh-ky/", {"org": cast.province.pk, "period": "2026-H1"})
+        page = http.get(f"/bao-cao/dinh-ky/?org={cast.province.pk}").content.decode()
+    recent = page[page.index("Các lần tạo gần đây") :]
+    assert "6 tháng đầu năm 2026</a>" in recent and "2026-H1" not in recent
