@@ -127,6 +127,7 @@ def test_year_reports_province_and_periodic_from_menu_excel_and_pdf(
             staff.link("Xuất Excel")
         rows = _workbook(download.value.path().read_bytes())
         assert "BÁO CÁO 6 THÁNG ĐẦU NĂM 2026" in _cells(rows[:3])
+        assert "Tính đến ngày 30/06/2026" in _cells(rows[:4])  # a closed half: its end
         header = next(row for row in rows if "Chỉ tiêu" in row)
         assert {"Lĩnh vực", "Kỳ này", "Kỳ trước"} <= set(header)
         figures = rows[rows.index(header) + 1 :]
