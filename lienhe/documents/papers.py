@@ -253,8 +253,11 @@ class OfficialPaper:
 
     @property
     def place_date(self) -> str:
+        """ "Hà Tĩnh, ngày 06 tháng 07 năm 2026". An issuer with no administrative unit
+        on record gets a dotted blank to write the place by hand, not a line that
+        starts with a bare comma."""
         d = self.date
-        return f"{self.place}, ngày {d:%d} tháng {d:%m} năm {d:%Y}"
+        return f"{self.place or '……'}, ngày {d:%d} tháng {d:%m} năm {d:%Y}"
 
 
 def make_paper(

@@ -34,6 +34,16 @@ class ReportRun(models.Model):
         return f"{self.organization} {self.period} ({self.state})"
 
     @property
+    def period_label(self) -> str:
+        """ "6 tháng đầu năm 2026" rather than the code "2026-H1"."""
+        from .periodic import parse_period
+
+        try:
+            return parse_period(self.period).label
+        except ValueError:
+            return self.period
+
+    @property
     def percent(self) -> int:
         return int(100 * self.done_steps / self.total_steps) if self.total_steps else 0
 

@@ -145,13 +145,17 @@ def periodic_run(request, pk: int):
     fmt = request.GET.get("format")
     title = run_title(run, period)
     if run.state == ReportRun.State.DONE and fmt in ("xlsx", "csv"):
-        return TableExporter(
+        exporter = TableExporter(
             title=title,
             subtitle=run.organization.name,
             columns=COLUMNS,
             rows=_rows(sections, text=False),
             filename=f"bao-cao-{run.period}",
-        ).export(request, fmt)
+        )
+        # "Tính đến ngày" follows the figures' as-of rule: a closed period is read as
+        # of its end, not as of the day the file is downloaded.
+        exporter.as_of = period.as_of(timezone.localtime(run.created_at).date())
+        return exporter.export(request, fmt)
     if run.state == ReportRun.State.DONE and fmt == "pdf":
         pdf = render_report_pdf(
             title=title,

@@ -315,3 +315,25 @@ def test_every_report_pdf_is_an_official_paper(cast, login, url_name, query, pre
     assert "Nơi nhận:" in flat
     assert "T/M BAN THƯỜNG VỤ" in flat and "BÍ THƯ" in flat
     assert "Trần Quốc Bảo" in flat  # the officer's full name, never an account's name
+
+
+@pytest.mark.django_db
+def test_paper_of_an_issuer_without_administrative_unit_names_the_province(cast, login):
+    """The test province has no administrative unit: its periodic report PDF printed
+    ", ngày 06 tháng 07 năm 2026" (a bare comma, found by the year browser test)."""
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    assert place_name(cast.province) == "Thử"  # from the top of the tree
+    http = login(cast.users["province_staff"])
+    now = dt.datetime(2026, 7, 6, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with time_machine.travel(now, tick=False):
+        response = http.post("/bao-cao/dinh-ky/", {"org": cast.province.pk, "period": "2026-H1"})
+        pdf = http.get(response["Location"] + "?format=pdf").content
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    lines = [line.strip() for line in text.splitlines()]
+    assert "Thử, ngày 06 tháng 07 năm 2026" in lines
+    assert not any(line.startswith(", ngày") for line in lines)

@@ -169,3 +169,30 @@ def test_running_period_title_and_excel_holds_numbers(cast, login):
     rate = rows["Tỷ lệ tham gia sinh hoạt nơi cư trú"][2]
     assert isinstance(rate.value, int | float) and rate.number_format == "0.00%"
     assert "Đảng viên (cuối kỳ),5" in csv
+
+
+@pytest.mark.django_db
+def test_recent_periodic_runs_are_listed_by_their_name_not_their_code(cast, login):
+    """The list of recent runs read "2026-H1" (found by the year browser test)."""
+    http = login(cast.users["province_staff"])
+    with time_machine.travel(TODAY, tick=False):
+        http.post("/bao-cao/dinh-ky/", {"org": cast.province.pk, "period": "2026-H1"})
+        page = http.get(f"/bao-cao/dinh-ky/?org={cast.province.pk}").content.decode()
+    recent = page[page.index("Các lần tạo gần đây") :]
+    assert "6 tháng đầu năm 2026</a>" in recent and "2026-H1" not in recent
+
+
+@pytest.mark.django_db
+def test_periodic_excel_of_a_closed_period_is_dated_at_its_end(cast, login):
+    """The first half of 2026, made on 06/07: its figures are as of 30/06/2026 and
+    the Excel says so (it read "Tính đến ngày 06/07/2026"; year browser test)."""
+    from openpyxl import load_workbook
+
+    http = login(cast.users["province_staff"])
+    made = dt.datetime(2026, 7, 6, 9, 0, tzinfo=TZ)
+    with time_machine.travel(made, tick=False):
+        response = http.post("/bao-cao/dinh-ky/", {"org": cast.province.pk, "period": "2026-H1"})
+    with time_machine.travel(made + dt.timedelta(hours=2), tick=False):
+        xlsx = http.get(response["Location"] + "?format=xlsx").content
+    titles = [r[0].value for r in load_workbook(io.BytesIO(xlsx)).active.iter_rows(max_row=4)]
+    assert "Tính đến ngày 30/06/2026" in titles
