@@ -22,6 +22,7 @@ from lienhe.members.services import MemberError, update_member
 from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.summaries import hooks as summary_hooks
 
 from .models import AwayPeriod, Contact, DestinationComment, Exemption, Transfer
 
@@ -174,6 +175,7 @@ def file_away(member: Member, *, actor, **fields: Any) -> AwayPeriod:
     away = AwayPeriod(member=member, organization=member.organization, filed_by=actor, **data)
     away.full_clean()
     away.save()
+    summary_hooks.changed("away", [away.organization_id])  # issue 21
     log_action(
         away,
         "away.report.filed",
@@ -215,6 +217,7 @@ def update_away(away: AwayPeriod, *, expected_version: int, actor, **fields: Any
     current.version += 1
     current.full_clean()
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.updated",
@@ -241,6 +244,7 @@ def cell_consider(
     current.status = AwayPeriod.Status.CELL_AGREED if agree else AwayPeriod.Status.CHANGES
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.cell_agreed" if agree else "away.report.changes_requested",
@@ -304,6 +308,7 @@ def approve_away(
     current.decision_number = number.display
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.approved",
@@ -349,6 +354,7 @@ def committee_request_changes(
     current.committee_note = note.strip()
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.returned_for_changes",
@@ -376,6 +382,7 @@ def withdraw_away(away: AwayPeriod, *, actor) -> AwayPeriod:
     current.status = AwayPeriod.Status.WITHDRAWN
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current, "away.report.withdrawn", actor=actor, organization_path=current.organization.path
     )
@@ -442,6 +449,7 @@ def mark_returned(
     current.returned_on = on
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.returned_home",

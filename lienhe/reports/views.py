@@ -8,6 +8,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from lienhe.access.scoping import paths_with
 from lienhe.members.figures import subtree_totals
 from lienhe.orgs.models import Organization
+from lienhe.summaries.cache import cached
 
 from .home import home_panels
 
@@ -18,11 +19,10 @@ def home(request):
     paths = None if user.is_superuser else paths_with(user, "members:read")
     figures = subtree_totals(paths) if (paths is None or paths) else None
     scope = list(Organization.objects.filter(path__in=paths)) if paths else []
-    return render(
-        request,
-        "home.html",
-        {"figures": figures, "scope": scope, "panels": home_panels(request)},
-    )
+    # Panels per user, cached a short while and dropped by any write in the user's
+    # scope (issue 21, lienhe/summaries/cache.py).
+    panels = cached(user, "home-panels", lambda: home_panels(request))
+    return render(request, "home.html", {"figures": figures, "scope": scope, "panels": panels})
 
 
 @never_cache
