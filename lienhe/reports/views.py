@@ -3,6 +3,7 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import cache_control, never_cache
 
 from lienhe.access.scoping import paths_with
@@ -19,10 +20,29 @@ def home(request):
     paths = None if user.is_superuser else paths_with(user, "members:read")
     figures = subtree_totals(paths) if (paths is None or paths) else None
     scope = list(Organization.objects.filter(path__in=paths)) if paths else []
-    # Panels per user, cached a short while and dropped by any write in the user's
-    # scope (issue 21, lienhe/summaries/cache.py).
-    panels = cached(user, "home-panels", lambda: home_panels(request))
-    return render(request, "home.html", {"figures": figures, "scope": scope, "panels": panels})
+    # Panels per user, rendered once and cached a short while; any write in the user's
+    # scope drops them (issue 21, lienhe/summaries/cache.py). HTML, not the panels'
+    # model instances: unpickling those cost more than the queries saved.
+    block = cached(user, "home-panels", lambda: _rendered(request, home_panels(request)))
+    return render(
+        request,
+        "home.html",
+        {
+            "figures": figures,
+            "scope": scope,
+            "panels": block["panels"],
+            "panels_html": block["html"],
+        },
+    )
+
+
+def _rendered(request, panels: list[dict]) -> dict:
+    """The panels as one HTML block (one render: context processors run once) and
+    their names for tests and templates."""
+    return {
+        "html": render_to_string("_home_panels.html", {"panels": panels}, request),
+        "panels": [{"template": p["template"], "title": str(p.get("title", ""))} for p in panels],
+    }
 
 
 @never_cache
