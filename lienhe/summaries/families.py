@@ -150,3 +150,21 @@ def away(org_ids):
         if stop is not None and stop <= start:
             continue
         yield from _changes(org_id, "away.current", [(start, stop)])
+
+
+@family("comments")
+def comments(org_ids):
+    """Residence comments by year and state: comments.to.<year>.<state> at the
+    residence organization, comments.from.<year>.<state> at the workplace one."""
+    from lienhe.reviews.models import ResidenceComment
+
+    for field, side in (("residence_org_id", "to"), ("workplace_org_id", "from")):
+        rows = (
+            _in(ResidenceComment.objects.all(), field, org_ids)
+            .values(field, "year", "state")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            if row[field] is not None:
+                yield row[field], f"comments.{side}.{row['year']}.{row['state']}", None, row["n"]

@@ -259,3 +259,26 @@ def test_counts_by_subtree_are_sums_over_the_path_prefix(cast):
         organization__path__startswith=cast.commune.path, key="members.active"
     ).aggregate(n=Count("id", filter=Q(value__gt=0)))["n"]
     assert total == 2  # one row per cell with members, not one per member
+
+
+def test_residence_comments_are_counted_by_the_review_services(cast):
+    from lienhe.reviews import services as reviews
+    from tests.reviews.test_comment_services import ALL_DUTIES
+
+    year = NOW.year
+    with time_machine.travel(NOW, tick=False):
+        letter(cast, "active")
+        w1 = cast.members["w1"]
+        comment = reviews.request_comment(w1, year, actor=None, via="member")
+        key = f"comments.to.{year}.requested"
+        assert services.totals([cast.commune.path], [key])[key] == 1
+        reviews.save_draft(
+            comment,
+            duties=ALL_DUTIES,
+            conclusion=0,
+            expected_version=1,
+            actor=cast.users["secretary_a"],
+        )
+        draft = services.totals([cast.commune.path], [key, f"comments.to.{year}.draft"])
+        assert draft == {key: 0, f"comments.to.{year}.draft": 1}
+        assert services.check(repair=False) == []
