@@ -168,3 +168,19 @@ def comments(org_ids):
         for row in rows:
             if row[field] is not None:
                 yield row[field], f"comments.{side}.{row['year']}.{row['state']}", None, row["n"]
+
+
+@family("meetings")
+def meetings(org_ids):
+    """Meetings by year and state at the organization: meetings.<year>.<state>
+    (`meetings.2026.held`: meetings held this year; deleted meetings not counted)."""
+    from lienhe.meetings.models import Meeting
+
+    rows = (
+        _in(Meeting.objects.all(), "organization_id", org_ids)
+        .values("organization_id", "year", "state")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        yield row["organization_id"], f"meetings.{row['year']}.{row['state']}", None, row["n"]

@@ -282,3 +282,22 @@ def test_residence_comments_are_counted_by_the_review_services(cast):
         draft = services.totals([cast.commune.path], [key, f"comments.to.{year}.draft"])
         assert draft == {key: 0, f"comments.to.{year}.draft": 1}
         assert services.check(repair=False) == []
+
+
+def test_meetings_held_are_counted_by_the_meeting_services(cast):
+    from lienhe.meetings import services as meetings
+    from lienhe.meetings.models import Meeting
+
+    year = NOW.year
+    held, planned = f"meetings.{year}.held", f"meetings.{year}.planned"
+    with time_machine.travel(NOW, tick=False):
+        meeting = meetings.plan_meeting(
+            cast.cell_a,
+            kind=Meeting.Kind.THEMATIC,
+            title="Nghị quyết",
+            planned_at=NOW - dt.timedelta(minutes=30),
+        )
+        assert services.totals([cast.province.path], [held, planned]) == {held: 0, planned: 1}
+        meetings.mark_all_present(meeting, actor=cast.users["secretary_a"], now=NOW)
+        assert services.totals([cast.province.path], [held, planned]) == {held: 1, planned: 0}
+        assert services.check(repair=False) == []
