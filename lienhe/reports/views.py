@@ -4,6 +4,7 @@ from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 
 from lienhe.access.scoping import paths_with
@@ -22,27 +23,39 @@ def home(request):
     scope = list(Organization.objects.filter(path__in=paths)) if paths else []
     # Panels per user, rendered once and cached a short while; any write in the user's
     # scope drops them (issue 21, lienhe/summaries/cache.py). HTML, not the panels'
-    # model instances: unpickling those cost more than the queries saved.
-    block = cached(user, "home-panels", lambda: _rendered(request, home_panels(request)))
+    # model instances: unpickling those cost more than the queries saved. Panels
+    # registered with cache=False are computed on every view.
+    panels = cached(
+        user, "home-panels", lambda: _rendered(request, home_panels(request, live=False))
+    )
+    panels = sorted([*panels, *home_panels(request, live=True)], key=lambda p: p["order"])
     return render(
         request,
         "home.html",
         {
             "figures": figures,
             "scope": scope,
-            "panels": block["panels"],
-            "panels_html": block["html"],
+            "panels": panels,
         },
     )
 
 
-def _rendered(request, panels: list[dict]) -> dict:
-    """The panels as one HTML block (one render: context processors run once) and
-    their names for tests and templates."""
-    return {
-        "html": render_to_string("_home_panels.html", {"panels": panels}, request),
-        "panels": [{"template": p["template"], "title": str(p.get("title", ""))} for p in panels],
-    }
+PANEL_END = "<!--/panel-->"
+
+
+def _rendered(request, panels: list[dict]) -> list[dict]:
+    """Each panel's HTML, from one render (context processors run once)."""
+    html = render_to_string("_home_panels.html", {"panels": panels}, request)
+    parts = html.split(PANEL_END)
+    return [
+        {
+            "order": p["order"],
+            "template": p["template"],
+            "title": str(p.get("title", "")),
+            "html": mark_safe(part),  # noqa: S308 - our own templates' output
+        }
+        for p, part in zip(panels, parts, strict=False)
+    ]
 
 
 @never_cache

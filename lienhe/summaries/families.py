@@ -154,8 +154,9 @@ def away(org_ids):
 
 @family("comments")
 def comments(org_ids):
-    """Residence comments by year and state: comments.to.<year>.<state> at the
-    residence organization, comments.from.<year>.<state> at the workplace one."""
+    """Residence comments by year and state: comments.to.<year>.<state> (and all years:
+    comments.to.<state>) at the residence organization, comments.from.… at the
+    workplace one."""
     from lienhe.reviews.models import ResidenceComment
 
     for field, side in (("residence_org_id", "to"), ("workplace_org_id", "from")):
@@ -168,6 +169,7 @@ def comments(org_ids):
         for row in rows:
             if row[field] is not None:
                 yield row[field], f"comments.{side}.{row['year']}.{row['state']}", None, row["n"]
+                yield row[field], f"comments.{side}.{row['state']}", None, row["n"]
 
 
 @family("meetings")
