@@ -21,7 +21,8 @@ class Command(BaseCommand):
     def handle(self, *args, org=None, check=False, **opts):
         if check:
             mismatches = services.check(repair=True)
-            self.stdout.write(f"sai lệch: {len(mismatches)} (đã sửa)")
+            fixed = " (đã ghi lại từ bảng gốc)" if mismatches else ""
+            self.stdout.write(f"sai lệch: {len(mismatches)}{fixed}")
             return
         root = None
         if org:
