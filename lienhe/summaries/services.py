@@ -89,7 +89,8 @@ def refresh(org_ids: Iterable[int | None], families: Iterable[str] | None = None
     if not ids:
         return
     names = list(families or FAMILIES)
-    with transaction.atomic():
+    # Inside the writer's transaction (no savepoint: a failure rolls the write back).
+    with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             OrgCounter.objects.filter(_prefix_q(names), organization_id__in=chunk).delete()
