@@ -148,6 +148,7 @@ INSTALLED_APPS = [
     "lienhe.petitions",
     "lienhe.reviews",
     "lienhe.reports",
+    "lienhe.summaries",
     "lienhe.api",
     "lienhe.demo",
 ]
@@ -402,6 +403,9 @@ CACHES = {
         env("CACHE_BACKEND"), env("CACHE_LOCATION", "lienhe_cache"), env("CACHE_URL")
     )
 }
+# Per-user home panels and red-flag top 10 kept this many seconds in the cache above,
+# dropped earlier by any write in the user's scope (issue 21, docs/scaling.md); 0 = off.
+LIENHE_PAGE_CACHE_SECONDS = envint("LIENHE_PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
 
 # SMS gateway class (dotted path); the default only logs messages (docs/liaison.md).
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")

@@ -144,3 +144,13 @@ def login():
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_cache():
+    """Home panels and the red-flag top 10 are cached per user (issue 21): no test may
+    see a page cached by another (user ids repeat between tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

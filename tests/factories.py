@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from lienhe.access.models import Role, User
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 
 _codes = itertools.count(1)
 _cards = itertools.count(10_000_000)
@@ -23,10 +24,13 @@ def make_org(parent=None, **fields) -> Organization:
     fields.setdefault("kind", Organization.Kind.CELL if parent else Organization.Kind.PROVINCE)
     fields.setdefault("side", Organization.Side.RESIDENCE)
     if parent is None:
-        return Organization.objects.add_root(create_kwargs=fields)
-    return Organization.objects.add_child(
-        Organization.objects.get(pk=parent.pk), create_kwargs=fields
-    )
+        org = Organization.objects.add_root(create_kwargs=fields)
+    else:
+        org = Organization.objects.add_child(
+            Organization.objects.get(pk=parent.pk), create_kwargs=fields
+        )
+    summary_hooks.changed("orgs", [org.pk])  # as orgs.services.create_organization does
+    return org
 
 
 class MemberFactory(factory.django.DjangoModelFactory):
@@ -40,6 +44,13 @@ class MemberFactory(factory.django.DjangoModelFactory):
     joined_on = dt.date(2005, 3, 2)
     official_on = dt.date(2006, 3, 2)
     phone = factory.Sequence(lambda n: f"09{n:08d}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        member = super()._create(model_class, *args, **kwargs)
+        # The summaries hook, as members.services.create_member calls it (issue 21).
+        summary_hooks.members_changed([member.organization_id])
+        return member
 
 
 class UserFactory(factory.django.DjangoModelFactory):

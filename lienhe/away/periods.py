@@ -17,6 +17,7 @@ from lienhe.documents.services import allocate_number
 from lienhe.members.models import Member
 from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 
 from .common import (
     AwayError,
@@ -81,6 +82,7 @@ def file_away(member: Member, *, actor, **fields: Any) -> AwayPeriod:
     away = AwayPeriod(member=member, organization=member.organization, filed_by=actor, **data)
     away.full_clean()
     away.save()
+    summary_hooks.changed("away", [away.organization_id])  # issue 21
     log_action(
         away,
         "away.report.filed",
@@ -122,6 +124,7 @@ def update_away(away: AwayPeriod, *, expected_version: int, actor, **fields: Any
     current.version += 1
     current.full_clean()
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.updated",
@@ -148,6 +151,7 @@ def cell_consider(
     current.status = AwayPeriod.Status.CELL_AGREED if agree else AwayPeriod.Status.CHANGES
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.cell_agreed" if agree else "away.report.changes_requested",
@@ -211,6 +215,7 @@ def approve_away(
     current.decision_number = number.display
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.approved",
@@ -256,6 +261,7 @@ def committee_request_changes(
     current.committee_note = note.strip()
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.returned_for_changes",
@@ -283,6 +289,7 @@ def withdraw_away(away: AwayPeriod, *, actor) -> AwayPeriod:
     current.status = AwayPeriod.Status.WITHDRAWN
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current, "away.report.withdrawn", actor=actor, organization_path=current.organization.path
     )
@@ -349,6 +356,7 @@ def mark_returned(
     current.returned_on = on
     current.version += 1
     current.save()
+    summary_hooks.changed("away", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.report.returned_home",

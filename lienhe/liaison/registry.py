@@ -68,7 +68,7 @@ def home_panel(request) -> dict | None:
     """Home: what waits for me on the liaison (incoming, overdue, my own letter)."""
     from django.utils import timezone
 
-    from lienhe.access.scoping import paths_with, subtree_q
+    from lienhe.access.scoping import paths_with
 
     from .models import Introduction
 
@@ -77,32 +77,7 @@ def home_panel(request) -> dict | None:
     panel: dict = {"template": "liaison/_home_panel.html", "title": _("Giữ mối liên hệ nơi cư trú")}
     paths = None if user.is_superuser else paths_with(user, "liaison:read")
     if paths is None or paths:
-        if paths is None:  # superuser
-            letters = Introduction.objects.visible_to(user)
-        else:
-            letters = Introduction.objects.filter(
-                subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
-            )
-        incoming = letters.filter(state__in=["issued", "handed_in"])
-        if paths is not None:
-            incoming = incoming.filter(subtree_q(paths, "residence_org__path"))
-        from django.db.models import Count, Q
-
-        panel["incoming"] = incoming.count()
-        from .models import overdue_q
-
-        panel.update(
-            letters.aggregate(
-                # The one definition of an overdue letter (same count as the
-                # participation and periodic reports of the scope, docs/reports.md).
-                overdue=Count(
-                    "member_id",
-                    distinct=True,
-                    filter=overdue_q(today) & Q(member__is_working=True, member__status="active"),
-                ),
-                live=Count("id", filter=Q(state__in=Introduction.LIVE_STATES)),
-            )
-        )
+        panel.update(staff_counts(paths, today))
         panel["staff"] = True
     if user.member_id and user.member.is_working:
         mine = Introduction.objects.open().filter(member_id=user.member_id).first()
@@ -114,3 +89,33 @@ def home_panel(request) -> dict | None:
     if not panel.get("staff") and not panel.get("member"):
         return None
     return panel
+
+
+def staff_counts(paths: list[str] | None, today) -> dict:
+    """The staff figures of the panel from the summaries (issue 21), one query per
+    depth of the scope roots. Per root, as `reports.figures.letters_overdue` counts: a
+    residence organization counts the letters addressed to its subtree, any other the
+    letters of its subtree's members. `incoming`: issued or handed in, addressed to
+    the scope, waiting for the residence."""
+    from lienhe.orgs.models import Organization
+    from lienhe.summaries.services import by_org, totals
+
+    incoming = ("letters.to.issued", "letters.to.handed_in")
+    member_keys = ("letters.overdue_members", "letters.handed_in", "letters.active")
+    residence_keys = ("letters.to_overdue", "letters.to.handed_in", "letters.to.active")
+    if paths is None:  # superuser: the whole country, counted on the members' side
+        c = totals(None, [*incoming, *member_keys], today)
+        return {
+            "incoming": c[incoming[0]] + c[incoming[1]],
+            "overdue": c[member_keys[0]],
+            "live": c[member_keys[1]] + c[member_keys[2]],
+        }
+    sides = dict(Organization.objects.filter(path__in=paths).values_list("path", "side"))
+    c = by_org(paths, {*incoming, *member_keys, *residence_keys}, today)
+    out = {"incoming": 0, "overdue": 0, "live": 0}
+    for path in paths:
+        keys = residence_keys if sides.get(path) == Organization.Side.RESIDENCE else member_keys
+        out["incoming"] += c[(path, incoming[0])] + c[(path, incoming[1])]
+        out["overdue"] += c[(path, keys[0])]
+        out["live"] += c[(path, keys[1])] + c[(path, keys[2])]
+    return out

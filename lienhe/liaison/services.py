@@ -21,6 +21,7 @@ from lienhe.audit.services import log_action
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import create_organization, effective_policy
+from lienhe.summaries import hooks as summary_hooks
 from lienhe.text import fold
 
 from .models import Introduction, LocalTask, ThreadMessage
@@ -59,9 +60,14 @@ def _lock(intro: Introduction, expected_version: int | None = None) -> Introduct
     return current
 
 
-def _save(intro: Introduction, action: str, actor, data: dict | None = None) -> Introduction:
+def _save(
+    intro: Introduction, action: str, actor, data: dict | None = None, *, also: tuple = ()
+) -> Introduction:
     intro.version += 1
     intro.save()
+    # Summaries (issue 21): the member's organization and the residence it goes to;
+    # `also`: a residence the letter left in this write.
+    summary_hooks.changed("letters", [intro.member.organization_id, intro.residence_org_id, *also])
     log_action(
         intro,
         f"liaison.letter.{action}",
@@ -206,6 +212,7 @@ def create_letter(
             _("%(name)s đã có giấy giới thiệu chưa kết thúc; hãy xem giấy đó.")
             % {"name": member.full_name}
         ) from None
+    summary_hooks.changed("letters", [member.organization_id, residence_org.pk])
     log_action(
         intro,
         "liaison.letter.created",
@@ -402,11 +409,18 @@ def accept_letter(
             % {"cell": cell.name, "org": intro.residence_org.name}
         )
     _check_group(cell, group)
+    left = intro.residence_org_id
     intro.residence_org = cell
     intro.group = group
     intro.state = State.ACTIVE
     intro.accepted_on = _today()
-    _save(intro, "accepted", actor, {"cell": cell.pk, "group": group.pk if group else None})
+    _save(
+        intro,
+        "accepted",
+        actor,
+        {"cell": cell.pk, "group": group.pk if group else None},
+        also=(left,),
+    )
     text = _("%(cell)s tiếp nhận đảng viên") % {"cell": cell.name}
     if group:
         text += _(", xếp vào %(g)s") % {"g": group.name}

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lienhe.audit.services import log_action
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 from lienhe.text import fold
 
 from . import hooks
@@ -125,6 +126,7 @@ def generate_schedule(
                 )
             )
     Meeting.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+    summary_hooks.changed("meetings", {m.organization_id for m in new})  # issue 21
     return len(new)
 
 
@@ -193,6 +195,7 @@ def plan_meeting(
         period=period,
         created_by=actor,
     )
+    summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
     if groups:
         meeting.groups.set(groups)
     fix_invitees(meeting)
@@ -251,6 +254,7 @@ def update_meeting(
         return current
     current.version += 1
     current.save()
+    summary_hooks.changed("meetings", [current.organization_id])  # issue 21
     _log(current, "updated", actor, **changed)
     return current
 
@@ -295,6 +299,7 @@ def move_meeting(
     current.reminded_at = None
     current.version += 1
     current.save()
+    summary_hooks.changed("meetings", [current.organization_id])  # issue 21
     _log(
         current,
         "moved",
@@ -321,6 +326,7 @@ def cancel_meeting(meeting: Meeting, *, reason: str, expected_version: int, acto
     current.state_reason = reason.strip()
     current.version += 1
     current.save()
+    summary_hooks.changed("meetings", [current.organization_id])  # issue 21
     _log(current, "cancelled", actor, reason=reason)
     transaction.on_commit(lambda: announce_change(current.pk))
     return current
@@ -440,6 +446,8 @@ def recount(meeting: Meeting, *, held: bool = False) -> None:
         marked_count=counts["total"],
         **extra,
     )
+    if held:
+        summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
     meeting.expected_count = invited
     meeting.present_count = counts["present"]
     meeting.marked_count = counts["total"]
@@ -623,6 +631,7 @@ def close_roll_call(meeting: Meeting, *, actor=None, now: dt.datetime | None = N
     meeting.roll_call_closed_at = now
     meeting.version += 1
     meeting.save()
+    summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
     recount(meeting)
     _log(meeting, "roll_call_closed", actor, absent=len(rows))
     return len(rows)
@@ -667,6 +676,7 @@ def reopen_roll_call(
     meeting.roll_call_closed_at = None
     meeting.version += 1
     meeting.save()
+    summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
     recount(meeting)
     _log(meeting, "roll_call_reopened", actor, reason=reason[:200], unmarked=removed)
     return meeting
@@ -819,6 +829,7 @@ def save_minutes(
         meeting.held_at = meeting.held_at or timezone.now()
         meeting.version += 1
         meeting.save()
+        summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
     _log(meeting, action, actor, fields=sorted(fields))
     return minutes
 
@@ -1011,7 +1022,10 @@ def delete_meeting(meeting: Meeting, *, actor, reason: str) -> Meeting:
     from lienhe.audit.softdelete import SoftDeleteError, soft_delete
 
     try:
-        return soft_delete(meeting, actor=actor, reason=reason)
+        with transaction.atomic():
+            deleted = soft_delete(meeting, actor=actor, reason=reason)
+            summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
+            return deleted
     except SoftDeleteError as exc:
         raise MeetingError(str(exc)) from exc
 
@@ -1020,6 +1034,9 @@ def restore_meeting(meeting: Meeting, *, actor) -> Meeting:
     from lienhe.audit.softdelete import SoftDeleteError, restore
 
     try:
-        return restore(meeting, actor=actor)
+        with transaction.atomic():
+            restored = restore(meeting, actor=actor)
+            summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
+            return restored
     except SoftDeleteError as exc:
         raise MeetingError(str(exc)) from exc

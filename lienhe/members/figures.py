@@ -48,21 +48,25 @@ def counts_by_child(parent: Organization) -> dict[str, dict[str, int]]:
 
 
 def subtree_totals(paths: list[str] | None) -> dict[str, int]:
-    """Totals over the union of subtrees (None = everything). 2 queries."""
-    org_q = Q()
-    member_q = Q()
-    if paths is not None:
-        org_q = Q(pk__in=[])
-        member_q = Q(pk__in=[])
-        for path in paths:
-            org_q |= Q(path__startswith=path)
-            member_q |= Q(organization__path__startswith=path)
-    m = (
-        Member.objects.filter(member_q)
-        .filter(ACTIVE)
-        .aggregate(members=Count("id"), working=Count("id", filter=Q(is_working=True)))
+    """Totals over the union of subtrees (None = everything): members active or
+    exempted, working among them, active organizations and cells. One query over the
+    summary counters (issue 21, lienhe/summaries), not a scan of members."""
+    from lienhe.summaries.services import totals
+
+    c = totals(
+        paths,
+        [
+            "members.active",
+            "members.exempted",
+            "members.active.working",
+            "members.exempted.working",
+            "orgs.active",
+            "orgs.cells",
+        ],
     )
-    o = Organization.objects.filter(org_q, is_active=True).aggregate(
-        organizations=Count("id"), cells=Count("id", filter=Q(kind=Organization.Kind.CELL))
-    )
-    return {**m, **o}
+    return {
+        "members": c["members.active"] + c["members.exempted"],
+        "working": c["members.active.working"] + c["members.exempted.working"],
+        "organizations": c["orgs.active"],
+        "cells": c["orgs.cells"],
+    }

@@ -25,6 +25,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from lienhe.audit.services import log_action
 from lienhe.documents.exports import FORMULA_START as _NEUTRALISED_START
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 from lienhe.text import fold, nfc
 
 from . import hooks as member_hooks
@@ -789,6 +790,8 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
             objs.append(member)
         bulk_create_with_history(objs, Member, batch_size=CHUNK, default_user=actor)
     touched: set[str] = set()
+    # Organizations whose summaries the file changes (before and after the rows).
+    orgs: set[int] = {_org_id(row) for row in plan.creates}
     updated = []
     old_homes = []  # (home before, member) for the hook of modules following moves
     by_pk = {pk: fields for pk, fields, _c in plan.updates}
@@ -796,6 +799,7 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
     for start in range(0, len(pks), CHUNK):
         for member in Member.objects.filter(pk__in=pks[start : start + CHUNK]):
             fields = by_pk[member.pk]
+            orgs.add(member.organization_id)
             old_homes.append((member_hooks.home_of(member), member))
             for key, value in fields.items():
                 if key.startswith("_"):
@@ -805,6 +809,7 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
             member.search_name = fold(member.full_name)
             member.version = fields["_v"] + 1
             member.updated_at = now
+            orgs.add(member.organization_id)
             updated.append(member)
     if updated:
         if progress:
@@ -818,6 +823,13 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
         )
         # the same hook the member form calls (bulk writes send no signal)
         member_hooks.home_changed(member_hooks.home_changes(old_homes), actor=actor)
+    # Summaries (issue 21): one recount per touched organization, not one per row.
+    summary_hooks.members_changed(orgs)
+
+
+def _org_id(row: dict) -> int | None:
+    org = row.get("organization")
+    return getattr(org, "pk", None) or row.get("organization_id")
 
 
 # --- organizations ---

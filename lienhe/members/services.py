@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 
 from . import hooks
 from .models import Member
@@ -36,6 +37,7 @@ def create_member(*, actor=None, **fields: Any) -> Member:
     member = Member(**fields)
     member.full_clean()
     member.save()
+    summary_hooks.members_changed([member.organization_id])  # issue 21
     log_action(
         member,
         "members.member.created",
@@ -59,6 +61,7 @@ def update_member(member: Member, *, expected_version: int, actor=None, **fields
     if "organization" in fields and fields["organization"].pk != current.organization_id:
         _check_home(fields["organization"])
     old_home = hooks.home_of(current)
+    old_org = current.organization_id
     changed = {}
     for name, value in fields.items():
         old = getattr(current, name)
@@ -70,6 +73,7 @@ def update_member(member: Member, *, expected_version: int, actor=None, **fields
     current.full_clean()
     current.version += 1
     current.save()
+    summary_hooks.members_changed([old_org, current.organization_id])  # issue 21
     log_action(
         current,
         "members.member.updated",

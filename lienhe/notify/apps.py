@@ -14,4 +14,4 @@ class NotifyConfig(AppConfig):
         from . import views
 
         register(NavItem("notify:inbox", _("Thông báo"), None, 90, "notify"))
-        register_panel(95, views.home_panel)
+        register_panel(95, views.home_panel, cache=False)  # operators act on it at once

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.summaries import hooks as summary_hooks
 
 from .models import Organization, Policy
 from .policy import PARAMETERS
@@ -50,6 +51,7 @@ def create_organization(*, parent: Organization | None, actor=None, **fields: An
         org = Organization.objects.add_root(create_kwargs=fields)
     else:
         org = Organization.objects.add_child(_relabel(parent), create_kwargs=fields)
+    summary_hooks.changed("orgs", [org.pk])  # issue 21
     log_action(
         org,
         "orgs.organization.created",
@@ -77,6 +79,7 @@ def update_organization(
             setattr(current, name, value)
     current.version += 1
     current.save()
+    summary_hooks.changed("orgs", [current.pk])  # issue 21
     action = "orgs.organization.renamed" if "name" in changed else "orgs.organization.updated"
     log_action(current, action, actor=actor, organization_path=current.path, data=changed)
     return current
@@ -94,8 +97,12 @@ def move_subtree(org: Organization, new_parent: Organization, *, actor=None) -> 
     ):
         raise OrgError(_("Chỉ tổ đảng mới có thể đặt dưới một chi bộ."))
     old_parent = Organization.objects.get_parent(org)
+    old_path = org.path
     Organization.objects.move(org, new_parent, "last-child")
     moved = _relabel(org)
+    # Counters belong to organizations and subtree sums follow the current paths, so
+    # a move rewrites no counter; only the cached pages of both ancestries go stale.
+    summary_hooks.paths_changed([old_path, moved.path])
     log_action(
         moved,
         "orgs.organization.moved",
@@ -129,6 +136,9 @@ def merge_cells(source: Organization, target: Organization, *, actor=None) -> Or
     source.merged_into = target
     source.version += 1
     source.save()
+    # Receivers moved members, letters, meetings… in bulk: recount both cells.
+    summary_hooks.subtree_changed(source)
+    summary_hooks.subtree_changed(_relabel(target))
     log_action(
         source,
         "orgs.organization.merged",
@@ -155,6 +165,7 @@ def dissolve(org: Organization, *, actor=None) -> Organization:
             raise OrgError(reason)
     Organization.objects.filter(path__startswith=org.path).update(is_active=False)
     org.refresh_from_db()
+    summary_hooks.subtree_changed(org, families=("orgs",))  # issue 21
     log_action(org, "orgs.organization.dissolved", actor=actor, organization_path=org.path)
     return org
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from lienhe.audit.services import log_action
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.summaries import hooks as summary_hooks
 from lienhe.text import fold
 
 from . import similarity
@@ -91,6 +92,7 @@ def _locked(petition: Petition, expected_version: int | None = None) -> Petition
 def _save(petition: Petition, *fields: str) -> None:
     petition.version += 1
     petition.save(update_fields=[*fields, "version", "updated_at", "search_text", "tokens"])
+    summary_hooks.changed("petitions", [petition.organization_id])  # issue 21
 
 
 def answer_days(org: Organization, on: dt.date) -> int:
@@ -197,6 +199,7 @@ def create_petition(
     )
     petition.full_clean(exclude=["created_by", "raised_by_user", "raised_by_member"])
     petition.save()
+    summary_hooks.changed("petitions", [petition.organization_id])  # issue 21
     _event(petition, E.CREATED, actor, source=source_type)
     if cluster:
         attach_to_cluster(petition, actor=actor)
@@ -895,7 +898,10 @@ def delete_petition(petition: Petition, *, actor, reason: str) -> Petition:
     from lienhe.audit.softdelete import SoftDeleteError, soft_delete
 
     try:
-        return soft_delete(petition, actor=actor, reason=reason)
+        with transaction.atomic():
+            deleted = soft_delete(petition, actor=actor, reason=reason)
+            summary_hooks.changed("petitions", [petition.organization_id])  # issue 21
+            return deleted
     except SoftDeleteError as exc:
         raise PetitionError(str(exc)) from exc
 
@@ -904,6 +910,9 @@ def restore_petition(petition: Petition, *, actor) -> Petition:
     from lienhe.audit.softdelete import SoftDeleteError, restore
 
     try:
-        return restore(petition, actor=actor)
+        with transaction.atomic():
+            restored = restore(petition, actor=actor)
+            summary_hooks.changed("petitions", [petition.organization_id])  # issue 21
+            return restored
     except SoftDeleteError as exc:
         raise PetitionError(str(exc)) from exc

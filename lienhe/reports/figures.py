@@ -65,13 +65,18 @@ def _members(org: Organization, on: dt.date) -> dict:
 
 
 def members(org: Organization, on: dt.date) -> dict:
-    c = _members(org, on)
-    return {"value": c["members"], "members": c["members"]}
+    from lienhe.summaries.services import totals  # issue 21: counters, not a scan
+
+    n = totals([org.path], ["members.active"])["members.active"]
+    return {"value": n, "members": n}
 
 
 def working_members(org: Organization, on: dt.date) -> dict:
-    c = _members(org, on)
-    return {"value": c["working"], "working": c["working"], "members": c["members"]}
+    from lienhe.summaries.services import totals  # issue 21: counters, not a scan
+
+    c = totals([org.path], ["members.active", "members.active.working"])
+    working = c["members.active.working"]
+    return {"value": working, "working": working, "members": c["members.active"]}
 
 
 # --- residence liaison ---------------------------------------------------------------
@@ -83,23 +88,14 @@ def letters_overdue(org: Organization, on: dt.date) -> dict:
     the working members of the subtree; residence organizations: letters addressed to
     the subtree. The same count on the home panel, the participation report and the
     periodic report on the same day."""
-    from lienhe.liaison.models import Introduction, overdue_q
-    from lienhe.members.models import Member
+    from lienhe.summaries.services import totals  # issue 21: dated counters
 
-    from .module_sections import in_subtree
-
-    if org.side == Organization.Side.RESIDENCE:
-        n = in_subtree(
-            Introduction.objects.filter(overdue_q(on)), "residence_org__path", org
-        ).count()
-    else:
-        n = in_subtree(
-            Introduction.objects.filter(
-                overdue_q(on), member__is_working=True, member__status=Member.Status.ACTIVE
-            ),
-            "member__organization__path",
-            org,
-        ).aggregate(n=Count("member_id", distinct=True))["n"]
+    key = (
+        "letters.to_overdue"
+        if org.side == Organization.Side.RESIDENCE
+        else "letters.overdue_members"
+    )
+    n = totals([org.path], [key], on)[key]
     return {"value": n, "overdue": n}
 
 

@@ -61,4 +61,6 @@ def rebuild_fee_totals(month: dt.date | None = None, org_path: str = "") -> int:
 
 
 def rebuild_all() -> dict[str, int]:
-    return {"fee_month_total": rebuild_fee_totals()}
+    from lienhe.summaries.services import rebuild  # per-organization counters (issue 21)
+
+    return {"fee_month_total": rebuild_fee_totals(), "org_counter": rebuild()}

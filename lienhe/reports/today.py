@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.scoping import has_org_permission, paths_with
 from lienhe.documents.exports import ListExporter
 from lienhe.orgs.models import Organization
+from lienhe.summaries.cache import cached
 from lienhe.text import fold
 
 from .home import register_panel
@@ -173,7 +174,12 @@ def home_panel(request) -> dict | None:
     if not board_roots(user):
         return None
     today = timezone.localdate()
-    flags = spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)
+    # The top 10 per user, cached a short while (issue 21, lienhe/summaries/cache.py).
+    flags = cached(
+        user,
+        f"redflags-top:{today.isoformat()}",
+        lambda: spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE),
+    )
     return {
         "template": "reports/_redflags_panel.html",
         "title": _("Cảnh báo trong phạm vi phụ trách"),

@@ -223,4 +223,6 @@ def home_panel(request) -> dict | None:
     }
 
 
-register_panel(6, home_panel)
+# Not cached (issue 21): it shows items across the two trees (a residence meeting's
+# absences to the workplace staff), which the scope version keys do not follow.
+register_panel(6, home_panel, cache=False)

@@ -3,11 +3,14 @@ from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import FileResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 
 from lienhe.access.scoping import paths_with
 from lienhe.members.figures import subtree_totals
 from lienhe.orgs.models import Organization
+from lienhe.summaries.cache import cached
 
 from .home import home_panels
 
@@ -18,11 +21,41 @@ def home(request):
     paths = None if user.is_superuser else paths_with(user, "members:read")
     figures = subtree_totals(paths) if (paths is None or paths) else None
     scope = list(Organization.objects.filter(path__in=paths)) if paths else []
+    # Panels per user, rendered once and cached a short while; any write in the user's
+    # scope drops them (issue 21, lienhe/summaries/cache.py). HTML, not the panels'
+    # model instances: unpickling those cost more than the queries saved. Panels
+    # registered with cache=False are computed on every view.
+    panels = cached(
+        user, "home-panels", lambda: _rendered(request, home_panels(request, live=False))
+    )
+    panels = sorted([*panels, *home_panels(request, live=True)], key=lambda p: p["order"])
     return render(
         request,
         "home.html",
-        {"figures": figures, "scope": scope, "panels": home_panels(request)},
+        {
+            "figures": figures,
+            "scope": scope,
+            "panels": panels,
+        },
     )
+
+
+PANEL_END = "<!--/panel-->"
+
+
+def _rendered(request, panels: list[dict]) -> list[dict]:
+    """Each panel's HTML, from one render (context processors run once)."""
+    html = render_to_string("_home_panels.html", {"panels": panels}, request)
+    parts = html.split(PANEL_END)
+    return [
+        {
+            "order": p["order"],
+            "template": p["template"],
+            "title": str(p.get("title", "")),
+            "html": mark_safe(part),  # noqa: S308 - our own templates' output
+        }
+        for p, part in zip(panels, parts, strict=False)
+    ]
 
 
 @never_cache

@@ -13,19 +13,23 @@ def home_panel(request):
     paths = paths_with(user, "reviews:write")
     if not paths:
         return None
+    from lienhe.summaries.services import totals  # issue 21: counters, not a COUNT
+
+    waiting = [ResidenceComment.State.REQUESTED, ResidenceComment.State.DRAFT]
+    keys = [f"comments.to.{state}" for state in waiting]
+    count = sum(totals(paths, keys).values())
+    if not count:
+        return None
     todo = (
         ResidenceComment.objects.filter(subtree_q(paths, "residence_org__path"))
-        .filter(state__in=[ResidenceComment.State.REQUESTED, ResidenceComment.State.DRAFT])
+        .filter(state__in=waiting)
         .select_related("member")
         .order_by("due_on")
     )
-    items = list(todo[:5])
-    if not items:
-        return None
     return {
         "template": "reviews/_home_panel.html",
-        "items": items,
-        "count": todo.count(),
+        "items": list(todo[:5]),
+        "count": count,
         "title": "Nhận xét nơi cư trú cần gửi",
     }
 

@@ -19,6 +19,7 @@ from lienhe.members.models import Member
 from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.summaries import hooks as summary_hooks
 
 from .constants import (
     DUTY_KEYS,
@@ -170,6 +171,9 @@ def request_comment(
                 requested_by=actor,
                 due_on=due,
             )
+            summary_hooks.changed(
+                "comments", [comment.residence_org_id, comment.workplace_org_id]
+            )  # issue 21
     except IntegrityError:  # a concurrent request won the race: same result
         return ResidenceComment.objects.get(
             member=member,
@@ -271,6 +275,9 @@ def save_draft(
     comment.state = ResidenceComment.State.DRAFT
     comment.version += 1
     comment.save()
+    summary_hooks.changed(
+        "comments", [comment.residence_org_id, comment.workplace_org_id]
+    )  # issue 21
     log_action(
         comment,
         "reviews.comment.drafted",
@@ -303,6 +310,9 @@ def send_comment(
     comment.signer_title = signer_title
     comment.version += 1
     comment.save()
+    summary_hooks.changed(
+        "comments", [comment.residence_org_id, comment.workplace_org_id]
+    )  # issue 21
     _after_send(comment, actor, "reviews.comment.sent")
     return comment
 
@@ -407,6 +417,9 @@ def correct_comment(
     comment.state = ResidenceComment.State.SUPERSEDED
     comment.version += 1
     comment.save()
+    summary_hooks.changed(
+        "comments", [comment.residence_org_id, comment.workplace_org_id]
+    )  # issue 21
     levels = comment_levels(comment.residence_org, comment.year)
     new = ResidenceComment.objects.create(
         member=comment.member,
@@ -432,6 +445,7 @@ def correct_comment(
     YearReview.objects.filter(residence_comment=comment).exclude(
         state=YearReview.State.FINAL
     ).update(residence_comment=new)
+    summary_hooks.changed("comments", [new.residence_org_id, new.workplace_org_id])  # issue 21
     _after_send(new, actor, "reviews.comment.corrected")
     return new
 

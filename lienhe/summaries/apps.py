@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SummariesConfig(AppConfig):
+    name = "lienhe.summaries"
+    label = "summaries"
+    verbose_name = _("Số liệu tổng hợp")
+
+    def ready(self) -> None:
+        from . import families, jobs  # noqa: F401  (register the counter families, nightly check)

@@ -1,0 +1,93 @@
+"""Per-user cache of slow page pieces (issue 21): the home panels and the red-flag
+top 10, kept `LIENHE_PAGE_CACHE_SECONDS` (default 60 s) in the configured cache
+(`CACHE_BACKEND`: locmem, db, or Redis with `CACHE_URL=redis://…`).
+
+Invalidation: every summary refresh (`services.refresh`, i.e. every write that goes
+through `hooks.changed`) bumps a version key for each ancestor path of the changed
+organizations; a user's cache key carries the versions of the subtrees they hold a
+role on, so a write anywhere in their scope makes their next view recount. Bulk paths
+bump a global generation. What no hook follows (a policy edit, the clock passing a
+deadline, an inbox message) shows after at most the timeout (docs/scaling.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from lienhe.orgs.models import Organization
+
+GENERATION = "summ:gen"
+
+
+def _vkey(path: str) -> str:
+    return f"summ:v:{path}"
+
+
+def _ancestors(path: str) -> list[str]:
+    step = Organization.steplen
+    return [path[:i] for i in range(step, len(path) + 1, step)]
+
+
+def bump(paths: Iterable[str]) -> None:
+    """New versions for every ancestor of `paths` ("" = everything), now and again at
+    commit (a page recounted between the two from uncommitted data is dropped too)."""
+    keys: set[str] = set()
+    for path in paths:
+        if path == "":
+            keys.add(GENERATION)
+        else:
+            keys.update(_vkey(p) for p in _ancestors(path))
+    if not keys:
+        return
+
+    def write():
+        token = uuid.uuid4().hex[:12]
+        cache.set_many(dict.fromkeys(keys, token), timeout=None)
+
+    write()
+    transaction.on_commit(write)
+
+
+def timeout() -> int:
+    return settings.LIENHE_PAGE_CACHE_SECONDS
+
+
+def scope_paths(user) -> list[str]:
+    from lienhe.access.scoping import grants
+
+    return sorted({g.path for g in grants(user)})
+
+
+def user_key(user, name: str) -> str | None:
+    """The cache key of `name` for `user` as of the current versions of their scope;
+    None when not cached (no role: their pieces are cheap and only their own)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    paths = scope_paths(user)
+    if not paths and not user.is_superuser:
+        return None
+    keys = [GENERATION] + [_vkey(p) for p in paths]
+    versions = cache.get_many(keys)
+    token = "|".join(f"{k}={versions.get(k, '0')}" for k in keys)
+    digest = hashlib.sha1(token.encode()).hexdigest()[:16]
+    return f"summ:page:{name}:{user.pk}:{digest}"
+
+
+def cached(user, name: str, compute: Callable[[], object]):
+    """`compute()` once per user and scope version for `timeout()` seconds."""
+    if timeout() <= 0:
+        return compute()
+    key = user_key(user, name)
+    if key is None:
+        return compute()
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    value = compute()
+    cache.set(key, value, timeout())
+    return value
