@@ -30,6 +30,7 @@ from lienhe.text import fold
 from . import forms as f
 from . import services
 from .models import Agency, Category, Cluster, Petition
+from .selectors import received_between, report_aggregates
 
 # ----------------------------------------------------------------- clusters
 
@@ -165,30 +166,15 @@ COLUMNS = [
 ]
 
 
-def _aggregates(today: dt.date) -> dict:
-    return {
-        "received": Count("id"),
-        "answered": Count("id", filter=Q(answered_at__isnull=False)),
-        "on_time": Count("id", filter=Q(answered_at__isnull=False, answered_late=False)),
-        "overdue": Count("id", filter=Q(state__in=Petition.WAITING_STATES, due_on__lt=today)),
-        "closed": Count("id", filter=Q(state=Petition.State.CLOSED)),
-        "reopened": Count("id", filter=Q(reopen_count__gt=0)),
-    }
-
-
 def _rate(row: dict) -> dict:
     return {"on_time_rate": ratio(row.get("on_time"), row.get("answered"))}
 
 
 def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
-    today = timezone.localdate()
-    base = (
-        Petition.objects.visible_to(user)
-        .in_subtree(root)
-        .filter(received_on__gte=start, received_on__lte=end)
-        .exclude(outcome__in=(Petition.Outcome.SPLIT, Petition.Outcome.MERGED))
-    )
-    aggs = _aggregates(today)
+    # As of today for the running year, as of its end for a closed one (issue 16).
+    today = min(timezone.localdate(), end)
+    base = received_between(Petition.objects.visible_to(user).in_subtree(root), start, end)
+    aggs = report_aggregates(today)
     by_category = [
         {"label": r.pop("category__name"), **r}
         for r in base.values("category__name").annotate(**aggs).order_by("-received")
