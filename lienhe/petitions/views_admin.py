@@ -18,6 +18,7 @@ from lienhe.access.guards import require_perm
 from lienhe.access.requests import report_org, year_param
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.orgs.models import Organization
+from lienhe.reports import figures
 from lienhe.reports.toolkit import (
     Column,
     TableExporter,
@@ -227,6 +228,10 @@ def report(request):
     )
     data = report_data(root, start, end, request.user)
     rows = data[f"by_{by}"]
+    # The headline figure of the subtree, read through the catalogue (issue 16).
+    catalogue = figures.shown(
+        ["petitions_on_time"], root, min(timezone.localdate(), end), start=start
+    )
     labels = {"category": _("lĩnh vực"), "agency": _("cơ quan giải quyết"), "org": _("tổ chức")}
     title = _("Báo cáo kết quả giải quyết kiến nghị theo %(b)s năm %(y)s") % {
         "b": labels[by],
@@ -261,6 +266,7 @@ def report(request):
             _("Số ngày trung vị từ khi chuyển cơ quan đến khi trả lời: %(d)s.")
             % {"d": "—" if median is None else f"{median:g}".replace(".", ",")}
         ]
+        notes += figures.lines(catalogue)
         notes += [
             _("Vấn đề chung “%(t)s”: %(n)s kiến nghị từ %(c)s chi bộ.")
             % {"t": c["cluster__title"], "n": c["n"], "c": c["cells"]}
@@ -290,6 +296,7 @@ def report(request):
             "data": data,
             "chart": chart,
             "columns": COLUMNS,
+            "catalogue": catalogue,
             "orgs": _report_orgs(request.user),
             "can_export": request.user.is_superuser
             or has_perm_anywhere(request.user, "reports:export"),

@@ -67,6 +67,25 @@ def read(name: str, org: Organization, on: dt.date, *, start: dt.date | None = N
     return {"name": name, "label": str(figure.label), "kind": figure.kind, **out}
 
 
+def shown(
+    names: list[str], org: Organization, on: dt.date, *, start: dt.date | None = None
+) -> list[dict]:
+    """The catalogue figures an output prints, each with its displayed `text`: module
+    report pages and PDFs include `reports/_catalogue_figures.html` (HTML, id
+    `fig-<name>`) or `_catalogue_lines.html` (PDF, "label: value") with this list."""
+    out = []
+    for name in names:
+        figure = read(name, org, on, start=start)
+        figure["text"] = value_text(figure)
+        out.append(figure)
+    return out
+
+
+def lines(figures: list[dict]) -> list[str]:
+    """ "label: value" lines of `shown` figures (PDF notes)."""
+    return [f"{f['label']}: {f['text']}" for f in figures]
+
+
 def value_text(figure: dict) -> str:
     """The displayed digits of a figure read with `read` (the one display rule:
     "98.377", "30,52%", "—" for no value)."""

@@ -163,13 +163,18 @@ def by_child(org: Organization, year: int) -> list[dict]:
         .annotate(
             requested=Count("id"),
             sent=Count("id", filter=Q(state=ResidenceComment.State.SENT)),
+            on_time=Count(
+                "id",
+                filter=Q(state=ResidenceComment.State.SENT, sent_at__date__lte=F("due_on")),
+            ),
             top=Count("id", filter=Q(state=ResidenceComment.State.SENT, conclusion=0)),
         )
         .order_by()
     )
     found = {r["prefix"]: r for r in rows}
     result = []
+    keys = ("requested", "sent", "on_time", "top")
     for child in children:
-        r = found.get(child.path, {"requested": 0, "sent": 0, "top": 0})
-        result.append({"org": child, **{k: r[k] for k in ("requested", "sent", "top")}})
+        r = found.get(child.path, dict.fromkeys(keys, 0))
+        result.append({"org": child, **{k: r[k] for k in keys}})
     return result
