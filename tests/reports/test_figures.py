@@ -77,7 +77,9 @@ def test_published_figure_is_30_52_on_page_pdf_and_excel(cast, login, monkeypatc
         page = http.get("/bao-cao/tham-gia-noi-cu-tru/" + query).content.decode()
         xlsx = http.get("/bao-cao/tham-gia-noi-cu-tru/xuat/" + query).content
         pdf = http.get("/bao-cao/tham-gia-noi-cu-tru/pdf/" + query).content
-    assert page.index('id="fig-published">30,52%') < page.index('id="fig-current">52,68%')
+    assert page.index('id="fig-participation_published">30,52%') < page.index(
+        'id="fig-participation_current">52,68%'
+    )
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
