@@ -430,3 +430,34 @@ for _figure in (
     ),
 ):
     register(_figure)
+
+
+# --- the documentation table (docs/reports.md) ----------------------------------------
+
+DOCS_START = "<!-- figures-table:start (generated: python manage.py shell -c 'from lienhe.reports.figures import docs_table; print(docs_table())') -->"
+DOCS_END = "<!-- figures-table:end -->"
+ROUNDING = {
+    "percent": "tỷ lệ 0..1 cắt (không làm tròn) đến hai chữ số thập phân của phần trăm: "
+    "30.030/98.377 → 30,52%",
+    "int": "số nguyên, nhóm nghìn bằng dấu chấm: 98.377",
+}
+
+
+def _as_of(figure: FigureDef) -> str:
+    if not figure.history:
+        return "sổ hiện tại: có giá trị cho hôm nay, “—” cho ngày đã qua"
+    if figure.period:
+        return f"từ đầu kỳ (mặc định 1/1) đến ngày xét; {figure.as_of_rule}"
+    return f"trạng thái tại ngày xét; {figure.as_of_rule}"
+
+
+def docs_table() -> str:
+    """The catalogue as the Markdown table of docs/reports.md (a test keeps them equal)."""
+    lines = [
+        "| figure | nhãn | định nghĩa | tính đến (as-of) | làm tròn | nguồn |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in FIGURES.values():
+        cells = [f"`{f.name}`", str(f.label), f.definition, _as_of(f), ROUNDING[f.kind], f.source]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)
