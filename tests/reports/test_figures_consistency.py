@@ -486,3 +486,37 @@ def test_the_dataset_gives_every_figure_a_value(seeded):
     assert all(values.values()), values
     assert _text("percent", values["attendance_rate"]) == "4,82%"  # 7/145, truncated
     assert _text("percent", values["petitions_on_time"]) == "66,66%"  # 2/3, truncated
+
+
+def test_reading_a_figure_costs_the_same_queries_for_10_and_200_rows(seeded):
+    """Each catalogue figure is a few aggregate queries whatever the size of the
+    subtree (report pages add it to their own bounded count)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cast = seeded
+
+    def cost() -> dict[str, int]:
+        out = {}
+        for name in figures.FIGURES:
+            with CaptureQueriesContext(connection) as queries:
+                figures.read(name, cast.province, TODAY)
+            out[name] = len(queries)
+        return out
+
+    with time_machine.travel(NOW, tick=False):
+        small = cost()
+        for index in range(200):
+            member = MemberFactory(organization=cast.agency_cell, is_working=True)
+            if index % 4 == 0:
+                letter(cast, "issued", member=member, issued_days_ago=60)
+        for day in range(1, 29):
+            make_meeting(
+                cast.cell_b,
+                when=at(dt.date(2026, 9, day)),
+                state=Meeting.State.HELD,
+                expected_count=200,
+                present_count=150,
+            )
+        assert cost() == small
+    assert max(small.values()) <= 8, small
