@@ -231,6 +231,7 @@ class SupervisionExporter(ListExporter):
             _("Mã"),
             _("Đang đi làm ăn xa"),
             _("Quá hạn liên lạc"),
+            _("Giữ liên lạc"),
             _("Chưa có nhận xét nơi đến"),
             _("Đang tạm miễn sinh hoạt"),
             _("Nợ đảng phí từ 3 tháng"),
@@ -244,8 +245,24 @@ class SupervisionExporter(ListExporter):
                 r["cell"].code,
                 r.get("away", 0),
                 r.get("overdue", 0),
+                r.get("away", 0) - r.get("overdue", 0),
                 r.get("no_comment", 0),
                 r.get("exempted", 0),
                 r.get("arrears", 0),
                 r.get("pending", 0),
             ]
+        totals = self.data["totals"]
+        in_contact = next(
+            f["value"] for f in self.data["catalogue"] if f["name"] == "away_in_contact"
+        )
+        yield [
+            _("Cộng"),
+            "",
+            totals.get("away", 0),
+            totals.get("overdue", 0),
+            in_contact,  # the catalogue figure (issue 16)
+            totals.get("no_comment", 0),
+            totals.get("exempted", 0),
+            totals.get("arrears", 0),
+            totals.get("pending", 0),
+        ]

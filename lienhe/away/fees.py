@@ -481,6 +481,22 @@ def cell_report(org: Organization, month: dt.date) -> list[dict]:
     return rows
 
 
+def report_totals(org: Organization, month: dt.date, rows: list[dict]) -> dict:
+    """Totals of `cell_report` rows for the page, its Excel/CSV and the API; the
+    amount collected is the catalogue figure `fees_collected` of the month (as of
+    today while the month runs), not a sum of its own (issue 16)."""
+    from django.utils import timezone
+
+    from lienhe.reports import figures
+
+    keys = ("billed", "due", "collected", "missing", "remit")
+    totals = {k: sum(r[k] for r in rows) for k in keys}
+    month = month_start(month)
+    on = min(timezone.localdate(), next_month(month) - dt.timedelta(days=1))
+    totals["collected"] = figures.read("fees_collected", org, on, start=month)["value"]
+    return totals
+
+
 # Quy định 01-QĐ/TW 2017, mục 3 (phân phối đảng phí): chi bộ trực thuộc đảng ủy cơ sở
 # được giữ lại 30% số đảng phí thu được, nộp 70% lên cấp trên.
 CELL_RETAIN_PERCENT = 30

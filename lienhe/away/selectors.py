@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from lienhe.orgs.models import Organization
+
 from .models import AwayPeriod, DestinationComment, Exemption
 
 
@@ -93,3 +95,24 @@ def destination_comments(member_ids: Iterable[int], year: int) -> dict[int, Dest
         .order_by("received_on")
     )
     return {c.away.member_id: c for c in rows}
+
+
+def contact_counts(org: Organization, on: dt.date) -> dict[str, int]:
+    """THE definition of the catalogue figure `away_in_contact` (issue 16): away
+    periods of the subtree in force on `on` (`AwayPeriod.objects.current`), those not
+    contacted within Policy `away_contact_interval_days` (`contact_overdue`), and the
+    difference, in contact. One query."""
+    from django.db.models import Count
+
+    from lienhe.orgs.services import effective_policy
+
+    interval = int(effective_policy(org, "away_contact_interval_days", on))
+    overdue_ids = AwayPeriod.objects.contact_overdue(on, interval).values("pk")
+    counts = (
+        AwayPeriod.objects.current(on)
+        .filter(organization__path__startswith=org.path)
+        .aggregate(away=Count("id"), overdue=Count("id", filter=Q(pk__in=overdue_ids)))
+    )
+    counts["in_contact"] = counts["away"] - counts["overdue"]
+    counts["interval"] = interval
+    return counts

@@ -37,10 +37,7 @@ def _month_arg(request) -> dt.date:
 def _report(request):
     org, month = _org_or_root(request), _month_arg(request)
     rows = fees.cell_report(org, month)
-    totals = {
-        k: sum(r[k] for r in rows) for k in ("billed", "due", "collected", "missing", "remit")
-    }
-    return org, month, rows, totals
+    return org, month, rows, fees.report_totals(org, month, rows)
 
 
 @require_perm("away:read")

@@ -14,6 +14,7 @@ from lienhe.access.guards import require_perm
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
+from lienhe.reports import figures
 
 from . import fees, services
 from .exports import SupervisionExporter
@@ -128,6 +129,8 @@ def supervision(org: Organization, on: dt.date) -> dict:
         "chart_height": 20 * len(destinations) + 4,
         "durations": durations,
         "abroad": current.exclude(destination_country="").count(),
+        # The headline figure read through the catalogue (issue 16).
+        "catalogue": figures.shown(["away_in_contact"], org, on),
     }
 
 

@@ -57,6 +57,38 @@ def meetings_held(org_subtree: Organization, year: int) -> QuerySet[Meeting]:
     return Meeting.objects.in_subtree(org_subtree).filter(year=year, state=Meeting.State.HELD)
 
 
+def held_between(org_subtree: Organization, start: dt.date, end: dt.date) -> QuerySet[Meeting]:
+    """Held meetings of the subtree planned in [start, end] (local days): the period
+    form of `meetings_held`, read by the figures catalogue (`lienhe.reports.figures`)."""
+    from lienhe.reports.module_sections import day_range, in_subtree
+
+    bounds = {f"planned_at__{k}": v for k, v in day_range(start, end).items()}
+    return in_subtree(Meeting.objects.all(), "organization__path", org_subtree).filter(
+        state=Meeting.State.HELD, **bounds
+    )
+
+
+def held_aggregates() -> dict:
+    """THE definition of the meeting figures (issue 16), shared by the per-cell report
+    (`held_counts_by_cell`) and the catalogue (`held_totals`): meetings by kind, and
+    attendance from each meeting's counters — at a meeting with working members
+    everyone expected is a working member; at the others, the cell's own members."""
+    wm = Q(kind=Meeting.Kind.WORKING_MEMBERS)
+    return {
+        "total": Count("id"),
+        **{kind: Count("id", filter=Q(kind=kind)) for kind in Meeting.Kind.values},
+        "own_expected": Sum("expected_count", filter=~wm, default=0),
+        "own_attended": Sum("present_count", filter=~wm, default=0),
+        "working_expected": Sum("expected_count", filter=wm, default=0),
+        "working_attended": Sum("present_count", filter=wm, default=0),
+    }
+
+
+def held_totals(org_subtree: Organization, start: dt.date, end: dt.date) -> dict[str, int]:
+    """`held_aggregates` over the whole subtree and period, one query."""
+    return held_between(org_subtree, start, end).aggregate(**held_aggregates())
+
+
 def held_counts_by_cell(org_subtree: Organization, year: int) -> dict[int, dict[str, int]]:
     """{cell_id: {kind: n, "total": n, "own_expected", "own_attended", "working_expected",
     "working_attended"}} of held meetings, in one query over meetings only: attendance
@@ -68,12 +100,7 @@ def held_counts_by_cell(org_subtree: Organization, year: int) -> dict[int, dict[
         meetings_held(org_subtree, year)
         .values("organization_id")
         .annotate(
-            total=Count("id"),
-            **{kind: Count("id", filter=Q(kind=kind)) for kind in Meeting.Kind.values},
-            own_expected=Sum("expected_count", filter=~wm, default=0),
-            own_attended=Sum("present_count", filter=~wm, default=0),
-            working_expected=Sum("expected_count", filter=wm, default=0),
-            working_attended=Sum("present_count", filter=wm, default=0),
+            **held_aggregates(),
             # Quy định 213-QĐ/TW, Điều 4, Khoản 3 ("định kỳ 6 tháng"): per half-year.
             working_h1=Count("id", filter=wm & Q(planned_at__month__lte=6)),
             working_h2=Count("id", filter=wm & Q(planned_at__month__gte=7)),

@@ -57,6 +57,20 @@ def _chart(report: rep.Report) -> dict:
     }
 
 
+CATALOGUE = ["meetings_working_held", "attendance_rate"]
+
+
+def catalogue(report: rep.Report) -> list[dict]:
+    """The report's headline figures read through the catalogue (issue 16), for the
+    year as of today (running) or its end (closed)."""
+    import datetime as dt
+
+    from lienhe.reports import figures
+
+    start = dt.date(report.year, 1, 1)
+    return figures.shown(CATALOGUE, report.org, report.as_of, start=start)
+
+
 def _context(request):
     org, year = _scope(request)
     report = rep.build(org, year, timezone.localdate())
@@ -89,6 +103,7 @@ def _context(request):
         "kinds": Meeting.Kind,
         "levels": Rating.Level.choices,
         "can_export": has_perm_anywhere(request.user, "meetings:export"),
+        "catalogue": catalogue(report),
     }
 
 

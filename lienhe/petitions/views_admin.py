@@ -18,6 +18,7 @@ from lienhe.access.guards import require_perm
 from lienhe.access.requests import report_org, year_param
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.orgs.models import Organization
+from lienhe.reports import figures
 from lienhe.reports.toolkit import (
     Column,
     TableExporter,
@@ -30,6 +31,7 @@ from lienhe.text import fold, vi_order
 from . import forms as f
 from . import services
 from .models import Agency, Category, Cluster, Petition
+from .selectors import received_between, report_aggregates
 
 # ----------------------------------------------------------------- clusters
 
@@ -165,30 +167,15 @@ COLUMNS = [
 ]
 
 
-def _aggregates(today: dt.date) -> dict:
-    return {
-        "received": Count("id"),
-        "answered": Count("id", filter=Q(answered_at__isnull=False)),
-        "on_time": Count("id", filter=Q(answered_at__isnull=False, answered_late=False)),
-        "overdue": Count("id", filter=Q(state__in=Petition.WAITING_STATES, due_on__lt=today)),
-        "closed": Count("id", filter=Q(state=Petition.State.CLOSED)),
-        "reopened": Count("id", filter=Q(reopen_count__gt=0)),
-    }
-
-
 def _rate(row: dict) -> dict:
     return {"on_time_rate": ratio(row.get("on_time"), row.get("answered"))}
 
 
 def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
-    today = timezone.localdate()
-    base = (
-        Petition.objects.visible_to(user)
-        .in_subtree(root)
-        .filter(received_on__gte=start, received_on__lte=end)
-        .exclude(outcome__in=(Petition.Outcome.SPLIT, Petition.Outcome.MERGED))
-    )
-    aggs = _aggregates(today)
+    # As of today for the running year, as of its end for a closed one (issue 16).
+    today = min(timezone.localdate(), end)
+    base = received_between(Petition.objects.visible_to(user).in_subtree(root), start, end)
+    aggs = report_aggregates(today)
     by_category = [
         {"label": r.pop("category__name"), **r}
         for r in base.values("category__name").annotate(**aggs).order_by("-received")
@@ -241,6 +228,10 @@ def report(request):
     )
     data = report_data(root, start, end, request.user)
     rows = data[f"by_{by}"]
+    # The headline figure of the subtree, read through the catalogue (issue 16).
+    catalogue = figures.shown(
+        ["petitions_on_time"], root, min(timezone.localdate(), end), start=start
+    )
     labels = {"category": _("lĩnh vực"), "agency": _("cơ quan giải quyết"), "org": _("tổ chức")}
     title = _("Báo cáo kết quả giải quyết kiến nghị theo %(b)s năm %(y)s") % {
         "b": labels[by],
@@ -273,6 +264,7 @@ def report(request):
             _("Số ngày trung vị từ khi chuyển cơ quan đến khi trả lời: %(d)s.")
             % {"d": "—" if median is None else f"{median:g}".replace(".", ",")}
         ]
+        notes += figures.lines(catalogue)
         notes += [
             _("Vấn đề chung “%(t)s”: %(n)s kiến nghị từ %(c)s chi bộ.")
             % {"t": c["cluster__title"], "n": c["n"], "c": c["cells"]}
@@ -302,6 +294,7 @@ def report(request):
             "data": data,
             "chart": chart,
             "columns": COLUMNS,
+            "catalogue": catalogue,
             "orgs": _report_orgs(request.user),
             "can_export": has_perm_anywhere(request.user, "petitions:export"),
         },

@@ -33,6 +33,12 @@ class FigureDef:
     source: str
     definition: str
     as_of_rule: str = AS_OF_RULE
+    # A flow figure counts what happened in a period [start, as-of] (default start:
+    # 1 January of the as-of date's year); a stock figure is a state on the date.
+    period: bool = False
+    # False: the figure reads the register as it is now (no history of states), so it
+    # has no value for a date before today (the periodic report prints "—").
+    history: bool = True
 
 
 FIGURES: dict[str, FigureDef] = {}
@@ -43,11 +49,56 @@ def register(figure: FigureDef) -> FigureDef:
     return figure
 
 
-def read(name: str, org: Organization, on: dt.date) -> dict:
-    """{"name", "label", "kind", "value", **counts} of one figure."""
+def read(name: str, org: Organization, on: dt.date, *, start: dt.date | None = None) -> dict:
+    """{"name", "label", "kind", "value", **counts} of one figure as of `on` (never a
+    future date: a running period is read as of today); a flow figure counts from
+    `start` (default 1 January of `on`'s year)."""
+    from django.utils import timezone
+
     figure = FIGURES[name]
-    out = figure.compute(org, on)
+    today = timezone.localdate()
+    on = min(on, today)
+    if not figure.history and on < today:
+        out = {"value": None}
+    elif figure.period:
+        out = figure.compute(org, on, start or dt.date(on.year, 1, 1))
+    else:
+        out = figure.compute(org, on)
     return {"name": name, "label": str(figure.label), "kind": figure.kind, **out}
+
+
+def shown(
+    names: list[str], org: Organization, on: dt.date, *, start: dt.date | None = None
+) -> list[dict]:
+    """The catalogue figures an output prints, each with its displayed `text`: module
+    report pages and PDFs include `reports/_catalogue_figures.html` (HTML, id
+    `fig-<name>`) or `_catalogue_lines.html` (PDF, "label: value") with this list."""
+    out = []
+    for name in names:
+        figure = read(name, org, on, start=start)
+        figure["text"] = value_text(figure)
+        out.append(figure)
+    return out
+
+
+def lines(figures: list[dict]) -> list[str]:
+    """ "label: value" lines of `shown` figures (PDF notes)."""
+    return [f"{f['label']}: {f['text']}" for f in figures]
+
+
+def value_text(figure: dict) -> str:
+    """The displayed digits of a figure read with `read` (the one display rule:
+    "98.377", "30,52%", "—" for no value)."""
+    from django.utils import formats
+
+    from .toolkit import percent_text
+
+    value = figure["value"]
+    if value is None:
+        return "—"
+    if figure["kind"] == "percent":
+        return percent_text(value)
+    return formats.number_format(value, use_l10n=True, force_grouping=True)
 
 
 # --- members -----------------------------------------------------------------------
@@ -147,6 +198,7 @@ register(
         members,
         "Điều lệ Đảng",
         "đảng viên (trạng thái đang sinh hoạt) của các tổ chức trong cây",
+        history=False,
     )
 )
 register(
@@ -157,6 +209,7 @@ register(
         working_members,
         "Quy định 213-QĐ/TW, Điều 1",
         "đảng viên đang sinh hoạt, đang công tác, của các tổ chức trong cây",
+        history=False,
     )
 )
 register(
@@ -190,3 +243,217 @@ register(
         "đảng viên đang công tác đã nộp giấy, đang sinh hoạt ÷ (đang công tác − được miễn)",
     )
 )
+
+
+# --- meetings ---------------------------------------------------------------------------
+
+
+def _meetings(org: Organization, on: dt.date, start: dt.date) -> dict:
+    from lienhe.meetings.selectors import held_totals
+
+    return held_totals(org, start, on)
+
+
+def meetings_working_held(org: Organization, on: dt.date, start: dt.date) -> dict:
+    """Held meetings of kind "with working members" planned in [start, on]
+    (`meetings.selectors.held_aggregates`, the same count as the frequency report)."""
+    t = _meetings(org, on, start)
+    return {"value": t["working_members"], "held": t["total"]}
+
+
+def attendance_rate(org: Organization, on: dt.date, start: dt.date) -> dict:
+    """Present (incl. late) ÷ invited at the cells' own held meetings in [start, on]
+    (not the meetings with working members, which have their own rate)."""
+    t = _meetings(org, on, start)
+    return {
+        "value": ratio(t["own_attended"], t["own_expected"]),
+        "present": t["own_attended"],
+        "invited": t["own_expected"],
+    }
+
+
+# --- comments ----------------------------------------------------------------------------
+
+
+def comments_on_time(org: Organization, on: dt.date, start: dt.date) -> dict:
+    """Yearly residence comments of `on`'s year sent by their due date, as of `on`
+    (`reviews.selectors.comment_counts`)."""
+    from lienhe.reviews.selectors import comment_counts
+
+    c = comment_counts(org, on.year, on)
+    return {"value": c["sent_on_time"], **c}
+
+
+# --- committee visits ----------------------------------------------------------------------
+
+
+def visits_done_vs_required(org: Organization, on: dt.date, start: dt.date) -> dict:
+    """Visits done by the members of the organization's committee (the term in force on
+    `on`) in [start, on], each member counted up to the minimum of his position, ÷ the
+    sum of those minimums (`visits.compliance.member_rows` / `totals`, the compliance
+    page's "chỉ tiêu"). No committee at the organization: no figure."""
+    from lienhe.visits import compliance
+    from lienhe.visits.models import Committee
+
+    committee = org.pk and (
+        Committee.objects.filter(organization=org, term_start__lte=on)
+        .order_by("-term_start", "pk")
+        .first()
+    )
+    if not committee:  # no committee (or the unsaved national root)
+        return {"value": None, "done": None, "required": None}
+    t = compliance.totals(compliance.member_rows(committee, on.year, start=start, end=on, today=on))
+    return {"value": ratio(t["done"], t["required"]), "done": t["done"], "required": t["required"]}
+
+
+# --- petitions ----------------------------------------------------------------------------
+
+
+def petitions_on_time(org: Organization, on: dt.date, start: dt.date) -> dict:
+    """Of the petitions received in [start, on] and answered by `on`, the share answered
+    on time (`petitions.selectors.on_time_counts`)."""
+    from lienhe.petitions.selectors import on_time_counts
+
+    c = on_time_counts(org, start, on)
+    return {"value": ratio(c["on_time"], c["answered"]), **c}
+
+
+# --- away members and fees ----------------------------------------------------------------
+
+
+def away_in_contact(org: Organization, on: dt.date) -> dict:
+    """Away members in force on `on` contacted within Policy
+    `away_contact_interval_days` (`away.selectors.contact_counts`)."""
+    from lienhe.away.selectors import contact_counts
+
+    c = contact_counts(org, on)
+    return {"value": c["in_contact"], **c}
+
+
+def fees_collected(org: Organization, on: dt.date, start: dt.date) -> dict:
+    """Party fees paid (đồng) for the months of [start, on], from the per-organization
+    monthly totals (`reports.models.FeeMonthTotal`, kept exact with every payment)."""
+    from django.db.models import Sum
+
+    from lienhe.away.fees import month_start
+
+    from .models import FeeMonthTotal
+    from .module_sections import in_subtree
+
+    fees = in_subtree(
+        FeeMonthTotal.objects.filter(month__range=(month_start(start), on)),
+        "organization__path",
+        org,
+    ).aggregate(due=Sum("due", default=0), paid=Sum("paid", default=0))
+    return {"value": fees["paid"], **fees, "rate": ratio(fees["paid"], fees["due"])}
+
+
+for _figure in (
+    FigureDef(
+        "meetings_working_held",
+        _("Buổi sinh hoạt với đảng viên đang công tác đã tổ chức"),
+        "int",
+        meetings_working_held,
+        "Quy định 213-QĐ/TW, Điều 4, Khoản 3 (định kỳ 6 tháng); tối thiểu từ Policy "
+        "min_working_member_meetings_per_year",
+        "buổi sinh hoạt loại 'với đảng viên đang công tác', trạng thái đã họp (đã chốt "
+        "điểm danh), dự kiến trong kỳ, của các chi bộ trong cây",
+        period=True,
+    ),
+    FigureDef(
+        "attendance_rate",
+        _("Tỷ lệ đảng viên dự sinh hoạt chi bộ"),
+        "percent",
+        attendance_rate,
+        "Điều lệ Đảng, Điều 8; Hướng dẫn 12-HD/BTCTW (sinh hoạt chi bộ)",
+        "có mặt (kể cả đến muộn) ÷ được triệu tập, cộng trên các buổi sinh hoạt của chính "
+        "chi bộ đã họp trong kỳ (không tính buổi với đảng viên đang công tác); buổi chưa "
+        "chốt điểm danh không có tỷ lệ",
+        period=True,
+    ),
+    FigureDef(
+        "comments_on_time",
+        _("Nhận xét nơi cư trú gửi đúng hạn"),
+        "int",
+        comments_on_time,
+        "Quy định 213-QĐ/TW, Điều 3, Điều 4 (nhận xét hằng năm); hạn từ Policy (mặc định "
+        "của Lienhe) hoặc ngày tạo + late_request_days",
+        "nhận xét hằng năm của năm xét, đã gửi đến ngày xét, gửi không muộn hơn hạn "
+        "(không tính nhận xét đã thay thế)",
+        period=True,
+    ),
+    FigureDef(
+        "visits_done_vs_required",
+        _("Tỷ lệ lượt cấp ủy viên dự sinh hoạt đạt chỉ tiêu"),
+        "percent",
+        visits_done_vs_required,
+        "Định mức theo vị trí từ Policy visit_quota_* (không có quy định trung ương: mặc "
+        "định 0; bộ mẫu tỉnh, ví dụ Quy định 1120-QĐ/TU Sơn La)",
+        "lượt đã dự trong kỳ của từng cấp ủy viên (tính tối đa đến định mức của vị trí) ÷ "
+        "tổng định mức của cấp ủy tại tổ chức (nhiệm kỳ đang hiệu lực)",
+        period=True,
+    ),
+    FigureDef(
+        "petitions_on_time",
+        _("Tỷ lệ kiến nghị trả lời đúng hạn"),
+        "percent",
+        petitions_on_time,
+        "Quy định 213-QĐ/TW, Điều 4; hạn trả lời từ Policy petition_answer_days (Luật "
+        "Tiếp công dân 2013, Nghị định 64/2014: 15 ngày)",
+        "kiến nghị tiếp nhận trong kỳ (không tính đã tách, đã gộp), đã trả lời đến ngày "
+        "xét: trả lời đúng hạn ÷ đã trả lời",
+        period=True,
+    ),
+    FigureDef(
+        "away_in_contact",
+        _("Đảng viên đi làm ăn xa giữ liên lạc"),
+        "int",
+        away_in_contact,
+        "Quy định 24-QĐ/TW; khoảng liên lạc từ Policy away_contact_interval_days (Hướng dẫn "
+        "Huyện ủy Sông Lô, seed 004: 90 ngày)",
+        "đảng viên đang đi làm ăn xa (đã duyệt, đã đi, chưa về) tại ngày xét, trừ người "
+        "chưa liên lạc quá khoảng liên lạc",
+    ),
+    FigureDef(
+        "fees_collected",
+        _("Đảng phí đã nộp (đồng)"),
+        "int",
+        fees_collected,
+        "Quy định 01-QĐ/TW năm 2017 về chế độ đảng phí",
+        "tổng số đảng phí đã nộp cho các tháng trong kỳ (tính đến tháng của ngày xét) của "
+        "các tổ chức trong cây",
+        period=True,
+    ),
+):
+    register(_figure)
+
+
+# --- the documentation table (docs/reports.md) ----------------------------------------
+
+DOCS_START = "<!-- figures-table:start (generated: python manage.py shell -c 'from lienhe.reports.figures import docs_table; print(docs_table())') -->"
+DOCS_END = "<!-- figures-table:end -->"
+ROUNDING = {
+    "percent": "tỷ lệ 0..1 cắt (không làm tròn) đến hai chữ số thập phân của phần trăm: "
+    "30.030/98.377 → 30,52%",
+    "int": "số nguyên, nhóm nghìn bằng dấu chấm: 98.377",
+}
+
+
+def _as_of(figure: FigureDef) -> str:
+    if not figure.history:
+        return "sổ hiện tại: có giá trị cho hôm nay, “—” cho ngày đã qua"
+    if figure.period:
+        return f"từ đầu kỳ (mặc định 1/1) đến ngày xét; {figure.as_of_rule}"
+    return f"trạng thái tại ngày xét; {figure.as_of_rule}"
+
+
+def docs_table() -> str:
+    """The catalogue as the Markdown table of docs/reports.md (a test keeps them equal)."""
+    lines = [
+        "| figure | nhãn | định nghĩa | tính đến (as-of) | làm tròn | nguồn |",
+        "|---|---|---|---|---|---|",
+    ]
+    for f in FIGURES.values():
+        cells = [f"`{f.name}`", str(f.label), f.definition, _as_of(f), ROUNDING[f.kind], f.source]
+        lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+    return "\n".join(lines)

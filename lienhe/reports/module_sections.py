@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from lienhe.orgs.models import Organization
 
 from .periodic import Figure, PeriodicSection, register_section
-from .toolkit import ratio
 
 
 def in_subtree(qs: QuerySet, path_lookup: str, org: Organization) -> QuerySet:
@@ -64,26 +63,31 @@ def participation_totals(org: Organization, on: dt.date) -> dict:
     return totals
 
 
+def catalogue(name: str, org: Organization, start: dt.date, end: dt.date) -> tuple[Figure, dict]:
+    """A catalogue figure (`lienhe.reports.figures`) as a periodic-report line: its
+    label, its value as of `end` (from `start` for a flow figure), and its raw counts.
+    The periodic report computes no catalogue figure on its own (issue 16)."""
+    from . import figures
+
+    read = figures.read(name, org, end, start=start)
+    return Figure(read["label"], read["value"], read["kind"], name=name), read
+
+
 def liaison_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.liaison.models import Introduction
 
-    from .figures import letters_overdue, participation_published
-
-    totals = participation_totals(org, end)
-    published = participation_published(org, end)
+    current, counts = catalogue("participation_current", org, start, end)
+    published, _counts = catalogue("participation_published", org, start, end)
+    overdue, _counts = catalogue("letters_overdue", org, start, end)
     issued = in_subtree(
         Introduction.objects.filter(issued_on__range=(start, end)), "workplace_org__path", org
     ).count()
     return [
-        Figure("Đảng viên đang công tác phải giữ mối liên hệ", totals.get("required")),
-        Figure("Đã nộp giấy, đang sinh hoạt nơi cư trú", totals.get("active")),
-        Figure(
-            "Tỷ lệ đảng viên đang công tác giữ mối liên hệ (trên tổng số đảng viên)",
-            published["value"],
-            "percent",
-        ),
-        Figure("Tỷ lệ tham gia sinh hoạt nơi cư trú", totals.get("rate"), "percent"),
-        Figure("Giấy giới thiệu quá hạn chưa nộp", letters_overdue(org, end)["value"]),
+        Figure("Đảng viên đang công tác phải giữ mối liên hệ", counts.get("required")),
+        Figure("Đã nộp giấy, đang sinh hoạt nơi cư trú", counts.get("active")),
+        published,
+        current,
+        overdue,
         Figure("Giấy giới thiệu cấp trong kỳ", issued),
         *exempt_figures(org, end),
     ]
@@ -107,26 +111,19 @@ def exempt_figures(org: Organization, on: dt.date) -> list[Figure]:
 
 
 def meetings_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
-    from lienhe.meetings.models import Meeting
+    from lienhe.meetings.selectors import held_between
 
-    held = in_subtree(Meeting.objects.all(), "organization__path", org).filter(
-        state="held", **{f"planned_at__{k}": v for k, v in day_range(start, end).items()}
-    )
-    figures = held.aggregate(
-        meetings=Count("id"),
-        with_working=Count("id", filter=Q(kind="working_members")),
-        cells=Count("organization", distinct=True),
-        expected=Sum("expected_count"),
-        present=Sum("present_count"),
-    )
+    working, counts = catalogue("meetings_working_held", org, start, end)
+    attendance, _counts = catalogue("attendance_rate", org, start, end)
+    met = held_between(org, start, end).values("organization").distinct().count()
     cells = Organization.objects.filter(
         path__startswith=org.path, kind="cell", is_active=True
     ).count()
     return [
-        Figure("Buổi sinh hoạt đã tổ chức", figures["meetings"]),
-        Figure("Trong đó sinh hoạt với đảng viên đang công tác", figures["with_working"]),
-        Figure("Chi bộ không có buổi sinh hoạt nào trong kỳ", max(cells - figures["cells"], 0)),
-        Figure("Tỷ lệ dự sinh hoạt", ratio(figures["present"], figures["expected"]), "percent"),
+        Figure("Buổi sinh hoạt đã tổ chức", counts["held"]),
+        working,
+        Figure("Chi bộ không có buổi sinh hoạt nào trong kỳ", max(cells - met, 0)),
+        attendance,
     ]
 
 
@@ -142,33 +139,29 @@ def visits_section(org: Organization, start: dt.date, end: dt.date) -> list[Figu
         late=Count("id", filter=Q(state="done", report__days_late__gt=0)),
         remote=Count("id", filter=Q(state="done", cell__is_remote=True)),
     )
+    required, _counts = catalogue("visits_done_vs_required", org, start, end)
     return [
         Figure("Lượt cấp ủy viên dự sinh hoạt chi bộ", figures["done"]),
         Figure("Trong đó ở chi bộ vùng sâu, vùng xa", figures["remote"]),
         Figure("Lượt không dự được theo kế hoạch", figures["missed"]),
         Figure("Báo cáo dự sinh hoạt nộp muộn", figures["late"]),
+        required,
     ]
 
 
 def petitions_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.petitions.models import Petition
 
-    qs = in_subtree(Petition.objects.all(), "organization__path", org)
-    received = qs.filter(received_on__range=(start, end)).count()
-    answered = qs.filter(answered_at__date__range=(start, end)).aggregate(
-        n=Count("id"), late=Count("id", filter=Q(answered_late=True))
+    on_time, counts = catalogue("petitions_on_time", org, start, end)
+    overdue = (
+        in_subtree(Petition.objects.all(), "organization__path", org)
+        .filter(state__in=Petition.WAITING_STATES, due_on__lt=end, received_on__lte=end)
+        .count()
     )
-    overdue = qs.filter(
-        state__in=["assigned", "in_progress", "reopened"], due_on__lt=end, received_on__lte=end
-    ).count()
     return [
-        Figure("Kiến nghị tiếp nhận trong kỳ", received),
-        Figure("Kiến nghị được trả lời trong kỳ", answered["n"]),
-        Figure(
-            "Tỷ lệ trả lời đúng hạn",
-            ratio(answered["n"] - answered["late"], answered["n"]),
-            "percent",
-        ),
+        Figure("Kiến nghị tiếp nhận trong kỳ", counts["received"]),
+        Figure("Kiến nghị tiếp nhận trong kỳ đã được trả lời", counts["answered"]),
+        on_time,
         Figure("Kiến nghị quá hạn chưa trả lời (cuối kỳ)", overdue),
     ]
 
@@ -176,24 +169,21 @@ def petitions_section(org: Organization, start: dt.date, end: dt.date) -> list[F
 def away_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     from lienhe.away.models import AwayPeriod
 
-    from .models import FeeMonthTotal
-
     away = in_subtree(AwayPeriod.objects.all(), "organization__path", org).filter(
         Q(status="approved") | Q(status="returned", returned_on__gte=start),
         start_on__lte=end,
     )
-    # Fees come from the per-organization monthly summary (12 rows per member a year
-    # would dominate the national report); it equals Sum over FeeDue/FeePayment.
-    fees = in_subtree(
-        FeeMonthTotal.objects.filter(month__range=(start, end)), "organization__path", org
-    ).aggregate(due=Sum("due"), paid=Sum("paid"))
-    due, paid = fees["due"], fees["paid"]
+    in_contact, _counts = catalogue("away_in_contact", org, start, end)
+    # Fees come from the per-organization monthly summary (FeeMonthTotal, via the
+    # catalogue figure `fees_collected`).
+    collected, fees = catalogue("fees_collected", org, start, end)
     return [
         Figure("Đảng viên đi làm ăn xa trong kỳ", away.count()),
         Figure("Trong đó ở nước ngoài", away.exclude(destination_country="").count()),
-        Figure("Đảng phí phải nộp (đồng)", due),
-        Figure("Đảng phí đã nộp (đồng)", paid),
-        Figure("Tỷ lệ thu đảng phí", ratio(paid, due), "percent"),
+        in_contact,
+        Figure("Đảng phí phải nộp (đồng)", fees["due"]),
+        collected,
+        Figure("Tỷ lệ thu đảng phí", fees["rate"], "percent"),
     ]
 
 

@@ -23,6 +23,7 @@ class Figure:
     value: float | int | None
     kind: str = "int"  # "int" | "percent" (value is a 0..1 ratio)
     previous: float | int | None = None
+    name: str = ""  # the catalogue figure's name (lienhe.reports.figures), if it is one
 
     @property
     def change(self) -> float | int | None:
@@ -163,9 +164,9 @@ def build_report(
     for index, section in enumerate(SECTIONS, start=1):
         now = section.compute(org, period.start, period.as_of(today))
         before = section.compute(org, previous.start, previous.end)
-        by_label = {f.label: f.value for f in before}
+        by_label = {f.name or f.label: f.value for f in before}
         for figure in now:
-            figure.previous = by_label.get(figure.label)
+            figure.previous = by_label.get(figure.name or figure.label)
         results.append(SectionResult(section.key, section.title, now))
         if progress:
             progress(index, total)
@@ -178,7 +179,13 @@ def to_json(sections: list[SectionResult]) -> list[dict]:
             "key": s.key,
             "title": s.title,
             "figures": [
-                {"label": f.label, "value": f.value, "kind": f.kind, "previous": f.previous}
+                {
+                    "label": f.label,
+                    "value": f.value,
+                    "kind": f.kind,
+                    "previous": f.previous,
+                    "name": f.name,
+                }
                 for f in s.figures
             ],
         }

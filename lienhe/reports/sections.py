@@ -16,21 +16,23 @@ from .toolkit import ratio
 
 
 def members_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
-    from .module_sections import in_subtree
+    from .module_sections import catalogue, in_subtree
 
     qs = in_subtree(Member.objects.filter(joined_on__lte=end), "organization__path", org)
     figures = qs.aggregate(
-        total=Count("id", filter=Q(status__in=["active", "exempted"])),
-        working=Count("id", filter=Q(status="active", is_working=True)),
         joined=Count("id", filter=Q(joined_on__gte=start)),
         exempted=Count("id", filter=Q(status="exempted")),
     )
+    members, _counts = catalogue("members", org, start, end)
+    working, _counts = catalogue("working_members", org, start, end)
     return [
-        Figure("Đảng viên (cuối kỳ)", figures["total"]),
+        members,
         Figure("Đảng viên kết nạp trong kỳ", figures["joined"]),
-        Figure("Đảng viên đang công tác", figures["working"]),
+        working,
         Figure(
-            "Tỷ lệ đảng viên đang công tác", ratio(figures["working"], figures["total"]), "percent"
+            "Tỷ lệ đảng viên đang công tác",
+            None if members.value is None else ratio(working.value, members.value),
+            "percent",
         ),
         Figure("Đảng viên tạm miễn sinh hoạt", figures["exempted"]),
     ]
@@ -39,13 +41,16 @@ def members_section(org: Organization, start: dt.date, end: dt.date) -> list[Fig
 def reviews_section(org: Organization, start: dt.date, end: dt.date) -> list[Figure]:
     if end.month < 11:  # the comment campaign and reviews close the year
         return [Figure("Nhận xét nơi cư trú (đợt cuối năm)", None)]
-    coverage = _comment_coverage(org, end.year, end)
+
+    from .module_sections import catalogue
+
+    on_time, coverage = catalogue("comments_on_time", org, start, end)
     reviews = _reviews(org, end.year)
     conflicts = reviews.pop("conflicts")
     total_reviews = sum(reviews.values())
     return [
         Figure("Nhận xét nơi cư trú đã yêu cầu", coverage["requested"]),
-        Figure("Nhận xét đã gửi đúng hạn", coverage["sent_on_time"]),
+        on_time,
         Figure("Nhận xét gửi muộn", coverage["sent_late"]),
         Figure("Nhận xét quá hạn chưa gửi", coverage["overdue"]),
         Figure("Đảng viên được xếp loại", total_reviews),
@@ -61,30 +66,6 @@ def reviews_section(org: Organization, start: dt.date, end: dt.date) -> list[Fig
         ),
         Figure("Xếp loại khác biệt với nơi cư trú", conflicts),
     ]
-
-
-def _comment_coverage(org: Organization, year: int, today: dt.date) -> dict:
-    """`reviews.selectors.comment_coverage` without its working-member count (a scan of
-    every member the section does not show); the national root needs no join."""
-    from django.db.models import F
-
-    from lienhe.reviews.constants import Purpose
-    from lienhe.reviews.models import ResidenceComment
-
-    qs = ResidenceComment.objects.filter(year=year, purpose=Purpose.YEARLY).exclude(
-        state=ResidenceComment.State.SUPERSEDED
-    )
-    if org.path:
-        qs = qs.in_subtree(org)
-    sent = Q(state=ResidenceComment.State.SENT)
-    figures = qs.aggregate(
-        requested=Count("id"),
-        sent=Count("id", filter=sent),
-        sent_late=Count("id", filter=sent & Q(sent_at__date__gt=F("due_on"))),
-        overdue=Count("id", filter=~sent & Q(due_on__lt=today)),
-    )
-    figures["sent_on_time"] = figures["sent"] - figures["sent_late"]
-    return figures
 
 
 def _reviews(org: Organization, year: int) -> dict:

@@ -96,6 +96,13 @@ def build(ctx: DemoContext) -> None:
             state = "sent" if roll < 0.55 else ("draft" if roll < 0.7 else "requested")
             comments.append(_comment(intro, year, state, level, now, due, rng, evidence))
     ResidenceComment.objects.bulk_create(comments, batch_size=2000)
+    # The campaign's requests were made when each year's window opened, not the day
+    # the demo is seeded (auto_now_add): a request is never born overdue (issue 16).
+    for y in (last, year):
+        opened = timezone.make_aware(dt.datetime(y, 11, 1, 8, 0))
+        ResidenceComment.objects.filter(year=y, requested_at__gt=opened).update(
+            requested_at=min(opened, now)
+        )
 
     sent_last = {c.member_id: c for c in ResidenceComment.objects.filter(year=last, state="sent")}
     reviews = []

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.guards import require_perm
 from lienhe.access.requests import report_org, year_param
 from lienhe.dbrouter import reads_from_replica
+from lienhe.reports.figures import lines as figures_lines
 from lienhe.reports.toolkit import Column, TableExporter, bar_chart_svg, ratio, render_report_pdf
 
 from . import selectors
@@ -17,6 +18,7 @@ COLUMNS = [
     Column("requested", "Đã yêu cầu"),
     Column("sent", "Đã gửi"),
     Column("sent_rate", "Tỷ lệ đã gửi", "percent"),
+    Column("on_time", "Gửi đúng hạn"),
     Column("top", "Mức tốt"),
     Column("top_rate", "Tỷ lệ mức tốt", "percent"),
 ]
@@ -38,6 +40,7 @@ def _table(org, year):
                 "requested": r["requested"],
                 "sent": r["sent"],
                 "sent_rate": ratio(r["sent"], r["requested"]),
+                "on_time": r["on_time"],
                 "top": r["top"],
                 "top_rate": ratio(r["top"], r["sent"]),
             }
@@ -48,7 +51,19 @@ def _table(org, year):
     }
     totals["sent_rate"] = ratio(totals["sent"], totals["requested"])
     totals["top_rate"] = ratio(totals["top"], totals["sent"])
-    return rows, totals
+    # The headline figure of the whole subtree comes from the catalogue (issue 16).
+    catalogue = _catalogue(org, year)
+    totals["on_time"] = catalogue[0]["value"]
+    return rows, totals, catalogue
+
+
+def _catalogue(org, year) -> list[dict]:
+    import datetime as dt
+
+    from lienhe.reports import figures
+
+    on = min(timezone.localdate(), dt.date(year, 12, 31))
+    return figures.shown(["comments_on_time"], org, on, start=dt.date(year, 1, 1))
 
 
 def _chart(rows):
@@ -62,7 +77,7 @@ def _chart(rows):
 @reads_from_replica
 def report(request):
     org, year = _org_and_year(request)
-    rows, totals = _table(org, year)
+    rows, totals, catalogue = _table(org, year)
     fmt = request.GET.get("format")
     title = _("Báo cáo nhận xét nơi cư trú và đánh giá đảng viên năm %(y)s") % {"y": year}
     if fmt in ("xlsx", "csv"):
@@ -87,10 +102,11 @@ def report(request):
             % {
                 "n": coverage["working_members"],
                 "r": coverage["requested"],
-                "o": coverage["sent_on_time"],
+                "o": catalogue[0]["text"],
                 "l": coverage["sent_late"],
                 "d": coverage["overdue"],
             },
+            *figures_lines(catalogue),
         ]
         pdf = render_report_pdf(
             title=title,
@@ -119,5 +135,6 @@ def report(request):
             "conflicts": selectors.conflicts(org, year)[:50],
             "leniency": selectors.leniency_signals(org, year, limit=30),
             "chart": _chart(rows),
+            "catalogue": catalogue,
         },
     )

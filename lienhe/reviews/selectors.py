@@ -8,7 +8,6 @@ import datetime as dt
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
-from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 
@@ -16,16 +15,18 @@ from .constants import Purpose, ReviewLevel
 from .models import ResidenceComment, YearReview
 
 
-def comment_coverage(org: Organization, year: int, today: dt.date | None = None) -> dict:
-    """Comments addressed to the subtree's residence cells (or owed by its workplaces):
-    requested, sent on time, sent late, overdue (not sent, past due), pending."""
-    today = today or timezone.localdate()
-    qs = (
-        ResidenceComment.objects.in_subtree(org)
-        .filter(year=year, purpose=Purpose.YEARLY)
-        .exclude(state=ResidenceComment.State.SUPERSEDED)
+def comment_counts(org: Organization, year: int, today: dt.date) -> dict:
+    """THE definition of the comment figures (issue 16, catalogue figure
+    `comments_on_time`): the yearly comments of `year` addressed to the subtree's
+    residence cells (or owed by its workplaces), as of `today`: requested, sent
+    (by `today`), sent late (after the due date), sent on time, overdue (not sent,
+    past due), pending. The national root (empty path) needs no join."""
+    qs = ResidenceComment.objects.filter(year=year, purpose=Purpose.YEARLY).exclude(
+        state=ResidenceComment.State.SUPERSEDED
     )
-    sent = Q(state=ResidenceComment.State.SENT)
+    if org.path:
+        qs = qs.in_subtree(org)
+    sent = Q(state=ResidenceComment.State.SENT, sent_at__date__lte=today)
     figures = qs.aggregate(
         requested=Count("id"),
         sent=Count("id", filter=sent),
@@ -34,10 +35,17 @@ def comment_coverage(org: Organization, year: int, today: dt.date | None = None)
     )
     figures["sent_on_time"] = figures["sent"] - figures["sent_late"]
     figures["pending"] = figures["requested"] - figures["sent"]
-    figures["working_members"] = (
-        Member.objects.in_subtree(org).filter(is_working=True, status=Member.Status.ACTIVE).count()
-    )
     return figures
+
+
+def comment_coverage(org: Organization, year: int, today: dt.date | None = None) -> dict:
+    """`comment_counts` and the subtree's working members (the report page)."""
+    from lienhe.reports import figures
+
+    today = today or timezone.localdate()
+    result = comment_counts(org, year, min(today, dt.date(year, 12, 31)))
+    result["working_members"] = figures.read("working_members", org, today)["value"]
+    return result
 
 
 def conclusion_distribution(org: Organization, year: int) -> list[dict]:
@@ -155,13 +163,18 @@ def by_child(org: Organization, year: int) -> list[dict]:
         .annotate(
             requested=Count("id"),
             sent=Count("id", filter=Q(state=ResidenceComment.State.SENT)),
+            on_time=Count(
+                "id",
+                filter=Q(state=ResidenceComment.State.SENT, sent_at__date__lte=F("due_on")),
+            ),
             top=Count("id", filter=Q(state=ResidenceComment.State.SENT, conclusion=0)),
         )
         .order_by()
     )
     found = {r["prefix"]: r for r in rows}
     result = []
+    keys = ("requested", "sent", "on_time", "top")
     for child in children:
-        r = found.get(child.path, {"requested": 0, "sent": 0, "top": 0})
-        result.append({"org": child, **{k: r[k] for k in ("requested", "sent", "top")}})
+        r = found.get(child.path, dict.fromkeys(keys, 0))
+        result.append({"org": child, **{k: r[k] for k in keys}})
     return result

@@ -19,6 +19,7 @@ from lienhe.access.scoping import paths_with, subtree_q
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
+from lienhe.reports import figures
 
 from . import assistant, compliance, services
 from .common import (
@@ -408,6 +409,13 @@ def _compliance_context(request):
         "light": light,
         # Sơn La's preset: "định kỳ hằng tháng" — months already over with no visit.
         "monthly_gaps": compliance.monthly_gaps(committee, year),
+        # The headline figure read through the catalogue (issue 16).
+        "catalogue": figures.shown(
+            ["visits_done_vs_required"],
+            committee.organization,
+            min(timezone.localdate(), end),
+            start=start,
+        ),
     }
 
 

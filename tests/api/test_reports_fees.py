@@ -53,7 +53,10 @@ def test_periodic_report_equals_the_web_run(data, api_as, login):
     assert body.status_code == 200, body.json()
     assert _figures(body.json()["sections"]) == _figures(run.result)
     values = {label: value for _key, label, value, _prev in _figures(run.result)}
-    assert values["Buổi sinh hoạt đã tổ chức"] == 1 and values["Tỷ lệ dự sinh hoạt"] == 0.5
+    assert (
+        values["Buổi sinh hoạt đã tổ chức"] == 1
+        and values["Tỷ lệ đảng viên dự sinh hoạt chi bộ"] == 0.5
+    )
     assert body.json()["period"]["start"] == f"{period}-01-01"
 
 

@@ -133,7 +133,9 @@ def test_list_pages_issue_the_same_queries_for_10_and_200_away_members(cast, log
     away_members(10, 200)
     with_200 = _away_page_queries(client)
     assert with_200 == with_10
-    assert with_10["away:list"] <= 14 and with_10["away:report"] <= 25
+    assert (
+        with_10["away:list"] <= 14 and with_10["away:report"] <= 26
+    )  # +1: away_in_contact (issue 16)
 
 
 def test_member_marks_a_payment_and_the_cell_confirms(cast, login):

@@ -77,7 +77,9 @@ def test_published_figure_is_30_52_on_page_pdf_and_excel(cast, login, monkeypatc
         page = http.get("/bao-cao/tham-gia-noi-cu-tru/" + query).content.decode()
         xlsx = http.get("/bao-cao/tham-gia-noi-cu-tru/xuat/" + query).content
         pdf = http.get("/bao-cao/tham-gia-noi-cu-tru/pdf/" + query).content
-    assert page.index('id="fig-published">30,52%') < page.index('id="fig-current">52,68%')
+    assert page.index('id="fig-participation_published">30,52%') < page.index(
+        'id="fig-participation_current">52,68%'
+    )
     text = subprocess.run(
         ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
@@ -164,11 +166,11 @@ def test_running_period_title_and_excel_holds_numbers(cast, login):
     assert ws["A3"].value == "Tính đến ngày 03/12/2026"
     assert ws.freeze_panes == "A6"
     rows = {r[1].value: r for r in ws.iter_rows(min_row=6)}
-    members = rows["Đảng viên (cuối kỳ)"][2]
+    members = rows["Đảng viên"][2]
     assert members.value == 5 and isinstance(members.value, int)
-    rate = rows["Tỷ lệ tham gia sinh hoạt nơi cư trú"][2]
+    rate = rows["Tỷ lệ tham gia (trên số phải giữ mối liên hệ)"][2]
     assert isinstance(rate.value, int | float) and rate.number_format == "0.00%"
-    assert "Đảng viên (cuối kỳ),5" in csv
+    assert "Đảng viên,5" in csv
 
 
 @pytest.mark.django_db

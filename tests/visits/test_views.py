@@ -180,7 +180,8 @@ def test_list_pages_have_bounded_queries(name, cast, login, django_assert_max_nu
     ]
     Visit.objects.bulk_create(visits)
     http = login(cast.users["province_staff"] if name != "visits:mine" else cast.users["visitor"])
-    with django_assert_max_num_queries(25):
+    # compliance: +2 for the catalogue figure visits_done_vs_required (issue 16)
+    with django_assert_max_num_queries(27 if name == "visits:compliance" else 25):
         response = http.get(reverse(name))
     assert response.status_code == 200
 

@@ -185,5 +185,5 @@ def fee_report(request, org: int | None = None, month: str | None = None):
             {"cell": r["cell"].pk, "cell_name": r["cell"].name, **{k: r[k] for k in keys}}
             for r in rows
         ],
-        "totals": {k: sum(r[k] for r in rows) for k in keys},
+        "totals": fees.report_totals(node, chosen, rows),
     }

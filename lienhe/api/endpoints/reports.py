@@ -53,6 +53,7 @@ class FigureOut(Schema):
     value: Number
     kind: str  # "int" | "percent" (a 0..1 ratio)
     previous: Number = None
+    name: str | None = None  # catalogue figure (docs/reports.md), e.g. "letters_overdue"
 
 
 class SectionOut(Schema):
