@@ -9,13 +9,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe.access.guards import check_org_perm
 from lienhe.access.models import User
 from lienhe.access.permissions import ROLE_PERMISSIONS
+from lienhe.access.scoping import has_org_permission
 from lienhe.audit.sealing import seal
 from lienhe.audit.services import log_action
 from lienhe.members.models import Member
@@ -24,6 +25,7 @@ from lienhe.orgs.services import create_organization, effective_policy
 from lienhe.text import fold
 
 from .models import Introduction, LocalTask, ThreadMessage
+from .selectors import groups_with_size, workplace_base
 
 if TYPE_CHECKING:
     from lienhe.members.hooks import HomeChange
@@ -332,6 +334,41 @@ def issue_letters(
     if not letters:
         raise LiaisonError(_("Hãy chọn ít nhất một đảng viên."))
     return letters
+
+
+@transaction.atomic
+def issue_letters_by_base(
+    members: Iterable[Member],
+    *,
+    residence_for: dict[int, Organization],
+    issued_on: dt.date | None = None,
+    actor,
+) -> list[Introduction]:
+    """Issue letters for members of possibly several workplace base committees: each
+    base issues its own members' letters (PermissionDenied without liaison:issue at one
+    of them); all or nothing."""
+    by_base: dict[int, tuple[Organization, list[Member]]] = {}
+    for member in members:
+        base = workplace_base(member)
+        check_org_perm(actor, base, "liaison:issue")
+        by_base.setdefault(base.pk, (base, []))[1].append(member)
+    letters: list[Introduction] = []
+    for base, group in by_base.values():
+        letters += issue_letters(
+            group,
+            workplace_org=base,
+            residence_for=residence_for,
+            issued_on=issued_on,
+            actor=actor,
+        )
+    return letters
+
+
+def can_close(user, intro: Introduction) -> bool:
+    """Either side's liaison:write may end the liaison (web and API)."""
+    return has_org_permission(user, intro.workplace_org, "liaison:write") or has_org_permission(
+        user, intro.residence_org, "liaison:write"
+    )
 
 
 def _check_date(day: dt.date, not_before: dt.date | None, label: str) -> None:
@@ -656,16 +693,7 @@ def follow_moves(changes: list[HomeChange], *, actor=None) -> None:
 def group_sizes(cell: Organization) -> list[dict]:
     """Groups of the cell with how many live, non-exempted members each holds (1 query
     + 1 for the cell's own count)."""
-    groups = list(
-        Organization.objects.filter(
-            path__startswith=cell.path, kind=Organization.Kind.GROUP, is_active=True
-        ).annotate(
-            size=Count(
-                "group_introductions",
-                filter=Q(group_introductions__state__in=Introduction.LIVE_STATES),
-            )
-        )
-    )
+    groups = list(groups_with_size(cell))
     limit = int(effective_policy(cell, "liaison_group_max_members"))
     return [{"group": g, "size": g.size, "limit": limit, "too_big": g.size > limit} for g in groups]
 
@@ -840,8 +868,6 @@ def record_task_result(
 
 def sides_of(user, intro: Introduction) -> list[str]:
     """Which side(s) of the liaison the user speaks for."""
-    from lienhe.access.scoping import has_org_permission
-
     sides = []
     if has_org_permission(user, intro.workplace_org, "liaison:write"):
         sides.append(ThreadMessage.Side.WORKPLACE)

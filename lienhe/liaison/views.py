@@ -6,8 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import paginate, query_without_page
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
@@ -26,15 +25,7 @@ from . import forms, services
 from .exports import LetterExporter
 from .filters import LetterFilter
 from .models import Introduction, LocalTask
-from .selectors import residence_record
-
-PAGE = 50
-
-
-def _query(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
+from .selectors import groups_with_size, residence_cells_under, residence_record, workplace_base
 
 
 def _org_choices(user):
@@ -63,7 +54,7 @@ def _filtered(request, qs=None):
 @require_perm("liaison:read")
 def letter_list(request):
     filterset = _filtered(request)
-    page = Paginator(filterset.qs, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
     return render(
         request,
@@ -71,7 +62,7 @@ def letter_list(request):
         {
             "filter": filterset,
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "today": timezone.localdate(),
             "can_issue": has_perm_anywhere(request.user, "liaison:issue"),
             "can_export": has_perm_anywhere(request.user, "reports:export"),
@@ -101,7 +92,7 @@ def inbox(request):
     if not request.user.is_superuser:
         qs = qs.filter(subtree_q(paths, "residence_org__path"))
     filterset = _filtered(request, qs.order_by("due_on", "id"))
-    page = Paginator(filterset.qs, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
     return render(
         request,
@@ -109,7 +100,7 @@ def inbox(request):
         {
             "filter": filterset,
             "page": page,
-            "query": _query(request),
+            "query": query_without_page(request),
             "today": timezone.localdate(),
             "inbox": True,
             "title": _("Giấy giới thiệu đến (nơi cư trú)"),
@@ -128,17 +119,6 @@ def _candidates(user):
         qs = qs.filter(subtree_q(paths, "organization__path"))
     open_letters = Introduction.objects.open().values("member_id")
     return qs.exclude(pk__in=open_letters).select_related("organization", "home_unit")
-
-
-def workplace_base(member: Member) -> Organization:
-    base = (
-        Organization.objects.filter(
-            path__in=member.organization.ancestor_paths(), kind=Organization.Kind.BASE
-        )
-        .order_by("-depth")
-        .first()
-    )
-    return base or member.organization
 
 
 def _residence_options(proposal: Organization | None):
@@ -192,8 +172,11 @@ def issue(request):
             )
         if step == "issue" and date_form.is_valid() and not errors:
             try:
-                letters = _issue_grouped(
-                    request.user, chosen, residence_for, date_form.cleaned_data["issued_on"]
+                letters = services.issue_letters_by_base(
+                    chosen,
+                    residence_for=residence_for,
+                    issued_on=date_form.cleaned_data["issued_on"],
+                    actor=request.user,
                 )
             except services.LiaisonError as exc:
                 errors.append(str(exc))
@@ -213,31 +196,10 @@ def issue(request):
     q = request.GET.get("q", "")
     if q:
         candidates = candidates.search(q)
-    page = Paginator(candidates.order_by("organization__path", "search_name"), PAGE).get_page(
-        request.GET.get("page")
+    page = paginate(request, candidates.order_by("organization__path", "search_name"))
+    return render(
+        request, "liaison/issue.html", {"page": page, "q": q, "query": query_without_page(request)}
     )
-    return render(request, "liaison/issue.html", {"page": page, "q": q, "query": _query(request)})
-
-
-def _issue_grouped(user, members, residence_for, issued_on):
-    by_base: dict[int, tuple[Organization, list[Member]]] = {}
-    for member in members:
-        base = workplace_base(member)
-        check_org_perm(user, base, "liaison:issue")
-        by_base.setdefault(base.pk, (base, []))[1].append(member)
-    letters = []
-    from django.db import transaction
-
-    with transaction.atomic():
-        for base, group in by_base.values():
-            letters += services.issue_letters(
-                group,
-                workplace_org=base,
-                residence_for=residence_for,
-                issued_on=issued_on,
-                actor=user,
-            )
-    return letters
 
 
 # --- printing ----------------------------------------------------------------------
@@ -333,7 +295,7 @@ def detail(request, pk: int):
             # Before acceptance the group is chosen on the acceptance page.
             ctx["group_form"] = forms.GroupForm(
                 initial={"group": intro.group_id, "version": intro.version},
-                groups=_groups_of(intro.residence_org),
+                groups=groups_with_size(intro.residence_org),
             )
         if intro.exemption != Introduction.Exemption.RESIDENCE:
             ctx["task_form"] = forms.TaskForm()
@@ -347,22 +309,6 @@ def _chain(intro: Introduction) -> list[Introduction]:
         .exclude(pk=intro.pk)
         .select_related("residence_org")
         .order_by("-created_at")[:10]
-    )
-
-
-def _groups_of(cell: Organization):
-    """Groups of the cell with their current size (shown in the choice labels)."""
-    return (
-        Organization.objects.filter(
-            path__startswith=cell.path, kind=Organization.Kind.GROUP, is_active=True
-        )
-        .annotate(
-            size=Count(
-                "group_introductions",
-                filter=Q(group_introductions__state__in=Introduction.LIVE_STATES),
-            )
-        )
-        .order_by("name")
     )
 
 
@@ -411,15 +357,6 @@ def issue_draft(request, pk: int):
     return redirect("liaison:detail", pk=pk)
 
 
-def _cells_under(org: Organization):
-    return Organization.objects.filter(
-        path__startswith=org.path,
-        kind=Organization.Kind.CELL,
-        side=Organization.Side.RESIDENCE,
-        is_active=True,
-    ).order_by("path")
-
-
 @login_required
 def accept(request, pk: int):
     intro = _get(request, pk)
@@ -427,12 +364,12 @@ def accept(request, pk: int):
     if intro.state not in (Introduction.State.ISSUED, Introduction.State.HANDED_IN):
         messages.info(request, _("Giấy này không còn chờ tiếp nhận."))
         return redirect("liaison:detail", pk=pk)
-    cells = _cells_under(intro.residence_org)
+    cells = residence_cells_under(intro.residence_org)
     cell_id = str(request.POST.get("cell") or (intro.residence_org_id if intro.cell else "") or "")
     if not cell_id.isdigit():
         cell_id = ""
     groups = (
-        _groups_of(Organization.objects.get(pk=cell_id))
+        groups_with_size(Organization.objects.get(pk=cell_id))
         if cell_id and cells.filter(pk=cell_id).exists()
         else Organization.objects.filter(
             kind=Organization.Kind.GROUP, path__startswith=intro.residence_org.path
@@ -486,7 +423,7 @@ def accept(request, pk: int):
 def place(request, pk: int):
     intro = _get(request, pk)
     check_org_perm(request.user, intro.residence_org, "liaison:write")
-    form = forms.GroupForm(request.POST, groups=_groups_of(intro.residence_org))
+    form = forms.GroupForm(request.POST, groups=groups_with_size(intro.residence_org))
     if not form.is_valid():
         messages.error(request, _("Tổ đã chọn không hợp lệ."))
     else:
@@ -507,12 +444,6 @@ def place(request, pk: int):
     return redirect("liaison:detail", pk=pk)
 
 
-def _can_close(user, intro) -> bool:
-    return has_org_permission(user, intro.workplace_org, "liaison:write") or has_org_permission(
-        user, intro.residence_org, "liaison:write"
-    )
-
-
 def _form_page(request, intro, form, title, submit, template="liaison/action.html", **extra):
     return render(
         request,
@@ -524,7 +455,7 @@ def _form_page(request, intro, form, title, submit, template="liaison/action.htm
 @login_required
 def close(request, pk: int):
     intro = _get(request, pk)
-    if not _can_close(request.user, intro):
+    if not services.can_close(request.user, intro):
         raise PermissionDenied
     form = forms.CloseForm(
         request.POST or None,
@@ -774,7 +705,7 @@ def groups(request, pk: int):
         letters = letters.filter(group__isnull=True)
     elif group_q.isdigit():
         letters = letters.filter(group_id=int(group_q))
-    page = Paginator(letters, PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, letters)
     return render(
         request,
         "liaison/groups.html",
@@ -784,8 +715,8 @@ def groups(request, pk: int):
             "suggestion": services.split_suggestion(cell),
             "form": form,
             "page": page,
-            "query": _query(request),
-            "group_choices": list(_groups_of(cell)),
+            "query": query_without_page(request),
+            "group_choices": list(groups_with_size(cell)),
             "can_write": can_write,
             "to": group_q,
         },

@@ -237,6 +237,23 @@ def petitions_from_visit(sender, *, report, items, actor=None, **kw):
         )
 
 
+def can_route(user, petition: Petition) -> bool:
+    """Route (assign, forward, merge) a petition: petitions:route at its organization."""
+    from lienhe.access.scoping import has_org_permission
+
+    return has_org_permission(user, petition.organization, "petitions:route")
+
+
+def can_handle(user, petition: Petition) -> bool:
+    """Answer a petition: staff of the agency it is assigned to."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return (
+        bool(petition.agency_id)
+        and Agency.objects.handled_by(user).filter(pk=petition.agency_id).exists()
+    )
+
+
 def can_write_petition(user, petition: Petition) -> bool:
     """The one rule for writing a petition (edit, attach, close/reopen, split, delete,
     restore): `petitions:write` at its organization, or — for a committee member

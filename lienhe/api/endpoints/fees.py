@@ -13,7 +13,7 @@ from ninja.orm import create_schema
 from lienhe.access.scoping import has_org_permission
 from lienhe.away import fees
 from lienhe.away.models import FeeDue, FeePayment, FeeProfile
-from lienhe.away.views import scope_orgs, scope_root
+from lienhe.away.selectors import scope_orgs, scope_root
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
