@@ -27,6 +27,10 @@ class AwayStatus:
     exempted: bool
 
 
+# What an away report (fees, arrears, figures) can be about: any organization but a group.
+REPORT_KINDS = tuple(k for k in Organization.Kind.values if k != Organization.Kind.GROUP)
+
+
 def scope_orgs(user, perm: str = "away:read") -> QuerySet[Organization]:
     """Organizations (cells and above) the user can pick in filters (web and API)."""
     return (

@@ -16,6 +16,7 @@ from lienhe.access.models import User
 from lienhe.access.permissions import ROLE_PERMISSIONS
 from lienhe.access.scoping import has_org_permission
 from lienhe.audit.services import log_action
+from lienhe.concurrency import check_version
 from lienhe.documents.services import allocate_number
 from lienhe.members.models import Member
 from lienhe.members.services import MemberError, update_member
@@ -111,8 +112,7 @@ def can_act_for_member(user, member: Member) -> bool:
 
 
 def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise StaleEdit(_(STALE))
+    check_version(obj, expected_version, StaleEdit(_(STALE)))
 
 
 def _locked(model, pk):

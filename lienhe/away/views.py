@@ -36,13 +36,12 @@ from .forms import (
     ReturnForm,
 )
 from .models import AwayPeriod, DestinationComment, Exemption, Transfer
-from .selectors import scope_orgs, scope_root
+from .selectors import REPORT_KINDS, scope_orgs, scope_root
 
 
 def _org_or_root(request) -> Organization:
     """The `org` query parameter (404 outside scope), or the scope root."""
-    kinds = [k for k in Organization.Kind.values if k != Organization.Kind.GROUP]
-    return report_org(request, "away:read", kinds=kinds)
+    return report_org(request, "away:read", kinds=REPORT_KINDS)
 
 
 def contact_interval(org: Organization | None) -> int:

@@ -19,6 +19,7 @@ from lienhe.access.permissions import ROLE_PERMISSIONS
 from lienhe.access.scoping import has_org_permission
 from lienhe.audit.sealing import seal
 from lienhe.audit.services import log_action
+from lienhe.concurrency import lock_checked
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import create_organization, effective_policy
@@ -49,16 +50,15 @@ def _today() -> dt.date:
 
 
 def _lock(intro: Introduction, expected_version: int | None = None) -> Introduction:
-    current = (
-        Introduction.objects.select_for_update(of=("self",))
-        .select_related("member", "workplace_org", "residence_org", "group")
-        .get(pk=intro.pk)
-    )
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(
+    return lock_checked(
+        Introduction.objects.select_related("member", "workplace_org", "residence_org", "group"),
+        intro.pk,
+        expected_version,
+        StaleEdit(
             _("Giấy này vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới nhất.")
-        )
-    return current
+        ),
+        of_self=True,
+    )
 
 
 def _save(intro: Introduction, action: str, actor, data: dict | None = None) -> Introduction:
@@ -820,11 +820,14 @@ def record_task_result(
     expected_version: int,
     actor=None,
 ) -> LocalTask:
-    current = LocalTask.objects.select_for_update().get(pk=task.pk)
-    if current.version != expected_version:
-        raise StaleEdit(
+    current = lock_checked(
+        LocalTask.objects.all(),
+        task.pk,
+        expected_version,
+        StaleEdit(
             _("Công việc này vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới nhất.")
-        )
+        ),
+    )
     if status not in LocalTask.Status.values:
         raise LiaisonError(_("Kết quả không hợp lệ."))
     if status == LocalTask.Status.DONE:

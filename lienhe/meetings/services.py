@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.concurrency import check_version, lock_checked
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
@@ -43,10 +44,12 @@ STALE_MESSAGE = (
 
 
 def _locked(meeting: Meeting, expected_version: int | None) -> Meeting:
-    current = Meeting.objects.select_for_update().select_related("organization").get(pk=meeting.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(_(STALE_MESSAGE))
-    return current
+    return lock_checked(
+        Meeting.objects.select_related("organization"),
+        meeting.pk,
+        expected_version,
+        StaleEdit(_(STALE_MESSAGE)),
+    )
 
 
 def _log(meeting: Meeting, action: str, actor, **data: Any) -> None:
@@ -772,13 +775,16 @@ def save_minutes(
         minutes.save()
         action = "minutes_created"
     else:
-        if expected_version is not None and minutes.version != expected_version:
-            raise StaleEdit(
+        check_version(
+            minutes,
+            expected_version,
+            StaleEdit(
                 _(
                     "Biên bản vừa được người khác sửa. Hãy tải lại trang để xem bản mới "
                     "nhất; những gì bạn vừa nhập vẫn còn trên biểu mẫu."
                 )
-            )
+            ),
+        )
         for name, value in fields.items():
             setattr(minutes, name, value.strip())
         minutes.version += 1
