@@ -73,3 +73,68 @@ def test_api_imports_no_views_module_of_another_app():
                 continue  # the API app's own token pages, wired by lienhe/api/urls.py
             offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
+
+
+def project_import_graph() -> dict[str, set[str]]:
+    """Module → project modules it imports when it is loaded (top-level statements
+    only: imports inside functions or under `if TYPE_CHECKING:` do not run then)."""
+    modules = {
+        module_name(path): path for path in PACKAGE.rglob("*.py") if "migrations" not in path.parts
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        graph[name] = {
+            target
+            for target in imported_modules(path, top_level_only=True)
+            if target in modules and target != name
+        }
+    return graph
+
+
+def import_cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+    counter = [0]
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = counter[0]
+        counter[0] += 1
+        stack.append(node)
+        on_stack.add(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                cycles.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert import_cycles(graph) == [["a", "b", "c"]]
+    assert import_cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_project_modules_import_each_other_without_cycles():
+    graph = project_import_graph()
+    assert "lienhe.access.scoping" in graph["lienhe.orgs.models"]  # the graph is read
+    assert import_cycles(graph) == []

@@ -32,7 +32,7 @@ EXPORTERS = {**WRITERS, "secretary_a": 200, "secretary_b": 200}
 
 
 def _job_of_commune_staff(cast) -> dict:
-    from lienhe.api.models import ImportJob
+    from lienhe.members.models import ImportJob
 
     job = ImportJob.objects.create(
         user=cast.users["commune_staff"],
