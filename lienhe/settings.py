@@ -442,7 +442,8 @@ IMPORT_MAX_SHARED_STRINGS_BYTES = envint(
 )
 
 DEMO_PASSWORD = env("LIENHE_DEMO_PASSWORD", "lienhe-demo")
-MEMBER_LIST_PAGE_SIZE = envint("MEMBER_LIST_PAGE_SIZE", 50, minimum=1, maximum=1000)
+# Rows a page on every list (lienhe.access.requests.paginate).
+LIST_PAGE_SIZE = envint("LIST_PAGE_SIZE", 50, minimum=1, maximum=1000)
 
 LOGGING = {
     "version": 1,

@@ -30,6 +30,11 @@ class Case:
     query: str = ""
     label: str = ""
     extra: dict = field(default_factory=dict)
+    # The effect of a POST, read before and after it (e.g. the object's state): a
+    # refused POST leaves it and the audit trail as they were; with `changes=True` an
+    # allowed POST (with the case's valid `data`) must change it and add an audit row.
+    effect: Callable[[Any], Any] | None = None
+    changes: bool = False
 
     def status_for(self, role: str) -> int:
         if role in self.expect:

@@ -11,9 +11,11 @@ import tests
 
 from .matrix import ROLES, Case
 
-# Not application pages: Django admin (superuser-only, Django's own checks) and
-# API endpoints (token-auth, covered by tests/api).
-EXCLUDED_NAMESPACES = {"admin", "api", "api-1.0.0"}
+# Not application pages: Django admin (superuser-only, Django's own checks). The API
+# namespace is listed too: its web pages as Cases, its token-auth endpoints in
+# tests/api/matrix.py API_CASES (run by tests/api/test_api_matrix.py).
+EXCLUDED_NAMESPACES = {"admin"}
+REFUSED = {401, 403, 404, 405}
 
 
 def _collect_cases() -> list[Case]:
@@ -32,6 +34,33 @@ def _collect_cases() -> list[Case]:
 CASES = _collect_cases()
 
 
+def _api_case_names() -> set[str]:
+    from tests.api.matrix import API_CASES
+
+    return {case.url_name for case in API_CASES}
+
+
+def _written(case: Case, cast):
+    """What a POST may change: the audit trail and the case's own `effect`."""
+    from lienhe.audit.models import AuditEvent
+
+    return AuditEvent.objects.count(), case.effect(cast) if case.effect else None
+
+
+def _check_effect(case: Case, cast, expected: int, before) -> bool:
+    """Assert the POST's effect; True when an effect was checked."""
+    after = _written(case, cast)
+    if expected in REFUSED:
+        assert after == before, f"refused POST ({expected}) wrote: {before} -> {after}"
+        return True
+    if case.changes:
+        assert after[0] > before[0], "allowed POST left no audit row"
+        if case.effect:
+            assert after[1] != before[1], f"allowed POST changed nothing: {before[1]}"
+        return True
+    return False
+
+
 def _url_names(resolver=None, prefix="") -> set[str]:
     resolver = resolver or get_resolver()
     names = set()
@@ -47,7 +76,7 @@ def _url_names(resolver=None, prefix="") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    covered = {case.url_name for case in CASES}
+    covered = {case.url_name for case in CASES} | _api_case_names()
     missing = sorted(_url_names() - covered)
     assert not missing, f"URL chưa có trong ma trận phân quyền: {missing}"
 
@@ -59,11 +88,46 @@ def test_permission_matrix(case: Case, role: str, cast, login, client):
     user = cast.users[role]
     http = login(user)
     data = case.data(cast) if case.data else {}
+    before = _written(case, cast)
     response = getattr(http, case.method)(url, data)
     expected = case.status_for(role)
     assert response.status_code == expected, (
         f"{role} {case.method.upper()} {url}: {response.status_code} != {expected}"
     )
+    if case.method == "post":
+        _check_effect(case, cast, expected, before)
+
+
+def _refused_roles(case: Case) -> list[str]:
+    """One role refused with 403 and one with 404 (the two refusals a page gives)."""
+    picked: dict[int, str] = {}
+    for role in ROLES:
+        status = case.status_for(role)
+        if status in (403, 404):
+            picked.setdefault(status, role)
+    return sorted(picked.values())
+
+
+GET_REFUSALS = [
+    (case, role) for case in CASES if case.method == "get" for role in _refused_roles(case)
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "role"),
+    GET_REFUSALS,
+    ids=[f"{c.label or c.url_name}-{r}" for c, r in GET_REFUSALS],
+)
+def test_refused_post_to_a_page_writes_nothing(case: Case, role, cast, login):
+    """A page refused on GET is refused on POST too (form pages accept POST), and the
+    refused POST writes nothing: no audit row, the case's object unchanged."""
+    url = reverse(case.url_name, kwargs=case.kwargs(cast)) + case.query
+    http = login(cast.users[role])
+    data = case.data(cast) if case.data else {}
+    before = _written(case, cast)
+    response = http.post(url, data)
+    assert response.status_code in REFUSED, f"{role} POST {url}: {response.status_code}"
+    assert _written(case, cast) == before
 
 
 @pytest.mark.parametrize(

@@ -92,7 +92,7 @@ def _start(**variables) -> subprocess.CompletedProcess:
     ("variables", "message"),
     [
         ({"CACHE_BACKEND": "dbb"}, "CACHE_BACKEND must be one of locmem, db, redis, got 'dbb'"),
-        ({"MEMBER_LIST_PAGE_SIZE": "-5"}, "MEMBER_LIST_PAGE_SIZE must be between 1 and 1000"),
+        ({"LIST_PAGE_SIZE": "-5"}, "LIST_PAGE_SIZE must be between 1 and 1000"),
         (
             {"LIENHE_TASK_HEARTBEAT_SECONDS": "30", "LIENHE_TASK_STALE_SECONDS": "20"},
             "LIENHE_TASK_STALE_SECONDS must be longer than LIENHE_TASK_HEARTBEAT_SECONDS",

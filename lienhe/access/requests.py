@@ -4,15 +4,27 @@
   (a malformed or absurd year is never a server error);
 - `report_org(request, perm)` / `report_org_for(user, org_id, perm)`: the organization
   a report is about; `?org=` outside the user's visible tree (or malformed) is 404,
-  visible without `perm` there is 403, no `?org=` gives the top of the scope.
+  visible without `perm` there is 403, no `?org=` gives the top of the scope;
+- `paginate(request, rows)`: one page of LIST_PAGE_SIZE rows; the total is counted up to
+  COUNT_CAP + 1 rows only (no COUNT(*) over a whole province on every page): beyond the
+  cap the page shows "hơn 10.000" and moves on by "Trang sau" without a last page;
+- `query_without_page(request)`: the query string for the pagination links;
+- `run_form_action(...)`: the POST step of a form page (validate, call the service,
+  message + redirect, or the service's error on the form).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Page, PageNotAnInteger, Paginator
 from django.http import Http404
-from django.utils import timezone
+from django.shortcuts import redirect
+from django.utils import formats, timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
 
@@ -21,15 +33,21 @@ from .scoping import scope_roots
 
 YEAR_MIN = 2000
 YEAR_MAX = 2100
+COUNT_CAP = 10_000  # a list counts at most COUNT_CAP + 1 rows
 
 
-def year_param(request, name: str = "year", *, default: int | None = None) -> int:
-    """`?<name>=` as a year in YEAR_MIN..YEAR_MAX; anything else gives `default` (the
-    current year when not given)."""
-    raw = str(request.GET.get(name, "") or "").strip()
+def clamp_year(value, *, default: int | None = None) -> int:
+    """`value` (int or text) as a year in YEAR_MIN..YEAR_MAX; anything else gives
+    `default` (the current year when not given). Web and API read years through this."""
+    raw = str("" if value is None else value).strip()
     if raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
         return int(raw)
     return default if default is not None else timezone.localdate().year
+
+
+def year_param(request, name: str = "year", *, default: int | None = None) -> int:
+    """`?<name>=` as a year in YEAR_MIN..YEAR_MAX (see `clamp_year`)."""
+    return clamp_year(request.GET.get(name, ""), default=default)
 
 
 def report_org_for(user, org_id, perm: str, *, kinds: Iterable[str] | None = None) -> Organization:
@@ -61,3 +79,123 @@ def report_org(
 ) -> Organization:
     """`report_org_for` with the `?org=` parameter of the request."""
     return report_org_for(request.user, request.GET.get(param, ""), perm, kinds=kinds)
+
+
+# --- pagination --------------------------------------------------------------------
+
+
+def count_upto(rows, cap: int) -> int:
+    """How many rows, counting at most `cap + 1` (a COUNT over a LIMITed subquery for a
+    QuerySet, so the database stops early); `> cap` means "more than cap"."""
+    if hasattr(rows, "query"):
+        return rows[: cap + 1].count()
+    return len(rows)
+
+
+class CappedPage(Page):
+    """A page of a capped list: whether a next page exists is known from the rows
+    fetched (one more than the page holds), not from the total."""
+
+    def __init__(self, object_list, number, paginator, *, more: bool):
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+class CappedPaginator(Paginator):
+    """Django's paginator counting at most `cap + 1` rows. Up to `cap` rows it behaves
+    exactly like Paginator; beyond, `capped` is True, `count_text` reads "hơn 10.000",
+    any page number is accepted and `has_next()` comes from the page's own rows."""
+
+    def __init__(self, object_list, per_page: int | None = None, *, cap: int | None = None):
+        super().__init__(object_list, per_page or settings.LIST_PAGE_SIZE)
+        self.cap = COUNT_CAP if cap is None else cap
+
+    @cached_property
+    def count(self) -> int:
+        return count_upto(self.object_list, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def count_text(self) -> str:
+        """The total as shown: "98.377", or "hơn 10.000" beyond the cap."""
+        if self.capped:
+            return _("hơn %(n)s") % {
+                "n": formats.number_format(self.cap, use_l10n=True, force_grouping=True)
+            }
+        return formats.number_format(self.count, use_l10n=True, force_grouping=True)
+
+    def validate_number(self, number):
+        if not self.capped:
+            return super().validate_number(number)
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise PageNotAnInteger(_("Số trang không hợp lệ.")) from exc
+        return max(number, 1)
+
+    def page(self, number):
+        if not self.capped:
+            return super().page(number)
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page + 1])
+        return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
+
+
+def paginate(request, rows, *, param: str = "page") -> Page:
+    """Page `?page=` of `rows` (LIST_PAGE_SIZE a page; a bad number gives the first or
+    the last page, never an error). Every list view pages through this."""
+    return CappedPaginator(rows).get_page(request.GET.get(param))
+
+
+def query_without_page(request, param: str = "page") -> str:
+    """The request's query string without the page number (for the page links)."""
+    query = request.GET.copy()
+    query.pop(param, None)
+    return query.urlencode()
+
+
+# --- form actions ------------------------------------------------------------------
+
+
+def run_form_action(request, form, action, *, errors, success, redirect_to, inline: bool = True):
+    """Run a service from a POSTed form, the one way every form view does it.
+
+    When the request is a POST and `form` is valid, call `action(form.cleaned_data)`.
+    On success add the `success` message (a text, or a callable of the action's
+    result) and redirect to `redirect_to` (a URL, or a callable of the result).
+    `errors` (an exception class or tuple: the service's typed errors) are shown:
+    - `inline=True` (a form page): on the form, and None is returned so the page
+      re-renders with the input kept; None also for a GET or an invalid form;
+    - `inline=False` (a button on another page): as messages (the form's own errors
+      too), with a redirect to `redirect_to` whatever happened.
+    """
+    if request.method != "POST" or not form.is_bound:
+        return None
+    back = redirect_to
+    if not form.is_valid():
+        if inline:
+            return None
+        for field_errors in form.errors.values():
+            for error in field_errors:
+                messages.error(request, error)
+        return redirect(back(None) if callable(back) else back)
+    try:
+        result = action(form.cleaned_data)
+    except errors as exc:
+        if inline:
+            form.add_error(None, str(exc))
+            return None
+        messages.error(request, str(exc))
+        return redirect(back(None) if callable(back) else back)
+    messages.success(request, success(result) if callable(success) else success)
+    return redirect(back(result) if callable(back) else back)

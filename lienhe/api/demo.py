@@ -9,8 +9,9 @@ import datetime as dt
 from django.utils import timezone
 
 from lienhe.demo.context import DemoContext, extender
+from lienhe.members.models import ImportJob
 
-from .models import ApiToken, ImportJob, hash_token, new_raw_token
+from .models import ApiToken, hash_token, new_raw_token
 
 
 @extender(90)

@@ -7,11 +7,11 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lienhe.access.requests import paginate
 from lienhe.access.scoping import paths_with, subtree_q
 
 
@@ -78,7 +78,7 @@ def deleted_list(
     if not request.user.is_superuser:
         qs = qs.filter(subtree_q(paths_with(request.user, perm), "organization__path"))
     qs = qs.select_related("organization", "deleted_by__member").order_by("-deleted_at", "-pk")
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "audit/softdelete_list.html",

@@ -100,8 +100,7 @@ def can_act_for_member(user, member: Member) -> bool:
 
 
 def _check_version(obj, expected_version: int | None) -> None:
-    if expected_version is not None and obj.version != expected_version:
-        raise StaleEdit(_(STALE))
+    check_version(obj, expected_version, StaleEdit(_(STALE)))
 
 
 def _locked(model, pk):

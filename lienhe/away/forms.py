@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.orgs.widgets import FastSelect
@@ -128,7 +129,7 @@ class ReturnForm(forms.Form):
 
 
 class CommentRequestForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     authority = forms.CharField(
         label=_("Gửi tới (chính quyền / tổ chức đảng / doanh nghiệp nơi đến)"), max_length=200
     )
@@ -140,7 +141,7 @@ class CommentRequestForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
     authority = forms.CharField(label=_("Nơi nhận xét"), max_length=200)
     received_on = forms.DateField(label=_("Ngày nhận"), widget=DateInput())
     text = forms.CharField(label=_("Nội dung nhận xét"), widget=forms.Textarea(attrs={"rows": 4}))

@@ -7,7 +7,10 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+
+from lienhe.access.scoping import paths_with
+from lienhe.orgs.models import Organization
 
 from lienhe.orgs.models import Organization
 
@@ -24,6 +27,28 @@ class AwayStatus:
     expected_end_on: dt.date | None
     last_contact_on: dt.date | None
     exempted: bool
+
+
+# What an away report (fees, arrears, figures) can be about: any organization but a group.
+REPORT_KINDS = tuple(k for k in Organization.Kind.values if k != Organization.Kind.GROUP)
+
+
+def scope_orgs(user, perm: str = "away:read") -> QuerySet[Organization]:
+    """Organizations (cells and above) the user can pick in filters (web and API)."""
+    return (
+        Organization.objects.visible_to(user)
+        .filter(is_active=True, depth__lte=4)
+        .exclude(kind=Organization.Kind.GROUP)
+        .order_by("path")
+    )
+
+
+def scope_root(user) -> Organization | None:
+    """The top of the user's away:read scope (the first province for a superuser)."""
+    paths = paths_with(user, "away:read")
+    if not paths:
+        return Organization.objects.filter(depth=1).order_by("path").first()
+    return Organization.objects.filter(path=paths[0]).first()
 
 
 def _exemptions_in_force(on: dt.date):

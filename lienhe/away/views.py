@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import report_org
+from lienhe.access.requests import paginate, query_without_page, report_org, run_form_action
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
@@ -37,29 +36,12 @@ from .forms import (
     ReturnForm,
 )
 from .models import AwayPeriod, DestinationComment, Exemption, ExemptionApplication, Transfer
-
-
-def scope_orgs(user, perm: str = "away:read"):
-    """Organizations (cells and above) the user can pick in filters."""
-    return (
-        Organization.objects.visible_to(user)
-        .filter(is_active=True, depth__lte=4)
-        .exclude(kind=Organization.Kind.GROUP)
-        .order_by("path")
-    )
-
-
-def scope_root(user) -> Organization | None:
-    paths = paths_with(user, "away:read")
-    if not paths:
-        return Organization.objects.filter(depth=1).order_by("path").first()
-    return Organization.objects.filter(path=paths[0]).first()
+from .selectors import REPORT_KINDS, scope_orgs, scope_root
 
 
 def _org_or_root(request) -> Organization:
     """The `org` query parameter (404 outside scope), or the scope root."""
-    kinds = [k for k in Organization.Kind.values if k != Organization.Kind.GROUP]
-    return report_org(request, "away:read", kinds=kinds)
+    return report_org(request, "away:read", kinds=REPORT_KINDS)
 
 
 def contact_interval(org: Organization | None) -> int:
@@ -71,10 +53,7 @@ def contact_interval(org: Organization | None) -> int:
 
 
 def _page(request, qs):
-    page = Paginator(qs, settings.MEMBER_LIST_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return page, query.urlencode()
+    return paginate(request, qs), query_without_page(request)
 
 
 def _filtered(request):
@@ -215,18 +194,15 @@ def away_edit(request, pk: int):
 
 def _post_action(request, away, form, action, success):
     """Run a service from a POSTed form; on error show the detail page's message."""
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for e in errors:
-                messages.error(request, e)
-        return redirect("away:detail", pk=away.pk)
-    try:
-        action(form.cleaned_data)
-    except services.AwayError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, success)
-    return redirect("away:detail", pk=away.pk)
+    return run_form_action(
+        request,
+        form,
+        action,
+        errors=services.AwayError,
+        success=success,
+        redirect_to=reverse("away:detail", args=[away.pk]),
+        inline=False,
+    )
 
 
 @require_POST

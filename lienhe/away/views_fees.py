@@ -70,9 +70,8 @@ def _arrears(request, *, whole_scope: bool = False):
         orgs = Organization.objects.visible_to(request.user)
     else:
         orgs = Organization.objects.filter(subtree_q(paths_with(request.user, "away:read")))
-    org = None
-    if request.GET.get("org", "").isdigit():
-        org = scope_orgs(request.user).filter(pk=request.GET["org"]).first()
+    # `?org=` outside the scope is 404, as on every report (no silent "all").
+    org = _org_or_root(request) if request.GET.get("org") else None
     if org is not None:
         orgs = orgs.filter(path__startswith=org.path)
     try:

@@ -48,6 +48,45 @@ def introduced_members(
     )
 
 
+def workplace_base(member: Member) -> Organization:
+    """The workplace base committee that issues the member's letter (the nearest base
+    above the member's organization, else the organization itself)."""
+    base = (
+        Organization.objects.filter(
+            path__in=member.organization.ancestor_paths(), kind=Organization.Kind.BASE
+        )
+        .order_by("-depth")
+        .first()
+    )
+    return base or member.organization
+
+
+def residence_cells_under(org: Organization) -> QuerySet[Organization]:
+    """Active residence cells in `org`'s subtree (where a letter can be accepted)."""
+    return Organization.objects.filter(
+        path__startswith=org.path,
+        kind=Organization.Kind.CELL,
+        side=Organization.Side.RESIDENCE,
+        is_active=True,
+    ).order_by("path")
+
+
+def groups_with_size(cell: Organization) -> QuerySet[Organization]:
+    """Active groups of the cell, each annotated with `size`: its live letters."""
+    return (
+        Organization.objects.filter(
+            path__startswith=cell.path, kind=Organization.Kind.GROUP, is_active=True
+        )
+        .annotate(
+            size=Count(
+                "group_introductions",
+                filter=Q(group_introductions__state__in=Introduction.LIVE_STATES),
+            )
+        )
+        .order_by("name")
+    )
+
+
 def current_introduction(member: Member) -> Introduction | None:
     """The member's open record, else the latest closed one."""
     return (

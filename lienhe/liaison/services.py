@@ -1,5 +1,7 @@
 """Business rules of the residence liaison: letters and their states, exemptions,
-change of residence, groups, local tasks and the two-way thread."""
+change of residence (here); the core (errors, locking, who to tell) in `services_base`,
+groups, local tasks and the two-way thread in `services_groups`. Callers use this module
+for all of them."""
 
 from __future__ import annotations
 
@@ -9,165 +11,41 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe.access.models import User
-from lienhe.access.permissions import ROLE_PERMISSIONS
+from lienhe.access.guards import check_org_perm
+from lienhe.access.scoping import has_org_permission
 from lienhe.audit.sealing import seal
 from lienhe.audit.services import log_action
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
-from lienhe.orgs.services import create_organization, effective_policy
+from lienhe.orgs.services import effective_policy
 from lienhe.summaries import hooks as summary_hooks
-from lienhe.text import fold
 
-from .models import Introduction, LocalTask, ThreadMessage
+from .models import Introduction
+from .selectors import workplace_base
+from .services_base import LETTER_KIND as LETTER_KIND
+from .services_base import LiaisonError as LiaisonError
+from .services_base import StaleEdit as StaleEdit
+from .services_base import State as State
+from .services_base import _check_residence_org, _letter_url, _lock, _save, _today
+from .services_base import member_user as member_user
+from .services_base import officers_of as officers_of
+from .services_base import propose_residence as propose_residence
+from .services_base import system_event as system_event
+from .services_groups import add_task as add_task
+from .services_groups import create_group as create_group
+from .services_groups import group_sizes as group_sizes
+from .services_groups import post_message as post_message
+from .services_groups import record_task_result as record_task_result
+from .services_groups import sides_of as sides_of
+from .services_groups import split_suggestion as split_suggestion
 
 if TYPE_CHECKING:
     from lienhe.members.hooks import HomeChange
 
 logger = logging.getLogger(__name__)
-
-State = Introduction.State
-LETTER_KIND = "GGT"
-
-
-class LiaisonError(Exception):
-    """A liaison change the rules forbid; the message is for the user."""
-
-
-class StaleEdit(LiaisonError):
-    pass
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
-
-
-def _lock(intro: Introduction, expected_version: int | None = None) -> Introduction:
-    current = (
-        Introduction.objects.select_for_update(of=("self",))
-        .select_related("member", "workplace_org", "residence_org", "group")
-        .get(pk=intro.pk)
-    )
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(
-            _("Giấy này vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới nhất.")
-        )
-    return current
-
-
-def _save(
-    intro: Introduction, action: str, actor, data: dict | None = None, *, also: tuple = ()
-) -> Introduction:
-    intro.version += 1
-    intro.save()
-    # Summaries (issue 21): the member's organization and the residence it goes to;
-    # `also`: a residence the letter left in this write.
-    summary_hooks.changed("letters", [intro.member.organization_id, intro.residence_org_id, *also])
-    log_action(
-        intro,
-        f"liaison.letter.{action}",
-        actor=actor,
-        organization_path=intro.workplace_org.path,
-        data={"member": intro.member_id, "state": intro.state, **(data or {})},
-    )
-    return intro
-
-
-def system_event(intro: Introduction, event: str, body: str) -> ThreadMessage:
-    """A system line in the two-way thread (letter issued, handed in, overdue, …)."""
-    return ThreadMessage.objects.create(
-        introduction=intro, side=ThreadMessage.Side.SYSTEM, event=event, body=body
-    )
-
-
-# --- who to tell -----------------------------------------------------------------
-
-
-def officers_of(org: Organization, perm: str = "liaison:write", exact: bool = False) -> list[User]:
-    """Users holding `perm` at the nearest level (org itself, else its ancestors;
-    only the org itself when `exact`)."""
-    roles = [r for r, perms in ROLE_PERMISSIONS.items() if perm in perms]
-    paths = [org.path] if exact else org.ancestor_paths()
-    by_path: dict[str, list[User]] = {}
-    qs = User.objects.filter(
-        is_active=True, roles__role__in=roles, roles__organization__path__in=paths
-    ).values_list("pk", "roles__organization__path")
-    for pk, path in qs:
-        by_path.setdefault(path, []).append(pk)
-    for path in reversed(paths):
-        if path in by_path:
-            return list(User.objects.filter(pk__in=by_path[path]))
-    return []
-
-
-def member_user(member: Member) -> User | None:
-    return User.objects.filter(member=member, is_active=True).first()
-
-
-def _letter_url(intro: Introduction) -> str:
-    return reverse("liaison:detail", args=[intro.pk])
-
-
-# --- proposals ---------------------------------------------------------------------
-
-
-def propose_residence(member: Member) -> Organization | None:
-    """The residence organization for the member's home: the cell whose area name
-    appears in the home address, else the commune base committee of the home unit."""
-    if not member.home_unit_id:
-        return None
-    base = (
-        Organization.objects.filter(
-            admin_unit_id=member.home_unit_id,
-            side=Organization.Side.RESIDENCE,
-            kind=Organization.Kind.BASE,
-            is_active=True,
-        )
-        .order_by("depth", "path")
-        .first()
-    )
-    if base is None:
-        return None
-    address = fold(member.home_address or "")
-    if address:
-        best, best_len = None, 0
-        cells = Organization.objects.filter(
-            path__startswith=base.path, kind=Organization.Kind.CELL, is_active=True
-        ).only("pk", "name", "path", "depth", "kind")
-        for cell in cells:
-            area = fold(cell.name.removeprefix("Chi bộ ").strip())
-            if area and len(area) > best_len and _contains_word(address, area):
-                best, best_len = cell, len(area)
-        if best is not None:
-            return best
-    return base
-
-
-def _contains_word(text: str, word: str) -> bool:
-    start = text.find(word)
-    while start != -1:
-        end = start + len(word)
-        if (start == 0 or not text[start - 1].isalnum()) and (
-            end == len(text) or not text[end].isalnum()
-        ):
-            return True
-        start = text.find(word, start + 1)
-    return False
-
-
-def _check_residence_org(org: Organization) -> None:
-    if org.side != Organization.Side.RESIDENCE or org.kind not in (
-        Organization.Kind.CELL,
-        Organization.Kind.BASE,
-    ):
-        raise LiaisonError(_("Nơi nhận phải là chi bộ hoặc đảng ủy xã, phường (khối nơi cư trú)."))
-    if not org.is_active:
-        raise LiaisonError(_("Tổ chức đảng nơi cư trú này đã giải thể hoặc hợp nhất."))
 
 
 # --- letters -----------------------------------------------------------------------
@@ -339,6 +217,41 @@ def issue_letters(
     if not letters:
         raise LiaisonError(_("Hãy chọn ít nhất một đảng viên."))
     return letters
+
+
+@transaction.atomic
+def issue_letters_by_base(
+    members: Iterable[Member],
+    *,
+    residence_for: dict[int, Organization],
+    issued_on: dt.date | None = None,
+    actor,
+) -> list[Introduction]:
+    """Issue letters for members of possibly several workplace base committees: each
+    base issues its own members' letters (PermissionDenied without liaison:issue at one
+    of them); all or nothing."""
+    by_base: dict[int, tuple[Organization, list[Member]]] = {}
+    for member in members:
+        base = workplace_base(member)
+        check_org_perm(actor, base, "liaison:issue")
+        by_base.setdefault(base.pk, (base, []))[1].append(member)
+    letters: list[Introduction] = []
+    for base, group in by_base.values():
+        letters += issue_letters(
+            group,
+            workplace_org=base,
+            residence_for=residence_for,
+            issued_on=issued_on,
+            actor=actor,
+        )
+    return letters
+
+
+def can_close(user, intro: Introduction) -> bool:
+    """Either side's liaison:write may end the liaison (web and API)."""
+    return has_org_permission(user, intro.workplace_org, "liaison:write") or has_org_permission(
+        user, intro.residence_org, "liaison:write"
+    )
 
 
 def _check_date(day: dt.date, not_before: dt.date | None, label: str) -> None:
@@ -662,236 +575,3 @@ def follow_moves(changes: list[HomeChange], *, actor=None) -> None:
                 "moved",
                 _("Hồ sơ đảng viên đổi nơi cư trú; đã kết thúc giấy cũ và lập dự thảo giấy mới."),
             )
-
-
-# --- groups ------------------------------------------------------------------------
-
-
-def group_sizes(cell: Organization) -> list[dict]:
-    """Groups of the cell with how many live, non-exempted members each holds (1 query
-    + 1 for the cell's own count)."""
-    groups = list(
-        Organization.objects.filter(
-            path__startswith=cell.path, kind=Organization.Kind.GROUP, is_active=True
-        ).annotate(
-            size=Count(
-                "group_introductions",
-                filter=Q(group_introductions__state__in=Introduction.LIVE_STATES),
-            )
-        )
-    )
-    limit = int(effective_policy(cell, "liaison_group_max_members"))
-    return [{"group": g, "size": g.size, "limit": limit, "too_big": g.size > limit} for g in groups]
-
-
-def split_suggestion(cell: Organization) -> dict | None:
-    """When the cell's working members (or one group) exceed the Policy size, suggest
-    how many groups to form."""
-    limit = int(effective_policy(cell, "liaison_group_max_members"))
-    total = Introduction.objects.filter(
-        residence_org=cell, state__in=Introduction.LIVE_STATES
-    ).count()
-    ungrouped = Introduction.objects.filter(
-        residence_org=cell, state__in=Introduction.LIVE_STATES, group__isnull=True
-    ).count()
-    sizes = group_sizes(cell)
-    too_big = [s for s in sizes if s["too_big"]]
-    if total <= limit and not too_big:
-        return None
-    wanted = -(-total // limit) if limit else 1
-    return {
-        "total": total,
-        "ungrouped": ungrouped,
-        "limit": limit,
-        "groups_now": len(sizes),
-        "groups_wanted": wanted,
-        "too_big": too_big,
-    }
-
-
-@transaction.atomic
-def create_group(cell: Organization, *, name: str, actor=None) -> Organization:
-    cell = Organization.objects.get(pk=cell.pk)
-    if cell.kind != Organization.Kind.CELL:
-        raise LiaisonError(_("Chỉ lập tổ đảng trong một chi bộ."))
-    name = name.strip()
-    if not name:
-        raise LiaisonError(_("Hãy đặt tên tổ."))
-    if Organization.objects.filter(
-        path__startswith=cell.path, kind=Organization.Kind.GROUP, name__iexact=name
-    ).exists():
-        raise LiaisonError(_("Chi bộ đã có tổ tên “%(n)s”.") % {"n": name})
-    seq = Organization.objects.filter(path__startswith=cell.path, depth=cell.depth + 1).count()
-    code = f"{cell.code}-T{seq + 1:02d}"
-    while Organization.objects.filter(code=code).exists():
-        seq += 1
-        code = f"{cell.code}-T{seq + 1:02d}"
-    return create_organization(
-        parent=cell,
-        kind=Organization.Kind.GROUP,
-        side=Organization.Side.RESIDENCE,
-        code=code,
-        name=name,
-        admin_unit=cell.admin_unit,
-        actor=actor,
-    )
-
-
-# --- tasks -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def add_task(
-    intro: Introduction,
-    *,
-    kind: str,
-    title: str,
-    due_on: dt.date,
-    note: str = "",
-    actor=None,
-) -> LocalTask:
-    intro = _lock(intro)
-    if intro.state not in Introduction.LIVE_STATES:
-        raise LiaisonError(_("Chỉ giao việc cho đảng viên đã nộp giấy về chi bộ."))
-    if intro.exemption == Introduction.Exemption.RESIDENCE:
-        raise LiaisonError(_("Đảng viên đang được miễn sinh hoạt nơi cư trú."))
-    today = _today()
-    if due_on < today:
-        raise LiaisonError(_("Hạn hoàn thành không được trước hôm nay."))
-    task = LocalTask.objects.create(
-        introduction=intro,
-        kind=kind,
-        title=title.strip()[:200],
-        note=note,
-        assigned_on=today,
-        due_on=due_on,
-        assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
-    )
-    log_action(
-        task,
-        "liaison.task.assigned",
-        actor=actor,
-        organization_path=intro.residence_org.path,
-        data={"introduction": intro.pk, "title": task.title},
-    )
-    system_event(
-        intro,
-        "task_assigned",
-        _("Chi bộ giao việc: %(t)s (hạn %(d)s).")
-        % {"t": task.title, "d": due_on.strftime("%d/%m/%Y")},
-    )
-    from lienhe.notify.services import notify
-
-    user = member_user(intro.member)
-    if user:
-        notify(
-            [user],
-            kind="liaison.task",
-            title=_("Chi bộ nơi cư trú giao việc cho bạn"),
-            body=f"{task.title} — hạn {due_on:%d/%m/%Y}",
-            url=reverse("liaison:mine"),
-            dedupe_key=f"liaison.task:{task.pk}",
-        )
-    return task
-
-
-@transaction.atomic
-def record_task_result(
-    task: LocalTask,
-    *,
-    status: str,
-    outcome: str = "",
-    note: str | None = None,
-    completed_on: dt.date | None = None,
-    expected_version: int,
-    actor=None,
-) -> LocalTask:
-    current = LocalTask.objects.select_for_update().get(pk=task.pk)
-    if current.version != expected_version:
-        raise StaleEdit(
-            _("Công việc này vừa được người khác cập nhật. Hãy tải lại trang để xem bản mới nhất.")
-        )
-    if status not in LocalTask.Status.values:
-        raise LiaisonError(_("Kết quả không hợp lệ."))
-    if status == LocalTask.Status.DONE:
-        completed_on = completed_on or _today()
-        if completed_on > _today():
-            raise LiaisonError(_("Ngày hoàn thành không được sau hôm nay."))
-    else:
-        completed_on = None
-    before = current.status
-    current.status = status
-    current.outcome = outcome.strip()[:255]
-    if note is not None:
-        current.note = note
-    current.completed_on = completed_on
-    current.version += 1
-    current.save()
-    intro = current.introduction
-    log_action(
-        current,
-        "liaison.task.result",
-        actor=actor,
-        organization_path=intro.residence_org.path,
-        data={"from": before, "to": status},
-    )
-    if status != before and status != LocalTask.Status.OPEN:
-        system_event(
-            intro,
-            "task_done" if status == LocalTask.Status.DONE else "task_not_done",
-            _("Công việc “%(t)s”: %(s)s%(o)s.")
-            % {
-                "t": current.title,
-                "s": current.get_status_display().lower(),
-                "o": f" — {current.outcome}" if current.outcome else "",
-            },
-        )
-    return current
-
-
-# --- thread ------------------------------------------------------------------------
-
-
-def sides_of(user, intro: Introduction) -> list[str]:
-    """Which side(s) of the liaison the user speaks for."""
-    from lienhe.access.scoping import has_org_permission
-
-    sides = []
-    if has_org_permission(user, intro.workplace_org, "liaison:write"):
-        sides.append(ThreadMessage.Side.WORKPLACE)
-    if has_org_permission(user, intro.residence_org, "liaison:write"):
-        sides.append(ThreadMessage.Side.RESIDENCE)
-    return sides
-
-
-@transaction.atomic
-def post_message(intro: Introduction, *, body: str, side: str, actor) -> ThreadMessage:
-    body = body.strip()
-    if not body:
-        raise LiaisonError(_("Hãy nhập nội dung trao đổi."))
-    if len(body) > 4000:
-        raise LiaisonError(_("Nội dung quá dài (tối đa 4.000 ký tự)."))
-    if side not in sides_of(actor, intro):
-        raise LiaisonError(_("Bạn không thể viết thay cho bên này."))
-    msg = ThreadMessage.objects.create(introduction=intro, side=side, author=actor, body=body)
-    log_action(
-        msg,
-        "liaison.thread.posted",
-        actor=actor,
-        organization_path=(
-            intro.workplace_org.path if side == "workplace" else intro.residence_org.path
-        ),
-        data={"introduction": intro.pk},
-    )
-    other = intro.residence_org if side == "workplace" else intro.workplace_org
-    from lienhe.notify.services import notify
-
-    notify(
-        [u for u in officers_of(other) if u.pk != actor.pk],
-        kind="liaison.thread",
-        title=_("Trao đổi mới về đảng viên %(n)s") % {"n": intro.member.full_name},
-        body=body[:300],
-        url=_letter_url(intro) + "#trao-doi",
-        dedupe_key=f"liaison.thread:{msg.pk}",
-    )
-    return msg

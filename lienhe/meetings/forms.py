@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.orgs.models import Organization
 from lienhe.orgs.widgets import FastSelect
 
@@ -171,7 +172,9 @@ class MeetingFilterForm(forms.Form):
     state = forms.ChoiceField(
         label=_("Trạng thái"), choices=[("", "Tất cả")] + Meeting.State.choices, required=False
     )
-    year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(
+        label=_("Năm"), required=False, min_value=YEAR_MIN, max_value=YEAR_MAX
+    )
     month = forms.IntegerField(label=_("Tháng"), required=False, min_value=1, max_value=12)
     when = forms.ChoiceField(
         label=_("Thời gian"),

@@ -9,11 +9,31 @@ from collections.abc import Iterable
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
+from lienhe.access.scoping import paths_with, subtree_q
 from lienhe.orgs.models import Organization
 
 from .models import Attendance, Meeting
 
 STATUS_KEYS = ("present", "excused", "absent", "late")
+REPORT_KINDS = ("province", "district", "base", "cell")  # what a frequency report is about
+
+
+def writable_cells(user) -> QuerySet[Organization]:
+    """Active cells where the user may plan meetings (meetings:write)."""
+    qs = Organization.objects.filter(kind=Organization.Kind.CELL, is_active=True)
+    if getattr(user, "is_superuser", False):
+        return qs
+    return qs.filter(subtree_q(paths_with(user, "meetings:write")))
+
+
+def group_choices(cells: QuerySet[Organization], org_id: str | None) -> QuerySet[Organization]:
+    """Groups of the chosen cell among `cells` (none when the id is not one of them)."""
+    if not org_id or not str(org_id).isdigit():
+        return Organization.objects.none()
+    cell = cells.filter(pk=int(org_id)).first()
+    if cell is None:
+        return Organization.objects.none()
+    return Organization.objects.filter(path__startswith=cell.path, kind="group")
 
 
 def attendance_summary(member_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:

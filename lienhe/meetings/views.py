@@ -7,14 +7,14 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
+from lienhe.access.requests import paginate, query_without_page
+from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
@@ -34,13 +34,6 @@ from .forms import (
     RatingForm,
 )
 from .models import Attendance, Guest, Meeting, Minutes, Rating
-
-
-def writable_cells(user):
-    qs = Organization.objects.filter(kind=Organization.Kind.CELL, is_active=True)
-    if getattr(user, "is_superuser", False):
-        return qs
-    return qs.filter(subtree_q(paths_with(user, "meetings:write")))
 
 
 def get_meeting(request, pk: int, perm: str | None = None) -> Meeting:
@@ -101,10 +94,8 @@ def _filtered(request):
 @require_perm("meetings:read")
 def meeting_list(request):
     form, qs = _filtered(request)
-    paginator = Paginator(qs, 30)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, qs)
+    query = query_without_page(request)
     template = "meetings/_list_results.html" if request.htmx else "meetings/list.html"
     return render(
         request,
@@ -112,7 +103,7 @@ def meeting_list(request):
         {
             "filter": form,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_write": has_perm_anywhere(request.user, "meetings:write"),
         },
     )
@@ -232,19 +223,9 @@ def meeting_detail(request, pk: int):
     )
 
 
-def _group_choices(cells, org_id: str | None):
-    """Groups of the chosen cell (the form reloads with ?org= when the cell changes)."""
-    if not org_id or not str(org_id).isdigit():
-        return Organization.objects.none()
-    cell = cells.filter(pk=int(org_id)).first()
-    if cell is None:
-        return Organization.objects.none()
-    return Organization.objects.filter(path__startswith=cell.path, kind="group")
-
-
 @require_perm("meetings:write")
 def meeting_create(request):
-    cells = writable_cells(request.user).order_by("path")
+    cells = selectors.writable_cells(request.user).order_by("path")
     org_id = (
         request.POST.get("organization")
         or request.GET.get("organization")
@@ -262,7 +243,10 @@ def meeting_create(request):
     if request.GET.get("kind") in Meeting.Kind.values:
         initial["kind"] = request.GET["kind"]
     form = MeetingForm(
-        request.POST or None, initial=initial, cells=cells, groups=_group_choices(cells, org_id)
+        request.POST or None,
+        initial=initial,
+        cells=cells,
+        groups=selectors.group_choices(cells, org_id),
     )
     form.fields["organization"].widget.attrs.update(
         {
@@ -406,7 +390,7 @@ def meeting_cancel(request, pk: int):
 @require_perm("meetings:write")
 @require_POST
 def schedule_generate(request):
-    cells = writable_cells(request.user).filter(meeting_day__isnull=False)
+    cells = selectors.writable_cells(request.user).filter(meeting_day__isnull=False)
     created = services.generate_schedule(cells, start=timezone.localdate(), months=3)
     messages.success(
         request, _("Đã tạo %(n)s buổi sinh hoạt định kỳ cho 3 tháng tới.") % {"n": created}

@@ -15,11 +15,12 @@ from lienhe.orgs.models import Organization
 from lienhe.reports.toolkit import percent_number
 
 from . import report as rep
+from . import selectors
 from .models import Meeting, Rating
 
 
 def _scope(request) -> tuple[Organization, int]:
-    org = report_org(request, "meetings:read", kinds=["province", "district", "base", "cell"])
+    org = report_org(request, "meetings:read", kinds=selectors.REPORT_KINDS)
     return org, year_param(request)
 
 

@@ -1,16 +1,18 @@
 """Import jobs: upload → column mapping → background dry run → confirm → background
-commit. Views and the CLI call these; the tasks in `import_tasks` run the long parts."""
+commit. Views and the CLI call these; the background tasks at the end of this module
+(`check_import`, `commit_import`; worker: `python manage.py db_worker`) run the long parts."""
 
 from __future__ import annotations
 
 from django.db import transaction
+from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienhe.access.scoping import has_org_permission
-from lienhe.api.models import ImportJob
 from lienhe.audit.services import log_action
+from lienhe.members.models import ImportJob
 from lienhe.orgs.models import Organization
 
 from . import importers
@@ -88,8 +90,6 @@ def request_check(job: ImportJob, mapping: dict[str, str], *, actor) -> ImportJo
     job.result = {}
     job.message = ""
     job.save()
-    from .import_tasks import check_import
-
     transaction.on_commit(lambda: check_import.enqueue(job.pk))
     return job
 
@@ -110,8 +110,6 @@ def request_commit(job: ImportJob, *, actor) -> ImportJob:
     job.phase = _("Đang chờ tiến trình nền")
     job.processed = 0
     job.save()
-    from .import_tasks import commit_import
-
     transaction.on_commit(lambda: commit_import.enqueue(job.pk))
     return job
 
@@ -166,14 +164,20 @@ def run_commit(job_id: int) -> ImportJob:
     return _finish(job, ImportJob.State.DONE, result=plan.summary())
 
 
-_TASKS = ("lienhe.members.import_tasks.check_import", "lienhe.members.import_tasks.commit_import")
+_TASKS = (
+    "lienhe.members.import_jobs.check_import",
+    "lienhe.members.import_jobs.commit_import",
+    # Tasks queued before the tasks moved here (import_tasks re-exports them).
+    "lienhe.members.import_tasks.check_import",
+    "lienhe.members.import_tasks.commit_import",
+)
 
 
 def _job_ids(tasks) -> list[int]:
     ids = []
-    for task in tasks:
-        args = (task.args_kwargs or {}).get("args") or []
-        if task.task_path in _TASKS and args and isinstance(args[0], int):
+    for queued in tasks:
+        args = (queued.args_kwargs or {}).get("args") or []
+        if queued.task_path in _TASKS and args and isinstance(args[0], int):
             ids.append(args[0])
     return ids
 
@@ -220,3 +224,16 @@ def discard(job: ImportJob, *, actor) -> None:
         raise ImportJobError(_("Tệp đang được xử lý; hãy chờ xong."))
     log_action(job, "members.import.discarded", actor=actor, data={"file": job.filename})
     job.delete()
+
+
+# --- background tasks (django.tasks) -------------------------------------------------
+
+
+@task
+def check_import(job_id: int) -> str:
+    return run_check(job_id).state
+
+
+@task
+def commit_import(job_id: int) -> str:
+    return run_commit(job_id).state

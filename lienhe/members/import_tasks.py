@@ -1,17 +1,7 @@
-"""Background tasks of the import (django.tasks; worker: `python manage.py db_worker`)."""
+"""Old home of the import tasks, kept so that tasks queued under
+`lienhe.members.import_tasks.*` before the move still run: the tasks live in
+`lienhe.members.import_jobs`."""
 
-from django.tasks import task
+from .import_jobs import check_import, commit_import
 
-
-@task
-def check_import(job_id: int) -> str:
-    from .import_jobs import run_check
-
-    return run_check(job_id).state
-
-
-@task
-def commit_import(job_id: int) -> str:
-    from .import_jobs import run_commit
-
-    return run_commit(job_id).state
+__all__ = ["check_import", "commit_import"]

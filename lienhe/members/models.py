@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -126,3 +128,84 @@ class Member(models.Model):
     @property
     def given_name(self) -> str:
         return self.full_name.rsplit(" ", 1)[-1]
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ImportJobQuerySet:
+        """Each user follows their own uploads."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+
+class ImportJob(models.Model):
+    """One upload being checked (dry run) and then committed by a background task.
+    The file is kept in the row so any worker process can read it."""
+
+    class Kind(models.TextChoices):
+        MEMBERS = "members", _("Đảng viên")
+        ORGS = "orgs", _("Cây tổ chức đảng")
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("Đã tải lên, chờ xác nhận cột")
+        CHECKING = "checking", _("Đang kiểm tra")
+        CHECKED = "checked", _("Đã kiểm tra")
+        COMMITTING = "committing", _("Đang ghi vào cơ sở dữ liệu")
+        DONE = "done", _("Đã nhập xong")
+        FAILED = "failed", _("Không nhập được")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    organization = models.ForeignKey(
+        "orgs.Organization",
+        verbose_name=_("nhập vào tổ chức"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("loại dữ liệu"), max_length=10, choices=Kind.choices)
+    filename = models.CharField(_("tên tệp"), max_length=255)
+    content = models.BinaryField(editable=False)
+    headers = models.JSONField(default=list)
+    mapping = models.JSONField(default=dict)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.UPLOADED)
+    phase = models.CharField(max_length=120, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict)
+    message = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("lượt nhập dữ liệu")
+        ordering = ["-created_at", "-id"]
+        # Moved from the api app (issue 18): the table keeps its name, no data moves.
+        db_table = "api_importjob"
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if not self.total:
+            return 0 if self.state in (self.State.CHECKING, self.State.COMMITTING) else 100
+        return min(100, int(self.processed * 100 / self.total))
+
+    @property
+    def running(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.COMMITTING)
+
+    def touch(self, *, phase: str | None = None, processed: int | None = None) -> None:
+        if phase is not None:
+            self.phase = phase
+        if processed is not None:
+            self.processed = processed
+        self.updated_at = timezone.now()
+        type(self).objects.filter(pk=self.pk).update(
+            phase=self.phase, processed=self.processed, total=self.total, updated_at=self.updated_at
+        )

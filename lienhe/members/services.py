@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.concurrency import lock_checked
 from lienhe.orgs.models import Organization
 from lienhe.summaries import hooks as summary_hooks
 
@@ -50,14 +51,17 @@ def create_member(*, actor=None, **fields: Any) -> Member:
 
 @transaction.atomic
 def update_member(member: Member, *, expected_version: int, actor=None, **fields: Any) -> Member:
-    current = Member.objects.select_for_update().select_related("organization").get(pk=member.pk)
-    if current.version != expected_version:
-        raise StaleEdit(
+    current = lock_checked(
+        Member.objects.select_related("organization"),
+        member.pk,
+        expected_version,
+        StaleEdit(
             _(
                 "Hồ sơ này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất "
                 "rồi sửa lại; những gì bạn vừa nhập vẫn còn trên biểu mẫu."
             )
-        )
+        ),
+    )
     if "organization" in fields and fields["organization"].pk != current.organization_id:
         _check_home(fields["organization"])
     old_home = hooks.home_of(current)

@@ -2,11 +2,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import paginate, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
 
@@ -27,12 +27,10 @@ def _filtered(request):
 @require_perm("members:read")
 def member_list(request):
     filterset = _filtered(request)
-    paginator = Paginator(filterset.qs, settings.MEMBER_LIST_PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     for m in page.object_list:
         m.shown_fields = member_fields_for(request.user, m)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request)
     template = "members/_list_results.html" if request.htmx else "members/list.html"
     return render(
         request,
@@ -40,7 +38,7 @@ def member_list(request):
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_write": has_perm_anywhere(request.user, "members:write"),
             "can_export": has_perm_anywhere(request.user, "members:export"),
         },

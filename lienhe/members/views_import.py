@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from lienhe.access.guards import get_visible_or_404, require_perm
-from lienhe.api.models import ImportJob
+from lienhe.members.models import ImportJob
 
 from . import import_jobs, importers
 from .import_files import ImportFileError, limits

@@ -2,13 +2,14 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from lienhe.access.requests import paginate
 
 from . import services
 from .models import ChannelPreference, Delivery, Notification
@@ -17,7 +18,7 @@ from .models import ChannelPreference, Delivery, Notification
 @login_required
 def inbox(request):
     qs = Notification.objects.filter(user=request.user)
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(request, "notify/inbox.html", {"page": page})
 
 
@@ -96,7 +97,7 @@ def deliveries(request):
     state = request.GET.get("state")
     if state in (Delivery.State.FAILED, Delivery.State.GIVEN_UP):
         qs = qs.filter(state=state)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "notify/deliveries.html",

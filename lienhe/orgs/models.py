@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from lienhe.access.scoping import visible_organizations
+
 
 class AdminUnit(models.Model):
     """A post-2025 administrative unit (province/city, commune/ward/special zone)."""
@@ -42,8 +44,6 @@ class OrganizationQuerySet(MP_NodeQuerySet):
         return self.filter(is_active=True)
 
     def visible_to(self, user) -> OrganizationQuerySet:
-        from lienhe.access.scoping import visible_organizations
-
         return visible_organizations(user, self)
 
 

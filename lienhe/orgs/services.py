@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.concurrency import lock_checked
 from lienhe.summaries import hooks as summary_hooks
 
 from .models import Organization, Policy
@@ -67,11 +69,12 @@ def update_organization(
     org: Organization, *, expected_version: int, actor=None, **fields: Any
 ) -> Organization:
     """Rename / edit attributes. Refuses if someone saved in between (no lost update)."""
-    current = Organization.objects.select_for_update().get(pk=org.pk)
-    if current.version != expected_version:
-        raise StaleEdit(
-            _("Tổ chức này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất.")
-        )
+    current = lock_checked(
+        Organization.objects.all(),
+        org.pk,
+        expected_version,
+        StaleEdit(_("Tổ chức này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất.")),
+    )
     changed = {}
     for name, value in fields.items():
         if getattr(current, name) != value:
@@ -170,37 +173,63 @@ def dissolve(org: Organization, *, actor=None) -> Organization:
     return org
 
 
+class PolicyTable:
+    """Policy rows loaded once, read with the one rule of inheritance: for the
+    organization at `path`, the deepest ancestor (itself included) holding a row of
+    `key` in force on `on` gives its latest such row; else the registry default.
+    `effective_policy`, the policy page and the red-flag collectors all read through it.
+    """
+
+    def __init__(self, rows: Iterable[Policy]):
+        self._rows: dict[tuple[str, str], list[Policy]] = {}
+        for row in rows:
+            self._rows.setdefault((row.key, row.organization.path), []).append(row)
+        for found in self._rows.values():
+            found.sort(key=lambda r: (r.effective_from, r.pk), reverse=True)
+
+    def row(self, path: str, key: str, on: dt.date) -> Policy | None:
+        for end in range(len(path), 0, -Organization.steplen):
+            for row in self._rows.get((key, path[:end]), ()):
+                if row.effective_from <= on:
+                    return row
+        return None
+
+    def value(self, path: str, key: str, on: dt.date | None = None) -> Any:
+        if key not in PARAMETERS:
+            raise KeyError(key)
+        row = self.row(path, key, on or timezone.localdate())
+        return row.value if row else PARAMETERS[key].default
+
+
+def policy_table(
+    org: Organization, *, subtree: bool = False, keys: Iterable[str] | None = None
+) -> PolicyTable:
+    """The Policy rows that can apply to `org` (its ancestors; with `subtree=True` also
+    every organization below it), in one query."""
+    where = Q(organization__path__in=org.ancestor_paths())
+    if subtree:
+        where |= Q(organization__path__startswith=org.path)
+    rows = Policy.objects.filter(where).select_related("organization")
+    if keys is not None:
+        rows = rows.filter(key__in=list(keys))
+    return PolicyTable(rows)
+
+
 def effective_policy(org: Organization, key: str, on: dt.date | None = None) -> Any:
-    """Value of `key` for `org` on date `on`: the deepest ancestor's latest row in force,
-    else the registry default. One query."""
+    """Value of `key` for `org` on date `on` (default today), by the one rule of
+    `PolicyTable`. One query."""
     if key not in PARAMETERS:
         raise KeyError(key)
-    on = on or timezone.localdate()
-    row = (
-        Policy.objects.filter(
-            key=key, organization__path__in=org.ancestor_paths(), effective_from__lte=on
-        )
-        .select_related("organization")
-        .order_by("-organization__depth", "-effective_from")
-        .first()
-    )
-    return row.value if row else PARAMETERS[key].default
+    return policy_table(org, keys=[key]).value(org.path, key, on)
 
 
 def effective_policies(org: Organization, on: dt.date | None = None) -> dict[str, dict[str, Any]]:
     """All parameters for `org` with where each value comes from (for the policy page)."""
     on = on or timezone.localdate()
-    rows = (
-        Policy.objects.filter(organization__path__in=org.ancestor_paths(), effective_from__lte=on)
-        .select_related("organization")
-        .order_by("key", "-organization__depth", "-effective_from")
-    )
-    chosen: dict[str, Policy] = {}
-    for row in rows:
-        chosen.setdefault(row.key, row)
+    table = policy_table(org)
     result = {}
     for key, param in PARAMETERS.items():
-        row = chosen.get(key)
+        row = table.row(org.path, key, on)
         result[key] = {
             "parameter": param,
             "value": row.value if row else param.default,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.concurrency import lock_checked
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 from lienhe.summaries import hooks as summary_hooks
@@ -74,19 +75,18 @@ def _event(petition: Petition, kind: str, actor=None, note: str = "", **data: An
 
 
 def _locked(petition: Petition, expected_version: int | None = None) -> Petition:
-    current = (
-        Petition.objects.select_for_update(of=("self",))
-        .select_related("organization", "agency", "category")
-        .get(pk=petition.pk)
-    )
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(
+    return lock_checked(
+        Petition.objects.select_related("organization", "agency", "category"),
+        petition.pk,
+        expected_version,
+        StaleEdit(
             _(
                 "Kiến nghị này vừa được người khác cập nhật. Hãy tải lại trang để xem bản "
                 "mới nhất; những gì bạn vừa nhập vẫn còn trên biểu mẫu."
             )
-        )
-    return current
+        ),
+        of_self=True,
+    )
 
 
 def _save(petition: Petition, *fields: str) -> None:
@@ -240,6 +240,23 @@ def petitions_from_visit(sender, *, report, items, actor=None, **kw):
         )
 
 
+def can_route(user, petition: Petition) -> bool:
+    """Route (assign, forward, merge) a petition: petitions:route at its organization."""
+    from lienhe.access.scoping import has_org_permission
+
+    return has_org_permission(user, petition.organization, "petitions:route")
+
+
+def can_handle(user, petition: Petition) -> bool:
+    """Answer a petition: staff of the agency it is assigned to."""
+    if getattr(user, "is_superuser", False):
+        return True
+    return (
+        bool(petition.agency_id)
+        and Agency.objects.handled_by(user).filter(pk=petition.agency_id).exists()
+    )
+
+
 def can_write_petition(user, petition: Petition) -> bool:
     """The one rule for writing a petition (edit, attach, close/reopen, split, delete,
     restore): `petitions:write` at its organization, or — for a committee member
@@ -381,11 +398,12 @@ def save_agency(form, *, expected_version: int | None, actor=None) -> Agency:
     """Create or update an agency from a valid AgencyForm (no lost updates)."""
     agency = form.instance
     if agency.pk:
-        current = Agency.objects.select_for_update().get(pk=agency.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise StaleEdit(
-                _("Cơ quan này vừa được người khác sửa. Hãy tải lại trang rồi sửa lại.")
-            )
+        current = lock_checked(
+            Agency.objects.all(),
+            agency.pk,
+            expected_version,
+            StaleEdit(_("Cơ quan này vừa được người khác sửa. Hãy tải lại trang rồi sửa lại.")),
+        )
         agency.version = current.version + 1
     saved = form.save()
     log_action(

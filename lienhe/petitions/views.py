@@ -6,21 +6,22 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
+from lienhe.access.requests import paginate, query_without_page, run_form_action
+from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
 
 from . import forms as f
 from . import services
 from .exports import PetitionExporter
 from .filters import PetitionFilter
-from .models import Agency, Petition
+from .models import Petition
 
 PAGE_SIZE = 30
 
@@ -41,18 +42,9 @@ def _get(request, pk: int) -> Petition:
     )
 
 
-def can_write(user, p: Petition) -> bool:
-    return services.can_write_petition(user, p)
-
-
-def can_route(user, p: Petition) -> bool:
-    return has_org_permission(user, p.organization, "petitions:route")
-
-
-def can_handle(user, p: Petition) -> bool:
-    if user.is_superuser:
-        return True
-    return bool(p.agency_id) and Agency.objects.handled_by(user).filter(pk=p.agency_id).exists()
+can_write = services.can_write_petition
+can_route = services.can_route
+can_handle = services.can_handle
 
 
 def _require(allowed: bool) -> None:
@@ -92,11 +84,9 @@ def _add_parent_names(petitions) -> None:
 @require_perm("petitions:read")
 def petition_list(request):
     filterset = _filtered(request)
-    paginator = Paginator(filterset.qs, PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("page"))
+    page = paginate(request, filterset.qs)
     _add_parent_names(page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request)
     template = "petitions/_list_results.html" if request.htmx else "petitions/list.html"
     return render(
         request,
@@ -104,7 +94,7 @@ def petition_list(request):
         {
             "filter": filterset,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "today": timezone.localdate(),
             "can_write": has_perm_anywhere(request.user, "petitions:write"),
             "can_restore": has_perm_anywhere(request.user, "petitions:write")
@@ -329,14 +319,16 @@ def _step(request, pk, *, allowed, form_class, run, title, template="petitions/s
     petition = _get(request, pk)
     _require(allowed(request.user, petition))
     form = form_class(request.POST or None, **kw)
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(petition, form.cleaned_data)
-        except services.PetitionError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, message)
-            return redirect("petitions:detail", pk=petition.pk)
+    done = run_form_action(
+        request,
+        form,
+        lambda data: run(petition, data),
+        errors=services.PetitionError,
+        success=lambda message: message,
+        redirect_to=reverse("petitions:detail", args=[petition.pk]),
+    )
+    if done:
+        return done
     return render(request, template, {"p": petition, "form": form, "title": title})
 
 

@@ -7,7 +7,6 @@ import statistics
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, F, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
-from lienhe.access.requests import report_org, year_param
+from lienhe.access.requests import paginate, query_without_page, report_org, year_param
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.orgs.models import Organization
 from lienhe.reports import figures
@@ -86,7 +85,7 @@ def cluster_list(request):
     )
     if q:
         rows = rows.filter(cluster__petitions__search_text__contains=q).distinct()
-    page = Paginator(rows, 30).get_page(request.GET.get("page"))
+    page = paginate(request, rows)
     page.object_list = _with_visible_titles(request.user, page.object_list, visible)
     by_category = list(
         in_clusters.values("category__name")
@@ -98,8 +97,7 @@ def cluster_list(request):
         .annotate(clusters=Count("cluster", distinct=True), n=Count("id"))
         .order_by("-n")[:15]
     )
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request)
     return render(
         request,
         "petitions/clusters.html",
@@ -110,7 +108,7 @@ def cluster_list(request):
             "categories": Category.objects.filter(is_active=True),
             "category": category,
             "q": request.GET.get("q") or "",
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 
@@ -334,7 +332,7 @@ def agency_list(request):
             on_time=Count("id", filter=Q(answered_at__isnull=False, answered_late=False)),
         )
     }
-    page = Paginator(agencies.select_related("organization"), 50).get_page(request.GET.get("page"))
+    page = paginate(request, agencies.select_related("organization"))
     rows = [{"agency": a, **stats.get(a.pk, {})} for a in page.object_list]
     return render(
         request,

@@ -4,8 +4,6 @@ subtrees, in the background with a progress bar for large ones), read, export.""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,12 +12,11 @@ from django.utils.translation import gettext_lazy
 from lienhe.access.guards import check_org_perm, require_perm
 from lienhe.access.requests import report_org_for
 from lienhe.documents.services import pdf_response
-from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
 from .models import ReportRun
 from .periodic import current_period_code, from_json, parse_period, period_choices
-from .tasks import periodic_report_task, run_periodic_report
+from .services import start_periodic_report
 from .toolkit import Column, TableExporter, render_report_pdf
 
 
@@ -59,14 +56,7 @@ def periodic(request):
         request.POST or None, initial={"period": current_period_code(timezone.localdate())}
     )
     if request.method == "POST" and form.is_valid():
-        run = ReportRun.objects.create(
-            user=request.user, organization=org, period=form.cleaned_data["period"]
-        )
-        size = Member.objects.in_subtree(org).count()
-        if size <= settings.PERIODIC_INLINE_LIMIT:
-            run_periodic_report(run.pk)
-        else:
-            transaction.on_commit(lambda: periodic_report_task.enqueue(run.pk))
+        run = start_periodic_report(org, form.cleaned_data["period"], actor=request.user)
         return redirect("reports:periodic_run", pk=run.pk)
     runs = ReportRun.objects.filter(user=request.user, organization=org)[:10]
     return render(request, "reports/periodic.html", {"org": org, "form": form, "runs": runs})

@@ -133,33 +133,11 @@ def days_overdue_score(deadline: dt.date | None, today: dt.date, weight: int = 0
 
 def policy_for_paths(root, keys: Iterable[str] | None = None) -> Callable[..., object]:
     """Resolve Policy values for any organization of `root`'s subtree with ONE query:
-    returns `value(path, key, on)` = the deepest ancestor's latest row in force on `on`,
-    else the registry default (the same rule as `effective_policy`)."""
-    from django.db.models import Q
+    returns `value(path, key, on)`, read by the one rule (`orgs.services.PolicyTable`,
+    the same as `effective_policy`)."""
+    from lienhe.orgs.services import policy_table
 
-    from lienhe.orgs.models import Policy
-    from lienhe.orgs.policy import PARAMETERS
-
-    rows = Policy.objects.filter(
-        Q(organization__path__in=root.ancestor_paths())
-        | Q(organization__path__startswith=root.path)
-    )
-    if keys is not None:
-        rows = rows.filter(key__in=list(keys))
-    by_node: dict[tuple[str, str], list[tuple[dt.date, object]]] = {}
-    for key, path, start, value in rows.values_list(
-        "key", "organization__path", "effective_from", "value"
-    ).order_by("key", "organization__path", "-effective_from"):
-        by_node.setdefault((key, path), []).append((start, value))
-
-    def value(path: str, key: str, on: dt.date):
-        for end in range(len(path), 0, -root.steplen):
-            for start, found in by_node.get((key, path[:end]), ()):
-                if start <= on:
-                    return found
-        return PARAMETERS[key].default
-
-    return value
+    return policy_table(root, subtree=True, keys=keys).value
 
 
 # One resolver per scope root while `collect` runs, so the modules' policy look-ups

@@ -12,11 +12,11 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe.access.requests import paginate, query_without_page
 from lienhe.access.scoping import has_org_permission, paths_with
 from lienhe.documents.exports import ListExporter
 from lienhe.orgs.models import Organization
@@ -89,9 +89,8 @@ def _filtered(request) -> tuple[list[RedFlag], str, str, dt.date]:
 @login_required
 def red_flags(request):
     flags, module, query, today = _filtered(request)
-    page = Paginator(flags, PAGE_SIZE).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
+    page = paginate(request, flags)
+    params = query_without_page(request)
     rows = [{"flag": f, "days": f.days(today)} for f in page.object_list]
     template = "reports/_redflags_results.html" if request.htmx else "reports/redflags.html"
     return render(
@@ -100,7 +99,7 @@ def red_flags(request):
         {
             "page": page,
             "rows": rows,
-            "query": params.urlencode(),
+            "query": params,
             "module": module,
             "q": query,
             "modules": [(k, str(v)) for k, v in MODULE_LABELS.items()],

@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lienhe.access.requests import YEAR_MAX, YEAR_MIN
+
 from .constants import DUTIES, ReviewLevel
 
 
@@ -41,7 +43,7 @@ class CorrectionForm(CommentForm):
 
 
 class RequestForOrgForm(forms.Form):
-    year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Năm"), min_value=YEAR_MIN, max_value=YEAR_MAX)
 
 
 class ReviewForm(forms.Form):

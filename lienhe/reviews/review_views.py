@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import year_param
+from lienhe.access.requests import paginate, query_without_page, year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.liaison.selectors import current_introduction
 from lienhe.members.models import Member
@@ -33,9 +32,10 @@ def review_list(request):
         members = members.filter(search_name__contains=q)
     if request.GET.get("conflict") == "1":
         members = members.filter(year_reviews__year=year, year_reviews__conflict=True)
-    page = Paginator(
-        members.select_related("organization").order_by("organization__path", "search_name"), 50
-    ).get_page(request.GET.get("page"))
+    page = paginate(
+        request,
+        members.select_related("organization").order_by("organization__path", "search_name"),
+    )
     ids = [m.pk for m in page.object_list]
     reviews = {r.member_id: r for r in YearReview.objects.filter(member_id__in=ids, year=year)}
     comments = {}
@@ -47,8 +47,7 @@ def review_list(request):
         {"member": m, "review": reviews.get(m.pk), "comment": comments.get(m.pk)}
         for m in page.object_list
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request)
     return render(
         request,
         "reviews/review_list.html",
@@ -57,7 +56,7 @@ def review_list(request):
             "page": page,
             "year": year,
             "q": request.GET.get("q", ""),
-            "query": query.urlencode(),
+            "query": query,
         },
     )
 

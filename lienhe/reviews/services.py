@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.audit.sealing import seal
 from lienhe.audit.services import log_action
+from lienhe.concurrency import lock_checked
 from lienhe.liaison.models import Introduction
 from lienhe.liaison.selectors import current_introduction, residence_record
 from lienhe.members.models import Member
@@ -228,15 +229,17 @@ def request_for_organization(org: Organization, year: int, *, actor) -> dict[str
 
 
 def _lock(comment: ResidenceComment, expected_version: int | None) -> ResidenceComment:
-    current = ResidenceComment.objects.select_for_update().get(pk=comment.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(
+    return lock_checked(
+        ResidenceComment.objects.all(),
+        comment.pk,
+        expected_version,
+        StaleEdit(
             _(
                 "Phiếu nhận xét vừa được người khác sửa. Hãy tải lại trang; "
                 "nội dung bạn nhập vẫn còn trên biểu mẫu."
             )
-        )
-    return current
+        ),
+    )
 
 
 def _validate(comment: ResidenceComment, duties: dict, conclusion: int | None) -> None:
@@ -473,9 +476,12 @@ def get_or_open_review(member: Member, year: int) -> YearReview:
 
 
 def _lock_review(review: YearReview, expected_version: int | None) -> YearReview:
-    current = YearReview.objects.select_for_update().select_related("member").get(pk=review.pk)
-    if expected_version is not None and current.version != expected_version:
-        raise StaleEdit(_("Bản đánh giá vừa được người khác sửa. Hãy tải lại trang."))
+    current = lock_checked(
+        YearReview.objects.select_related("member"),
+        review.pk,
+        expected_version,
+        StaleEdit(_("Bản đánh giá vừa được người khác sửa. Hãy tải lại trang.")),
+    )
     if current.state == YearReview.State.FINAL:
         raise ReviewError(_("Đánh giá đã được quyết định, không sửa được."))
     return current

@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import year_param
+from lienhe.access.requests import paginate, query_without_page, year_param
 from lienhe.access.scoping import has_org_permission, member_fields_for, paths_with
 from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
@@ -46,15 +45,14 @@ def _filtered(request):
 @require_perm("reviews:read")
 def comment_list(request):
     qs, year, state = _filtered(request)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     # Link an open comment to its form only where the user may write it (else 403).
     write_roots = paths_with(request.user, "reviews:write")
     for c in page.object_list:
         c.can_write = request.user.is_superuser or any(
             c.residence_org.path.startswith(root) for root in write_roots
         )
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request)
     return render(
         request,
         "reviews/list.html",
@@ -64,7 +62,7 @@ def comment_list(request):
             "state": state,
             "q": request.GET.get("q", ""),
             "states": ResidenceComment.State.choices,
-            "query": query.urlencode(),
+            "query": query,
             "today": timezone.localdate(),
             # The yearly comment request, per organization the user writes comments for.
             "request_orgs": list(

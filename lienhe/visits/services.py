@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.concurrency import lock_checked
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 
@@ -192,13 +193,12 @@ def update_committee_member(
     units_in_charge=(),
     **fields: Any,
 ) -> CommitteeMember:
-    current = (
-        CommitteeMember.objects.select_for_update()
-        .select_related("committee__organization")
-        .get(pk=cm.pk)
+    current = lock_checked(
+        CommitteeMember.objects.select_related("committee__organization"),
+        cm.pk,
+        expected_version,
+        StaleEdit(_(STALE_MESSAGE)),
     )
-    if current.version != expected_version:
-        raise StaleEdit(_(STALE_MESSAGE))
     units = list(units_in_charge)
     merged = {
         "position": current.position,
@@ -394,9 +394,9 @@ def mark_missed(
     """The planned visit cannot happen: record why; optionally reschedule it (the new
     visit replaces it in the plan, the miss stays counted). Returns the new visit."""
     today = today or timezone.localdate()
-    current = Visit.objects.select_for_update().get(pk=visit.pk)
-    if current.version != expected_version:
-        raise StaleEdit(_(STALE_MESSAGE))
+    current = lock_checked(
+        Visit.objects.all(), visit.pk, expected_version, StaleEdit(_(STALE_MESSAGE))
+    )
     if current.state != Visit.State.PLANNED:
         raise VisitError(_("Chỉ lượt dự đang lên kế hoạch mới có thể đánh dấu không dự được."))
     if reason not in MissReason.values:
@@ -452,9 +452,12 @@ def change_date(
 ) -> Visit:
     """Staff moves a planned visit (e.g. the cell moved its meeting)."""
     today = today or timezone.localdate()
-    current = Visit.objects.select_for_update().select_related("cell").get(pk=visit.pk)
-    if current.version != expected_version:
-        raise StaleEdit(_(STALE_MESSAGE))
+    current = lock_checked(
+        Visit.objects.select_related("cell"),
+        visit.pk,
+        expected_version,
+        StaleEdit(_(STALE_MESSAGE)),
+    )
     if current.state != Visit.State.PLANNED:
         raise VisitError(_("Chỉ đổi ngày được lượt dự đang lên kế hoạch."))
     cm = CommitteeMember.objects.select_related("committee__organization").get(

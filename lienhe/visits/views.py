@@ -8,7 +8,6 @@ import datetime as dt
 from django.contrib import messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
+from lienhe.access.requests import paginate, query_without_page
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.text import fold
@@ -200,15 +200,14 @@ def plan(request):
     }
     if committee is not None:
         qs = _plan_queryset(request, committee, year, month)
-        page = Paginator(qs, 50).get_page(request.GET.get("page"))
+        page = paginate(request, qs)
         parents = parents_of([v.cell for v in page.object_list])
         for v in page.object_list:
             v.unit = parents.get(v.cell_id)
-        query = request.GET.copy()
-        query.pop("page", None)
+        query = query_without_page(request)
         context.update(
             page=page,
-            query=query.urlencode(),
+            query=query,
             units=units_under(committee),
             committees=_committee_choices(request),
             manage=can_manage(request.user, committee),

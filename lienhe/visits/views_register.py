@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.models import User
+from lienhe.access.requests import paginate, query_without_page
 from lienhe.access.scoping import paths_with, subtree_q
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
@@ -44,7 +44,7 @@ def committees(request):
         .annotate(n=Count("committee_members", filter=Q(committee_members__is_active=True)))
         .order_by("organization__depth", "-term_start", "pk")
     )
-    page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     return render(
         request,
         "visits/committees.html",
@@ -95,7 +95,7 @@ def _members_qs(request, committee):
 def committee_detail(request, pk: int):
     committee = get_committee(request, pk)
     qs = _members_qs(request, committee)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    page = paginate(request, qs)
     units: dict[int, list[str]] = defaultdict(list)
     through = CommitteeMember.units_in_charge.through
     for cm_id, name in through.objects.filter(
@@ -104,8 +104,7 @@ def committee_detail(request, pk: int):
         units[cm_id].append(name)
     for m in page.object_list:
         m.unit_names = units.get(m.pk, [])
-    query = request.GET.copy()
-    query.pop("page", None)
+    query = query_without_page(request)
     template = "visits/_members_results.html" if request.htmx else "visits/committee_detail.html"
     return render(
         request,
@@ -113,7 +112,7 @@ def committee_detail(request, pk: int):
         {
             "committee": committee,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "positions": Position.choices,
             "manage": can_manage(request.user, committee),
             "minimums": services.minimums_for(committee, timezone.localdate().year),
@@ -353,14 +352,13 @@ def assistant_view(request, pk: int):
             return redirect(f"{_url('visits:plan')}?committee={committee.pk}")
     proposal = assistant.propose(committee, year)
     # At most members × minimum rows (≈150 for a province): shown whole, to tick off.
-    page = Paginator(proposal.visits, 1000).get_page(1)
     root = committee.organization
     parents = dict(
         Organization.objects.filter(path__startswith=root.path)
         .exclude(kind__in=[Organization.Kind.CELL, Organization.Kind.GROUP])
         .values_list("path", "name")
     )
-    for v in page.object_list:
+    for v in proposal.visits:
         v.unit = parents.get(v.cell.path[: -Organization.steplen], "")
     return render(
         request,
@@ -369,7 +367,6 @@ def assistant_view(request, pk: int):
             "committee": committee,
             "year": year,
             "proposal": proposal,
-            "page": page,
             "query": f"year={year}",
             "remote": sum(1 for v in proposal.visits if v.cell.is_remote),
             "cells": len({v.cell.pk for v in proposal.visits}),

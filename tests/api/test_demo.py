@@ -2,8 +2,9 @@ import datetime as dt
 import random
 
 from lienhe.api.demo import seed_api
-from lienhe.api.models import ApiToken, ImportJob
+from lienhe.api.models import ApiToken
 from lienhe.demo.context import DemoContext
+from lienhe.members.models import ImportJob
 
 
 def test_demo_users_get_a_random_api_key_and_an_import(cast, client, settings):

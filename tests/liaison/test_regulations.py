@@ -9,7 +9,7 @@ import time_machine
 from django.template.loader import render_to_string
 
 from lienhe.liaison import services
-from lienhe.liaison.views import _pdf_context
+from lienhe.liaison.views_issue import _pdf_context
 
 from .helpers import letter
 

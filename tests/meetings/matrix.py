@@ -40,6 +40,12 @@ def _guest(cast):
     return {"pk": meeting.pk, "guest_pk": guest.pk}
 
 
+def _deleted_meetings(cast) -> int:
+    from lienhe.meetings.models import Meeting
+
+    return Meeting._base_manager.filter(deleted_at__isnull=False).count()
+
+
 def _deleted(cast):
     """A meeting of cell A deleted by mistake (soft delete, issue 10)."""
     from lienhe.meetings.models import Meeting
@@ -154,7 +160,14 @@ CASES = [
     ),
     Case("meetings:delete", only(WRITE_A, 404), kwargs=_pk),
     Case("meetings:deleted", only(WRITERS_ANYWHERE, 403)),
-    Case("meetings:restore", only(_as(WRITE_A, 302), 404), kwargs=_deleted, method="post"),
+    Case(
+        "meetings:restore",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_deleted,
+        method="post",
+        effect=_deleted_meetings,
+        changes=True,
+    ),
 ]
 # Decisions of the minutes become tasks (issue 20 item 11): meetings:write and
 # liaison:write on the cell (both held by the cell's officers and the staff above).

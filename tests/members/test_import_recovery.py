@@ -10,10 +10,10 @@ from django.tasks import TaskResultStatus
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
-from lienhe.api.models import ImportJob
 from lienhe.audit import taskwatch
 from lienhe.audit.models import TaskHeartbeat
-from lienhe.members.import_tasks import commit_import
+from lienhe.members.import_jobs import commit_import
+from lienhe.members.models import ImportJob
 
 pytestmark = pytest.mark.django_db
 

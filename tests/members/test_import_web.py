@@ -4,9 +4,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from lienhe.api.models import ImportJob
 from lienhe.audit.models import AuditEvent
-from lienhe.members.models import Member
+from lienhe.members.models import ImportJob, Member
 from lienhe.orgs.models import Organization
 
 DATA = Path(__file__).resolve().parent.parent / "data"

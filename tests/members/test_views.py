@@ -76,7 +76,7 @@ def test_filter_by_organization_outside_scope_is_rejected(cast, login):
 
 
 def test_pagination(cast, login, settings):
-    settings.MEMBER_LIST_PAGE_SIZE = 50
+    settings.LIST_PAGE_SIZE = 50
     MemberFactory.create_batch(60, organization=cast.cell_a)
     client = login(cast.users["commune_staff"])
     first = client.get(LIST, {"org": cast.cell_a.pk})

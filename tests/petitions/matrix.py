@@ -23,6 +23,12 @@ def _petition(cast, state="assigned"):
     return p
 
 
+def _deleted_petitions(cast) -> int:
+    from lienhe.petitions.models import Petition
+
+    return Petition._base_manager.filter(deleted_at__isnull=False).count()
+
+
 def _deleted(cast):
     from lienhe.petitions.services import delete_petition
 
@@ -134,7 +140,14 @@ CASES = [
         "petitions:deleted",
         only({**WRITERS, "secretary_b": 200, "agency_staff": 200, "visitor": 200}, 403),
     ),
-    Case("petitions:restore", step(WRITERS, 302), kwargs=_deleted, method="post"),
+    Case(
+        "petitions:restore",
+        step(WRITERS, 302),
+        kwargs=_deleted,
+        method="post",
+        effect=_deleted_petitions,
+        changes=True,
+    ),
     # The visitor's own petition, heard in his visit report: he may write it.
     Case(
         "petitions:edit",

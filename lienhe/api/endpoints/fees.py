@@ -10,10 +10,11 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 from ninja.orm import create_schema
 
+from lienhe.access.requests import report_org_for
 from lienhe.access.scoping import has_org_permission
 from lienhe.away import fees
 from lienhe.away.models import FeeDue, FeePayment, FeeProfile
-from lienhe.away.views import scope_orgs, scope_root
+from lienhe.away.selectors import REPORT_KINDS
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
@@ -167,13 +168,10 @@ def fee_report(request, org: int | None = None, month: str | None = None):
     require_anywhere(request.user, "away:read")
     if org is not None and not 0 < org < 2**31:
         raise not_found("tổ chức")
-    # The web's _org_or_root: `org` among the user's organizations (else 404), or the root.
-    if org is not None:
-        node = get_visible(scope_orgs(request.user), org, "tổ chức")
-    else:
-        node = scope_root(request.user)
-        if node is None:
-            raise not_found("tổ chức")
+    # As the web's fee report: `org` in scope (else 404), or the top of the scope.
+    node = report_org_for(
+        request.user, str(org) if org is not None else "", "away:read", kinds=REPORT_KINDS
+    )
     chosen = _month(month) or fees.month_start(timezone.localdate())
     rows = fees.cell_report(node, chosen)
     keys = ("billed", "due", "collected", "missing", "remit")

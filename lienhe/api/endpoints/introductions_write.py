@@ -1,5 +1,5 @@
-"""Introduction letters: issue, hand in, accept, close — the web's forms and guards
-(lienhe.liaison.views) and services (lienhe.liaison.services)."""
+"""Introduction letters: issue, hand in, accept, close — the web's forms, the liaison
+selectors and services (lienhe.liaison.selectors/services), as the web pages use them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from ninja import Field, Schema
 
 from lienhe.liaison import forms, services
 from lienhe.liaison.models import Introduction
-from lienhe.liaison.views import _can_close, _cells_under, workplace_base
+from lienhe.liaison.selectors import residence_cells_under, workplace_base
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 
@@ -183,7 +183,7 @@ def accept(request, pk, payload, if_match):
     intro = _letter(request, pk)
     form = forms.AcceptForm(
         payload.dict(),
-        cells=_cells_under(intro.residence_org),
+        cells=residence_cells_under(intro.residence_org),
         groups=Organization.objects.filter(
             kind=Organization.Kind.GROUP, path__startswith=intro.residence_org.path
         ),
@@ -211,7 +211,7 @@ def accept(request, pk, payload, if_match):
 @_write("post", "/close", CloseIn, "Kết thúc giữ mối liên hệ (nơi công tác hoặc nơi cư trú)")
 def close(request, pk, payload, if_match):
     intro = _letter(request, pk)
-    if not _can_close(request.user, intro):  # either side's liaison:write, as on the web
+    if not services.can_close(request.user, intro):  # either side's liaison:write, as on the web
         raise forbidden()
     return run_step(
         intro,

@@ -13,7 +13,7 @@ from ninja import Field, Schema
 from lienhe.meetings import services
 from lienhe.meetings.forms import CancelForm, EditMeetingForm, MeetingForm, MoveForm
 from lienhe.meetings.models import Attendance, Meeting
-from lienhe.meetings.views import _group_choices, writable_cells
+from lienhe.meetings.selectors import group_choices, writable_cells
 from lienhe.members.models import Member
 
 from ..errors import WRITE_ERRORS, ApiError
@@ -117,7 +117,7 @@ def create_meeting(request, payload):
     form = MeetingForm(
         {**data, **_when(data.pop("planned_at"))},
         cells=cells,
-        groups=_group_choices(cells, str(payload.organization)),
+        groups=group_choices(cells, str(payload.organization)),
     )
     clean = validate(form)
     check_org_write(request.user, clean["organization"], PERM)

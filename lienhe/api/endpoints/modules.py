@@ -14,9 +14,10 @@ from django.http import HttpResponse
 from ninja import Router, Schema
 from ninja.orm import create_schema
 
+from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.orgs.models import Organization
 
-from ..errors import LIST_ERRORS, READ_ERRORS
+from ..errors import LIST_ERRORS, READ_ERRORS, ApiError
 from ..pagination import paginate
 from .common import etag_for, get_visible
 
@@ -99,6 +100,8 @@ def _register(res: Resource) -> bool:
             node = get_visible(Organization.objects.visible_to(request.user), org, "tổ chức")
             qs = qs.in_subtree(node)
         if year is not None and has_year:
+            if not YEAR_MIN <= year <= YEAR_MAX:
+                raise ApiError(400, "invalid_year", f"Năm phải từ {YEAR_MIN} đến {YEAR_MAX}.")
             qs = qs.filter(year=year)
         rows, next_cursor = paginate(qs, cursor=cursor, limit=limit)
         return {"items": rows, "next_cursor": next_cursor}

@@ -1,6 +1,6 @@
 """Petitions: record one heard, edit it (If-Match), route it to an agency, the agency's
 start/answer, the cell's close/reopen — the web's forms and guards
-(lienhe.petitions.views: can_write/can_route/can_handle) and services."""
+(lienhe.petitions.services: can_write_petition/can_route/can_handle) and services."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from ninja import Field, Schema
 
 from lienhe.petitions import forms, services
 from lienhe.petitions.models import Petition
-from lienhe.petitions.views import can_handle, can_route, can_write
 
 from ..errors import forbidden
 from .common import (
@@ -27,6 +26,12 @@ from .common import (
     validate,
 )
 from .modules import SCHEMAS, router
+
+can_write, can_route, can_handle = (
+    services.can_write_petition,
+    services.can_route,
+    services.can_handle,
+)
 
 TAG = ["Kiến nghị"]
 PetitionOut = SCHEMAS["petitions"]

@@ -7,26 +7,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import fields
 
-from django.conf import settings
 from django.utils import timezone
 from ninja import Router, Schema
 
-from lienhe.access.requests import report_org_for
+from lienhe.access.requests import YEAR_MAX, YEAR_MIN, clamp_year, report_org_for
 from lienhe.dbrouter import replica_reads
 from lienhe.meetings import report as meetings_report
-from lienhe.meetings.views_report import _scope as meetings_scope
-from lienhe.members.models import Member
-from lienhe.reports.models import ReportRun
+from lienhe.meetings.selectors import REPORT_KINDS as MEETING_REPORT_KINDS
 from lienhe.reports.participation import for_org
 from lienhe.reports.periodic import (
     SECTIONS,
     Period,
     SectionResult,
-    build_report,
     current_period_code,
     parse_period,
     to_json,
 )
+from lienhe.reports.services import ReportTooLarge, periodic_figures
 
 from ..errors import READ_ERRORS, ApiError, ErrorOut, not_found
 from .common import require_anywhere, validation_error
@@ -100,12 +97,12 @@ class ParticipationOut(Schema):
     totals: ParticipationRow
 
 
-def report_org(user, org: int | None, perm: str = "reports:read"):
+def report_org(user, org: int | None, perm: str = "reports:read", *, kinds=None):
     """The web's report_org_for: `org` (404 outside scope), else the top of the scope;
     403 without `perm` there."""
     if org is not None and not 0 < org < 2**31:
         raise not_found("tổ chức")
-    return report_org_for(user, str(org) if org is not None else "", perm)
+    return report_org_for(user, str(org) if org is not None else "", perm, kinds=kinds)
 
 
 def _ref(org) -> dict:
@@ -128,7 +125,7 @@ def _period(
         parsed = parse_period(code)
     except ValueError:
         parsed = None
-    if parsed is None or not 2000 <= parsed.start.year <= 2100:
+    if parsed is None or not YEAR_MIN <= parsed.start.year <= YEAR_MAX:
         raise validation_error(
             "period", "Kỳ báo cáo không hợp lệ; nhập dạng 2026, 2026-H1 hoặc 2026-Q3."
         )
@@ -152,26 +149,15 @@ def _period_out(p: Period) -> dict:
 def periodic(request, org: int | None = None, period: str | None = None, year: int | None = None):
     node = report_org(request.user, org)
     chosen = _period(period, year, None, None)
-    if Member.objects.in_subtree(node).count() <= settings.PERIODIC_INLINE_LIMIT:
-        with replica_reads():
-            sections = to_json(build_report(node, chosen))
-        computed = None
-    else:
-        run = (
-            ReportRun.objects.filter(
-                organization=node, period=chosen.code, state=ReportRun.State.DONE
-            )
-            .order_by("-finished_at")
-            .first()
-        )
-        if run is None:
-            raise ApiError(
-                422,
-                "business_rule",
-                "Phạm vi quá lớn để tính ngay; hãy lập báo cáo định kỳ trên web (chạy nền) "
-                "rồi gọi lại, hoặc chọn một tổ chức cấp dưới.",
-            )
-        sections, computed = run.result, run.finished_at
+    try:
+        sections, computed = periodic_figures(node, chosen)
+    except ReportTooLarge:
+        raise ApiError(
+            422,
+            "business_rule",
+            "Phạm vi quá lớn để tính ngay; hãy lập báo cáo định kỳ trên web (chạy nền) "
+            "rồi gọi lại, hoặc chọn một tổ chức cấp dưới.",
+        ) from None
     return {
         "organization": _ref(node),
         "period": _period_out(chosen),
@@ -263,11 +249,10 @@ def _frequency_row(row) -> dict:
 )
 def meetings_frequency(request, org: int | None = None, year: int | None = None):
     require_anywhere(request.user, "meetings:read")
-    if org is not None and not 0 < org < 2**31:
-        raise not_found("tổ chức")
-    # The web page's own parameter reading: `org` in scope (else 404) or the top of the
-    # scope, `year` 2000–2100 or this year.
-    node, chosen = meetings_scope(request)
+    # As the web page: `org` in scope (else 404) or the top of the scope, `year`
+    # 2000–2100 or this year.
+    node = report_org(request.user, org, "meetings:read", kinds=MEETING_REPORT_KINDS)
+    chosen = clamp_year(year)
     with replica_reads():
         report = meetings_report.build(node, chosen, timezone.localdate())
     return {

@@ -1,0 +1,97 @@
+"""One pagination helper (`lienhe.access.requests.paginate`, issue 18 item 3 and issue 21
+item 2): LIST_PAGE_SIZE rows a page and a total counted up to COUNT_CAP + 1 rows only,
+so a province-wide list does not COUNT(*) every member on every page."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from lienhe.access import requests as req
+from lienhe.members.models import Member
+from tests.factories import MemberFactory, make_org
+
+pytestmark = pytest.mark.django_db
+LIST = reverse("members:list")
+
+
+def _counts(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_below_the_cap_it_counts_exactly_like_django(cast):
+    cell = make_org(cast.commune, name="Chi bộ Đếm")
+    MemberFactory.create_batch(8, organization=cell)
+    rows = Member.objects.filter(organization=cell).order_by("pk")
+    paginator = req.CappedPaginator(rows, 3, cap=100)
+    assert paginator.count == 8
+    assert not paginator.capped and paginator.num_pages == 3
+    assert paginator.count_text == "8"
+    last = paginator.get_page(3)
+    assert len(last.object_list) == 2 and not last.has_next() and last.end_index() == 8
+
+
+def test_above_the_cap_the_count_stops_at_cap_plus_one(cast):
+    cell = make_org(cast.commune, name="Chi bộ Đếm")
+    MemberFactory.create_batch(12, organization=cell)
+    rows = Member.objects.filter(organization=cell).order_by("pk")
+    paginator = req.CappedPaginator(rows, 5, cap=4)
+    with CaptureQueriesContext(connection) as queries:
+        assert paginator.count == 5
+    (sql,) = _counts(queries)
+    assert re.search(r"LIMIT\s+5\b", sql)  # the database stops after cap + 1 rows
+    assert paginator.capped and paginator.count_text == "hơn 4"
+    pks = list(rows.values_list("pk", flat=True))
+    page2 = paginator.get_page(2)
+    assert [m.pk for m in page2.object_list] == pks[5:10] and page2.has_next()
+    page3 = paginator.get_page(3)  # beyond what was counted: still served
+    assert [m.pk for m in page3.object_list] == pks[10:] and not page3.has_next()
+    assert page3.has_previous() and page3.end_index() == 12
+    assert paginator.get_page("abc").number == 1 and paginator.get_page("-3").number == 1
+
+
+def test_paginate_reads_the_page_and_the_one_page_size(cast, settings):
+    settings.LIST_PAGE_SIZE = 2
+    MemberFactory.create_batch(4, organization=cast.cell_a)
+    request = RequestFactory().get("/", {"page": "2", "q": "x"})
+    page = req.paginate(request, Member.objects.filter(organization=cast.cell_a).order_by("pk"))
+    assert page.number == 2 and len(page.object_list) == 2
+    assert req.query_without_page(request) == "q=x"
+
+
+def test_member_list_beyond_the_cap_reads_more_than_and_pages_on(
+    cast, login, settings, monkeypatch
+):
+    settings.LIST_PAGE_SIZE = 2
+    monkeypatch.setattr(req, "COUNT_CAP", 3)
+    cell = make_org(cast.commune, name="Chi bộ Đếm")
+    MemberFactory.create_batch(7, organization=cell)
+    client = login(cast.users["province_staff"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(LIST, {"org": cell.pk, "page": 3})
+    body = response.content.decode()
+    assert "hơn 3 đảng viên" in body
+    assert "Trang 3<" in body and "page=4" in body and "page=2" in body
+    member_counts = [sql for sql in _counts(queries) if "members_member" in sql]
+    assert member_counts and all(re.search(r"LIMIT\s+4\b", sql) for sql in member_counts)
+    last = client.get(LIST, {"org": cell.pk, "page": 4})
+    assert len(last.context["page"].object_list) == 1
+    assert "page=5" not in last.content.decode()
+
+
+@pytest.mark.parametrize("members", [10, 200])
+def test_capped_list_query_count_does_not_grow(
+    cast, login, settings, monkeypatch, django_assert_max_num_queries, members
+):
+    """The same page with 10 and with 200 members over a cap of 5: same query budget."""
+    monkeypatch.setattr(req, "COUNT_CAP", 5)
+    settings.LIST_PAGE_SIZE = 4
+    MemberFactory.create_batch(members, organization=cast.cell_a)
+    client = login(cast.users["province_staff"])
+    client.get(LIST)  # warm the session and caches
+    with django_assert_max_num_queries(12):
+        response = client.get(LIST, {"page": 2})
+    assert response.status_code == 200 and len(response.context["page"].object_list) == 4
