@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.models import User
 from lienhe.access.permissions import ROLE_PERMISSIONS
 from lienhe.access.scoping import has_org_permission
+from lienhe.concurrency import check_version
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 

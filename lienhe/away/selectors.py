@@ -12,8 +12,6 @@ from django.db.models import Q, QuerySet
 from lienhe.access.scoping import paths_with
 from lienhe.orgs.models import Organization
 
-from lienhe.orgs.models import Organization
-
 from .models import AwayPeriod, DestinationComment, Exemption
 
 
