@@ -45,7 +45,9 @@ class TreeBuilder:
         path = parent_path + Organization._int2str(self._children[parent_path]).rjust(
             Organization.steplen, "0"
         )
-        node = Organization(path=path, depth=depth, numchild=0, **fields)
+        node = Organization(
+            path=path, depth=depth, numchild=0, search_name=fold(fields["name"]), **fields
+        )
         if parent:
             parent.numchild += 1
         self.nodes.append(node)
