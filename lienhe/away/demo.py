@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
 from lienhe.documents.models import DocumentNumber
 from lienhe.members.models import Member
@@ -233,7 +234,7 @@ def build_away(ctx: DemoContext) -> None:
         a.search_destination = fold(
             " ".join([a.destination_address, a.destination_country, a.employer])
         )[:300]
-    AwayPeriod.objects.bulk_create(periods, batch_size=2000)
+    bulk_create(periods)
     periods = list(
         AwayPeriod.objects.filter(member_id__in=[p.member_id for p in periods]).select_related(
             "member"
@@ -265,7 +266,7 @@ def build_away(ctx: DemoContext) -> None:
             )
             last_contact[a.pk] = day
             day += dt.timedelta(days=rng.randint(30, 120))
-    Contact.objects.bulk_create(contacts, batch_size=5000)
+    bulk_create(contacts)
     for a in periods:
         if a.pk in last_contact:
             a.last_contact_on = last_contact[a.pk]
@@ -314,7 +315,7 @@ def build_away(ctx: DemoContext) -> None:
         )
         if start <= today <= end:
             newly_exempted.append(a.member_id)
-    Exemption.objects.bulk_create(exemptions, batch_size=2000)
+    bulk_create(exemptions)
     # Exemption status goes on the member record (history rows are not written in bulk).
     Member.objects.filter(pk__in=newly_exempted).update(status=Member.Status.EXEMPTED)
 
@@ -346,7 +347,7 @@ def build_away(ctx: DemoContext) -> None:
                     ),
                 )
             )
-    DestinationComment.objects.bulk_create(comments, batch_size=2000)
+    bulk_create(comments)
 
     # Transfers: temporary transfers at the destination; official transfers into the
     # demo cell waiting for `bithu` to receive them.
@@ -400,7 +401,7 @@ def build_away(ctx: DemoContext) -> None:
                 handin_due=sent + dt.timedelta(days=42),
             )
         )
-    Transfer.objects.bulk_create(transfers, batch_size=2000)
+    bulk_create(transfers)
     register.save()
     _build_fees(ctx)
     ctx.extras["away_periods"] = len(periods)
@@ -463,15 +464,15 @@ def _build_fees(ctx: DemoContext) -> None:
                         )
                     )
         if len(dues) > 20000:
-            FeeDue.objects.bulk_create(dues, batch_size=5000)
+            bulk_create(dues)
             dues.clear()
         if len(payments) > 20000:
-            FeePayment.objects.bulk_create(payments, batch_size=5000)
+            bulk_create(payments)
             paid_count += len(payments)
             payments.clear()
-    FeeProfile.objects.bulk_create(profiles, batch_size=5000)
-    FeeDue.objects.bulk_create(dues, batch_size=5000)
-    FeePayment.objects.bulk_create(payments, batch_size=5000)
+    bulk_create(profiles)
+    bulk_create(dues)
+    bulk_create(payments)
     if dangvien and dangvien.member_id:
         m = Member.objects.get(pk=dangvien.member_id)
         FeePayment.objects.filter(member=m, month=months[-1]).delete()
@@ -492,5 +493,5 @@ def _build_fees(ctx: DemoContext) -> None:
                 paid_on=today,
             )
         )
-    FeeClaim.objects.bulk_create(claims)
+    bulk_create(claims)
     ctx.extras["fee_months"] = len(months)

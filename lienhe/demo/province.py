@@ -12,6 +12,7 @@ from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.text import fold
 
+from .bulk import bulk_create
 from .context import DemoContext
 from .names import (
     AGENCIES,
@@ -196,7 +197,7 @@ def _build_members(ctx: DemoContext, n_residence: int, n_working: int) -> None:
     seq = 0
 
     def flush():
-        Member.objects.bulk_create(batch, batch_size=2000)
+        bulk_create(batch)
         batch.clear()
         ctx.progress("Đảng viên", seq, total)
 

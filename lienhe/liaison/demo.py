@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import Count
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
 from lienhe.documents.models import DocumentNumber
 from lienhe.orgs.models import Organization
@@ -133,7 +134,7 @@ def seed_liaison(ctx: DemoContext) -> None:
                 issued_on=issued,
             )
         )
-    DocumentNumber.objects.bulk_create(docs, batch_size=2000)
+    bulk_create(docs)
     doc_ids = {
         (d.organization_id, d.issued_on, d.number): (d.pk, d.display)
         for d in DocumentNumber.objects.filter(kind="GGT").only(
@@ -193,7 +194,7 @@ def seed_liaison(ctx: DemoContext) -> None:
                 start = intro.handed_in_on + dt.timedelta(days=1)
                 intro.closed_on = min(start + dt.timedelta(days=rng.randint(10, 120)), today)
         letters.append(intro)
-    Introduction.objects.bulk_create(letters, batch_size=2000)
+    bulk_create(letters)
     ctx.progress("Giấy giới thiệu", 1, 2)
     _groups(ctx, demo_cell)
     _tasks_and_threads(ctx, demo_cell)
@@ -339,7 +340,7 @@ def _tasks_and_threads(ctx: DemoContext, demo_cell: Organization) -> None:
                 )
             )
         if len(messages) > 5000:
-            ThreadMessage.objects.bulk_create(messages, batch_size=2000)
+            bulk_create(messages)
             messages.clear()
-    ThreadMessage.objects.bulk_create(messages, batch_size=2000)
-    LocalTask.objects.bulk_create(tasks, batch_size=2000)
+    bulk_create(messages)
+    bulk_create(tasks)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from lienhe.demo.bulk import bulk_create, copy_rows
 from lienhe.demo.context import DemoContext, extender
 from lienhe.members.models import Member
 from lienhe.text import fold
@@ -233,7 +234,7 @@ def _seed(ctx: DemoContext) -> None:
         specs[-1][0].original_at = _at(today + dt.timedelta(days=6), 8)
 
     meetings = [m for m, _rows in specs]
-    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    bulk_create(meetings)
     ctx.progress("Sinh hoạt chi bộ", len(cells), len(cells))
 
     total = sum(len(rows) for _m, rows in specs)
@@ -247,6 +248,19 @@ def _insert_attendance(ctx: DemoContext, specs, total: int) -> None:
     """Multi-row INSERTs straight through the cursor: a million model instances through
     bulk_create cost about a minute of CPU; this takes a few seconds."""
     table = Attendance._meta.db_table
+    if connection.vendor == "postgresql":  # COPY: no SQL text to build for 10⁶ rows
+        copy_rows(
+            table,
+            ["meeting_id", "member_id", "status", "is_working_member", "marked_at", "via"]
+            + ["tap_id", "note"],
+            (
+                (m.pk, mid, status, is_working, m.planned_at + dt.timedelta(minutes=5))
+                + ("roll_call", "", "")
+                for m, marks in specs
+                for mid, status, is_working in marks
+            ),
+        )
+        return
     columns = "meeting_id, member_id, status, is_working_member, marked_at, via, tap_id, note"
     per_statement = 500  # 8 parameters a row: under SQLite's 32,766 variable limit
     adapt = connection.ops.adapt_datetimefield_value
@@ -328,7 +342,7 @@ def _minutes_and_ratings(ctx: DemoContext, meetings: list[Meeting], demo_base_pa
         if in_demo and rng.random() < 0.12:
             summary, category = rng.choice(ISSUES)
             issues.append(RaisedIssue(meeting_id=m.pk, summary=summary, category=category))
-    Minutes.objects.bulk_create(minutes, batch_size=2000)
-    Rating.objects.bulk_create(ratings, batch_size=2000)
-    Guest.objects.bulk_create(guests, batch_size=2000)
-    RaisedIssue.objects.bulk_create(issues, batch_size=2000)
+    bulk_create(minutes)
+    bulk_create(ratings)
+    bulk_create(guests)
+    bulk_create(issues)

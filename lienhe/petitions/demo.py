@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
 from lienhe.text import fold
 
@@ -259,7 +260,7 @@ def build(ctx: DemoContext) -> None:
         rows.append(p)
         meta.append(ckey)
     _demo_user_cases(ctx, rows, meta, agencies, cats, handler, demo_cell)
-    Petition.objects.bulk_create(rows, batch_size=1000)
+    bulk_create(rows)
     _clusters(rows, meta)
     _events(rows, staff, handler)
     ctx.progress("Kiến nghị", len(rows), len(rows))
@@ -446,4 +447,4 @@ def _events(rows, staff, handler) -> None:
                     data={"days_late": 1},
                 )
             )
-    PetitionEvent.objects.bulk_create(events, batch_size=2000)
+    bulk_create(events)

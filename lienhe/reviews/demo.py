@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
 from lienhe.liaison.models import Introduction
 
@@ -95,7 +96,7 @@ def build(ctx: DemoContext) -> None:
             roll = rng.random()
             state = "sent" if roll < 0.55 else ("draft" if roll < 0.7 else "requested")
             comments.append(_comment(intro, year, state, level, now, due, rng, evidence))
-    ResidenceComment.objects.bulk_create(comments, batch_size=2000)
+    bulk_create(comments)
 
     sent_last = {c.member_id: c for c in ResidenceComment.objects.filter(year=last, state="sent")}
     reviews = []
@@ -130,7 +131,7 @@ def build(ctx: DemoContext) -> None:
             )
         )
     _respect_excellent_cap(reviews)
-    YearReview.objects.bulk_create(reviews, batch_size=2000)
+    bulk_create(reviews)
     _year_end_in_progress(today, year)
 
 
