@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db.models import Count
 
 from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter
 from lienhe.documents.models import DocumentNumber
 from lienhe.orgs.models import Organization
 
@@ -344,3 +346,88 @@ def _tasks_and_threads(ctx: DemoContext, demo_cell: Organization) -> None:
             messages.clear()
     bulk_create(messages)
     bulk_create(tasks)
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """One letter per working member: most handed in and active, some overdue, some
+    exempted (Quy định 213-QĐ/TW; 30 days to hand in)."""
+    rng, today = ctx.rng, ctx.today
+    columns = [
+        "id",
+        "member_id",
+        "workplace_org_id",
+        "residence_org_id",
+        "state",
+        "number",
+        "issued_on",
+        "due_on",
+        "handed_in_on",
+        "accepted_on",
+        "exemption",
+        "exemption_reason",
+        "exempt_from",
+    ]
+
+    def rows() -> Iterator[tuple]:
+        seq = 0
+        for member_id, cell_id, home_id in plan.working:
+            seq += 1
+            issued = today - dt.timedelta(days=rng.randint(5, 700))
+            due = issued + dt.timedelta(days=30)
+            r = rng.random()
+            number = f"{seq}-GGT/ĐU"
+            if r < 0.05:
+                yield (
+                    writer.next_id(Introduction),
+                    member_id,
+                    plan.base_of[cell_id],
+                    home_id,
+                    "exempt",
+                    "",
+                    None,
+                    None,
+                    None,
+                    None,
+                    "introduction",
+                    "Công tác biệt phái dài ngày",
+                    issued,
+                )
+                continue
+            if r < 0.15:  # issued, not yet handed in (overdue when past due)
+                yield (
+                    writer.next_id(Introduction),
+                    member_id,
+                    plan.base_of[cell_id],
+                    home_id,
+                    "issued",
+                    number,
+                    issued,
+                    due,
+                    None,
+                    None,
+                    "",
+                    "",
+                    None,
+                )
+                continue
+            handed = min(today, issued + dt.timedelta(days=rng.randint(1, 40)))
+            yield (
+                writer.next_id(Introduction),
+                member_id,
+                plan.base_of[cell_id],
+                home_id,
+                "active",
+                number,
+                issued,
+                due,
+                handed,
+                handed,
+                "",
+                "",
+                None,
+            )
+
+    writer.write(Introduction, columns, rows(), "Giấy giới thiệu", len(plan.working))

@@ -4,11 +4,13 @@ realistic leniency (some cells rate everyone top) and a few conflicts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.utils import timezone
 
 from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter, _at
 from lienhe.liaison.models import Introduction
 
 from .constants import DUTY_KEYS, Regulation, ReviewLevel, regulation_for_year
@@ -182,4 +184,73 @@ def _year_end_in_progress(today: dt.date, year: int) -> None:
             regulation=regulation_for_year(year),
         )
         for c in weak
+    )
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """Last year's reviews decided for every member, last year's residence comments sent
+    for working members, this year's campaign under way (comments requested in
+    November, some sent)."""
+    rng, today = ctx.rng, ctx.today
+    last = today.year - 1
+    comment_ids: dict[int, int] = {}
+    comment_cols = ["id", "member_id", "year", "residence_org_id", "workplace_org_id",
+                    "requested_via", "requested_at", "due_on", "state", "conclusion",
+                    "conclusion_label", "sent_at"]  # fmt: skip
+
+    def comments() -> Iterator[tuple]:
+        for member_id, cell_id, home_id in plan.working:
+            base_id = plan.base_of[cell_id]
+            cid = writer.next_id(ResidenceComment)
+            comment_ids[member_id] = cid
+            due = dt.date(last, 11, 30)
+            sent = _at(due - dt.timedelta(days=rng.randint(-10, 20)), 10)
+            yield (cid, member_id, last, home_id, base_id, "workplace", _at(dt.date(last, 11, 1), 8),
+                   due, "sent", 0 if rng.random() < 0.8 else 1, "Tốt", sent)  # fmt: skip
+            if today.month >= 11:
+                due = dt.date(today.year, 11, 30)
+                requested = _at(dt.date(today.year, 11, 1), 8)
+                if rng.random() < 0.4:
+                    sent_at = min(
+                        timezone.now(), _at(today - dt.timedelta(days=rng.randint(0, 20)), 10)
+                    )
+                    yield (writer.next_id(ResidenceComment), member_id, today.year, home_id,
+                           base_id, "workplace", requested, due, "sent", 0, "Tốt", sent_at)  # fmt: skip
+                else:
+                    yield (writer.next_id(ResidenceComment), member_id, today.year, home_id,
+                           base_id, "workplace", requested, due, "requested", None, "", None)  # fmt: skip
+
+    writer.write(ResidenceComment, comment_cols, comments(), "Nhận xét", len(plan.working) * 2)
+    levels = ["excellent", "good", "completed", "not_completed"]
+    weights = [0.15, 0.7, 0.13, 0.02]
+    first = plan.first_member_id
+    decided = _at(dt.date(last, 12, 20), 9)
+
+    def reviews() -> Iterator[tuple]:
+        for index, org_id in enumerate(plan.member_org):
+            mid = first + index
+            level = rng.choices(levels, weights)[0]
+            yield (writer.next_id(YearReview), mid, last, org_id, level, level, level,
+                   comment_ids.get(mid), "final", decided)  # fmt: skip
+
+    writer.write(
+        YearReview,
+        [
+            "id",
+            "member_id",
+            "year",
+            "organization_id",
+            "self_level",
+            "proposal_level",
+            "decision_level",
+            "residence_comment_id",
+            "state",
+            "decided_at",
+        ],  # fmt: skip
+        reviews(),
+        "Xếp loại",
+        len(plan.member_org),
     )
