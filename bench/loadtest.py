@@ -261,8 +261,9 @@ class Officer:
             self.get("petition_detail", f"/kien-nghi/{self.rng.choice(ids)}/")
 
     def roll_call(self):
-        """The cell secretary opens a meeting's roll call and taps one member."""
-        r = self.get("meetings", "/sinh-hoat/")
+        """The cell secretary opens a meeting's roll call and, when it is open (not
+        closed, not before the meeting day), taps one member."""
+        r = self.get("meetings", "/sinh-hoat/", params={"when": self.rng.choice(["past", ""])})
         ids = links(r, r'href="/sinh-hoat/(\d+)/"')
         if not ids:
             return
@@ -272,7 +273,7 @@ class Officer:
         if r is None:
             return
         form = find_form(r.text, f"/sinh-hoat/{pk}/diem-danh/cham/")
-        if not form or f"/sinh-hoat/{pk}/diem-danh/mo-lai/" in r.text:
+        if not form or "Đã chốt điểm danh lúc" in r.text:
             return  # closed roll call: nothing to tap
         self.pause()
         data = {**form["fields"], "status": "present", "tapped_at": str(int(time.time() * 1000))}
