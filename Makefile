@@ -82,17 +82,25 @@ bench: install
 	$(RUN) python bench/run.py
 	$(RUN) python bench/scale_bench.py
 
-# Load test (issue 10): gunicorn serving a 100.000-member province from PostgreSQL,
-# 50 officers for 60 s (docs/operations.md). Needs DATABASE_URL=postgres://…; the
-# first time add LOAD_SEED=1 to seed the province (about 10 min on 2 busy cores):
+# Load test (issues 10, 21): the way production runs — DEBUG=0, collectstatic (WhiteNoise),
+# gunicorn 3 workers x 4 threads (gthread) for 2 cores, persistent database connections.
+# Two modes in one run, each beside /healthz: a morning of 300 officers of every role with
+# 5-15 s think time, then 50 officers without pause (docs/benchmarks.md). Only DATABASE_URL
+# (PostgreSQL) is needed: an empty database is seeded first (LOAD_SEED=1 re-seeds).
 #   createdb -h 127.0.0.1 -U postgres lienhe_load
-#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienhe_load make loadtest LOAD_SEED=1
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienhe_load make loadtest
+LOAD_EMPTY = $(LOCAL_ENV) $(RUN) python manage.py shell -c \
+	"import sys; from lienhe.orgs.models import Organization; sys.exit(Organization.objects.exists())"
 loadtest:
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) \
 	  echo "make loadtest chạy trên PostgreSQL: đặt DATABASE_URL=postgres://… (xem docs/operations.md)"; exit 2;; esac
 	$(MAKE) migrate
-	@if [ -n "$${LOAD_SEED:-}" ]; then $(LOCAL_ENV) $(RUN) python manage.py seed_demo --members $${LOAD_MEMBERS:-100000} --reset --quiet; fi
-	$(RUN) python bench/loadtest.py --users $${LOAD_USERS:-50} --seconds $${LOAD_SECONDS:-60} --port $${LOAD_PORT:-8190}
+	@if [ -n "$${LOAD_SEED:-}" ] || $(LOAD_EMPTY); then \
+	  $(LOCAL_ENV) $(RUN) python manage.py seed_demo --members $${LOAD_MEMBERS:-100000} --reset --quiet; fi
+	$(LOCAL_ENV) $(RUN) python bench/loadtest.py --mode $${LOAD_MODE:-both} \
+	  --users $${LOAD_USERS:-300} --seconds $${LOAD_SECONDS:-180} \
+	  --burst-users $${LOAD_BURST_USERS:-50} --burst-seconds $${LOAD_BURST_SECONDS:-60} \
+	  --port $${LOAD_PORT:-8190}
 
 lint: install
 	$(RUN) ruff check .

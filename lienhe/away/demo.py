@@ -4,8 +4,11 @@ transfers, and a year of party fees with some arrears. Bulk writes only."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter, _at, _months_back
 from lienhe.documents.models import DocumentNumber
 from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit
@@ -234,7 +237,7 @@ def build_away(ctx: DemoContext) -> None:
         a.search_destination = fold(
             " ".join([a.destination_address, a.destination_country, a.employer])
         )[:300]
-    AwayPeriod.objects.bulk_create(periods, batch_size=2000)
+    bulk_create(periods)
     periods = list(
         AwayPeriod.objects.filter(member_id__in=[p.member_id for p in periods]).select_related(
             "member"
@@ -266,7 +269,7 @@ def build_away(ctx: DemoContext) -> None:
             )
             last_contact[a.pk] = day
             day += dt.timedelta(days=rng.randint(30, 120))
-    Contact.objects.bulk_create(contacts, batch_size=5000)
+    bulk_create(contacts)
     for a in periods:
         if a.pk in last_contact:
             a.last_contact_on = last_contact[a.pk]
@@ -315,7 +318,7 @@ def build_away(ctx: DemoContext) -> None:
         )
         if start <= today <= end:
             newly_exempted.append(a.member_id)
-    Exemption.objects.bulk_create(exemptions, batch_size=2000)
+    bulk_create(exemptions)
     # Each decision follows the member's application and the cell's proposal; two more
     # applications wait (one for the cell, one for the committee). No random draws here,
     # so the rest of the demo keeps its seeded values.
@@ -391,7 +394,7 @@ def build_away(ctx: DemoContext) -> None:
                     ),
                 )
             )
-    DestinationComment.objects.bulk_create(comments, batch_size=2000)
+    bulk_create(comments)
 
     # Transfers: temporary transfers at the destination; official transfers into the
     # demo cell waiting for `bithu` to receive them.
@@ -445,7 +448,7 @@ def build_away(ctx: DemoContext) -> None:
                 handin_due=sent + dt.timedelta(days=42),
             )
         )
-    Transfer.objects.bulk_create(transfers, batch_size=2000)
+    bulk_create(transfers)
     register.save()
     _build_fees(ctx)
     ctx.extras["away_periods"] = len(periods)
@@ -508,15 +511,15 @@ def _build_fees(ctx: DemoContext) -> None:
                         )
                     )
         if len(dues) > 20000:
-            FeeDue.objects.bulk_create(dues, batch_size=5000)
+            bulk_create(dues)
             dues.clear()
         if len(payments) > 20000:
-            FeePayment.objects.bulk_create(payments, batch_size=5000)
+            bulk_create(payments)
             paid_count += len(payments)
             payments.clear()
-    FeeProfile.objects.bulk_create(profiles, batch_size=5000)
-    FeeDue.objects.bulk_create(dues, batch_size=5000)
-    FeePayment.objects.bulk_create(payments, batch_size=5000)
+    bulk_create(profiles)
+    bulk_create(dues)
+    bulk_create(payments)
     if dangvien and dangvien.member_id:
         m = Member.objects.get(pk=dangvien.member_id)
         FeePayment.objects.filter(member=m, month=months[-1]).delete()
@@ -537,5 +540,110 @@ def _build_fees(ctx: DemoContext) -> None:
                 paid_on=today,
             )
         )
-    FeeClaim.objects.bulk_create(claims)
+    bulk_create(claims)
     ctx.extras["fee_months"] = len(months)
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+NATIONAL_AWAY_SHARE = 0.01
+MONTHLY_FEE = 30_000  # đồng; a flat demo figure (the real rule is 1% of income)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """About 1% of members away (approved, some returned); party fees due every month
+    for active members, paid by most."""
+    rng, today = ctx.rng, ctx.today
+    first = plan.first_member_id
+    n = len(plan.member_org)
+    away = []
+    for index in rng.sample(range(n), round(n * NATIONAL_AWAY_SHARE)):
+        mid = first + index
+        abroad = rng.random() < 0.2
+        dest = "Khu công nghiệp Bắc Thăng Long, Hà Nội" if not abroad else "Tokyo, Nhật Bản"
+        start = today - dt.timedelta(days=rng.randint(30, 700))
+        returned = start + dt.timedelta(days=rng.randint(60, 300))
+        status = "returned" if returned < today and rng.random() < 0.3 else "approved"
+        away.append(
+            (
+                writer.next_id(AwayPeriod),
+                mid,
+                plan.member_org[index],
+                dest,
+                "Nhật Bản" if abroad else "",
+                fold(dest),
+                "Công ty TNHH",
+                start,
+                status,
+                start + dt.timedelta(days=10),
+                returned if status == "returned" else None,
+                f"09{rng.randint(0, 99_999_999):08d}",
+                "Vợ",
+                f"03{rng.randint(0, 99_999_999):08d}",
+                "Đi làm ăn theo hợp đồng lao động",
+            )  # fmt: skip
+        )
+    writer.write(
+        AwayPeriod,
+        [
+            "id",
+            "member_id",
+            "organization_id",
+            "destination_address",
+            "destination_country",
+            "search_destination",
+            "employer",
+            "start_on",
+            "status",
+            "approved_on",
+            "returned_on",
+            "phone",
+            "family_contact",
+            "family_phone",
+            "reason",
+        ],  # fmt: skip
+        away,
+        "Đi làm ăn xa",
+        len(away),
+    )
+    if not ctx.extras.get("fees", True):
+        return
+    months = [dt.date(y, m, 1) for y, m in _months_back(today, 12)]
+    due_rows = n * len(months)
+
+    def dues() -> Iterator[tuple]:
+        for index, org_id in enumerate(plan.member_org):
+            mid = first + index
+            for month in months:
+                yield (writer.next_id(FeeDue), mid, org_id, month, MONTHLY_FEE)
+
+    def payments() -> Iterator[tuple]:
+        for index, org_id in enumerate(plan.member_org):
+            mid = first + index
+            for month in months:
+                if rng.random() < 0.92:
+                    paid = month + dt.timedelta(days=rng.randint(0, 20))
+                    yield (writer.next_id(FeePayment), mid, org_id, month, MONTHLY_FEE, "cash",
+                           "", min(paid, today), _at(min(paid, today), 9))  # fmt: skip
+
+    writer.write(
+        FeeDue, ["id", "member_id", "organization_id", "month", "amount"], dues(), "Đảng phí",
+        due_rows,
+    )  # fmt: skip
+    writer.write(
+        FeePayment,
+        [
+            "id",
+            "member_id",
+            "organization_id",
+            "month",
+            "amount",
+            "method",
+            "reference",
+            "paid_on",
+            "created_at",
+        ],  # fmt: skip
+        payments(),
+        "Đảng phí đã nộp",
+        due_rows,
+    )

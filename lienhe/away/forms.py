@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import AdminUnit, Organization
-from lienhe.orgs.widgets import FastSelect
+from lienhe.orgs.widgets import OrgPickerFilter
 from lienhe.text import order_model_choices, vi_order
 
 from .models import AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
@@ -315,12 +315,12 @@ class ClaimForm(forms.Form):
 
 
 def _org_filter():
-    return django_filters.ModelChoiceFilter(
+    return OrgPickerFilter(
         label=_("Thuộc tổ chức"),
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
-        widget=FastSelect,
+        max_depth=4,  # views.scope_orgs: cells and above
     )
 
 

@@ -12,6 +12,7 @@ from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.text import fold
 
+from .bulk import bulk_create
 from .context import DemoContext
 from .names import (
     AGENCIES,
@@ -45,7 +46,9 @@ class TreeBuilder:
         path = parent_path + Organization._int2str(self._children[parent_path]).rjust(
             Organization.steplen, "0"
         )
-        node = Organization(path=path, depth=depth, numchild=0, **fields)
+        node = Organization(
+            path=path, depth=depth, numchild=0, search_name=fold(fields["name"]), **fields
+        )
         if parent:
             parent.numchild += 1
         self.nodes.append(node)
@@ -79,6 +82,43 @@ def _dates(rng, today: dt.date, working: bool):
     return birth, joined, official
 
 
+def add_commune(
+    tree: TreeBuilder, province: Organization, unit: AdminUnit, cells: int, rng
+) -> tuple[Organization, list[Organization]]:
+    """A commune/ward party committee and its residence cells (one a village or a
+    residential group); also used by the national data set (`national.py`)."""
+    short = unit.name.split(" ", 1)[1] if " " in unit.name else unit.name
+    kind_word = "phường" if unit.division_type == "phường" else "xã"
+    base = tree.add(
+        province,
+        code=f"X{unit.code}",
+        name=f"Đảng bộ {kind_word} {short}",
+        kind="base",
+        side="residence",
+        admin_unit=unit,
+    )
+    remote_commune = kind_word == "xã" and rng.random() < 0.25
+    made = []
+    for j in range(max(1, cells)):
+        if kind_word == "phường":
+            name = f"Chi bộ Tổ dân phố {j + 1}"
+        else:
+            name = f"Chi bộ thôn {rng.choice(VILLAGE_WORDS)} {j + 1}"
+        made.append(
+            tree.add(
+                base,
+                code=f"X{unit.code}-{j + 1:03d}",
+                name=name,
+                kind="cell",
+                side="residence",
+                admin_unit=unit,
+                meeting_day=rng.choice([3, 5, 10, 15]),
+                is_remote=remote_commune and rng.random() < 0.6,
+            )
+        )
+    return base, made
+
+
 def build_province(ctx: DemoContext) -> None:
     rng, n = ctx.rng, ctx.members
     province_unit = AdminUnit.objects.get(code=PROVINCE_CODE, level="province")
@@ -100,35 +140,10 @@ def build_province(ctx: DemoContext) -> None:
     )
     commune_bases, res_cells = [], []
     for i, unit in enumerate(communes):
-        short = unit.name.split(" ", 1)[1] if " " in unit.name else unit.name
-        kind_word = "phường" if unit.division_type == "phường" else "xã"
-        base = tree.add(
-            province,
-            code=f"X{unit.code}",
-            name=f"Đảng bộ {kind_word} {short}",
-            kind="base",
-            side="residence",
-            admin_unit=unit,
-        )
-        commune_bases.append(base)
         share = n_res_cells // n_communes + (1 if i < n_res_cells % n_communes else 0)
-        remote_commune = kind_word == "xã" and rng.random() < 0.25
-        for j in range(max(1, share)):
-            if kind_word == "phường":
-                name = f"Chi bộ Tổ dân phố {j + 1}"
-            else:
-                name = f"Chi bộ thôn {rng.choice(VILLAGE_WORDS)} {j + 1}"
-            cell = tree.add(
-                base,
-                code=f"X{unit.code}-{j + 1:03d}",
-                name=name,
-                kind="cell",
-                side="residence",
-                admin_unit=unit,
-                meeting_day=rng.choice([3, 5, 10, 15]),
-                is_remote=remote_commune and rng.random() < 0.6,
-            )
-            res_cells.append(cell)
+        base, cells = add_commune(tree, province, unit, share, rng)
+        commune_bases.append(base)
+        res_cells.extend(cells)
 
     block = tree.add(
         province,
@@ -194,7 +209,7 @@ def _build_members(ctx: DemoContext, n_residence: int, n_working: int) -> None:
     seq = 0
 
     def flush():
-        Member.objects.bulk_create(batch, batch_size=2000)
+        bulk_create(batch)
         batch.clear()
         ctx.progress("Đảng viên", seq, total)
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db.models import Count
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter
 from lienhe.documents.models import DocumentNumber
 from lienhe.orgs.models import Organization
 
@@ -133,7 +136,7 @@ def seed_liaison(ctx: DemoContext) -> None:
                 issued_on=issued,
             )
         )
-    DocumentNumber.objects.bulk_create(docs, batch_size=2000)
+    bulk_create(docs)
     doc_ids = {
         (d.organization_id, d.issued_on, d.number): (d.pk, d.display)
         for d in DocumentNumber.objects.filter(kind="GGT").only(
@@ -193,7 +196,7 @@ def seed_liaison(ctx: DemoContext) -> None:
                 start = intro.handed_in_on + dt.timedelta(days=1)
                 intro.closed_on = min(start + dt.timedelta(days=rng.randint(10, 120)), today)
         letters.append(intro)
-    Introduction.objects.bulk_create(letters, batch_size=2000)
+    bulk_create(letters)
     ctx.progress("Giấy giới thiệu", 1, 2)
     _groups(ctx, demo_cell)
     _tasks_and_threads(ctx, demo_cell)
@@ -339,7 +342,92 @@ def _tasks_and_threads(ctx: DemoContext, demo_cell: Organization) -> None:
                 )
             )
         if len(messages) > 5000:
-            ThreadMessage.objects.bulk_create(messages, batch_size=2000)
+            bulk_create(messages)
             messages.clear()
-    ThreadMessage.objects.bulk_create(messages, batch_size=2000)
-    LocalTask.objects.bulk_create(tasks, batch_size=2000)
+    bulk_create(messages)
+    bulk_create(tasks)
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """One letter per working member: most handed in and active, some overdue, some
+    exempted (Quy định 213-QĐ/TW; 30 days to hand in)."""
+    rng, today = ctx.rng, ctx.today
+    columns = [
+        "id",
+        "member_id",
+        "workplace_org_id",
+        "residence_org_id",
+        "state",
+        "number",
+        "issued_on",
+        "due_on",
+        "handed_in_on",
+        "accepted_on",
+        "exemption",
+        "exemption_reason",
+        "exempt_from",
+    ]
+
+    def rows() -> Iterator[tuple]:
+        seq = 0
+        for member_id, cell_id, home_id in plan.working:
+            seq += 1
+            issued = today - dt.timedelta(days=rng.randint(5, 700))
+            due = issued + dt.timedelta(days=30)
+            r = rng.random()
+            number = f"{seq}-GGT/ĐU"
+            if r < 0.05:
+                yield (
+                    writer.next_id(Introduction),
+                    member_id,
+                    plan.base_of[cell_id],
+                    home_id,
+                    "exempt",
+                    "",
+                    None,
+                    None,
+                    None,
+                    None,
+                    "introduction",
+                    "Công tác biệt phái dài ngày",
+                    issued,
+                )
+                continue
+            if r < 0.15:  # issued, not yet handed in (overdue when past due)
+                yield (
+                    writer.next_id(Introduction),
+                    member_id,
+                    plan.base_of[cell_id],
+                    home_id,
+                    "issued",
+                    number,
+                    issued,
+                    due,
+                    None,
+                    None,
+                    "",
+                    "",
+                    None,
+                )
+                continue
+            handed = min(today, issued + dt.timedelta(days=rng.randint(1, 40)))
+            yield (
+                writer.next_id(Introduction),
+                member_id,
+                plan.base_of[cell_id],
+                home_id,
+                "active",
+                number,
+                issued,
+                due,
+                handed,
+                handed,
+                "",
+                "",
+                None,
+            )
+
+    writer.write(Introduction, columns, rows(), "Giấy giới thiệu", len(plan.working))

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import FastSelect
+from lienhe.orgs.widgets import OrgPickerFilter
 
 from .models import Introduction
 
@@ -17,12 +17,12 @@ class LetterFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("ví dụ: tran thi b"), "type": "search"}),
     )
-    org = django_filters.ModelChoiceFilter(
+    org = OrgPickerFilter(
         label=_("Tổ chức (nơi công tác hoặc nơi cư trú)"),
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
-        widget=FastSelect,
+        max_depth=3,  # the view's org_choices: depth <= 3
     )
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"),

@@ -11,13 +11,16 @@ evenly spread sample of the other cells, and the meetings of the other cells car
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from lienhe.demo.bulk import bulk_create, copy_rows
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter, _months_back
 from lienhe.members.models import Member
 from lienhe.text import fold
 
@@ -233,7 +236,7 @@ def _seed(ctx: DemoContext) -> None:
         specs[-1][0].original_at = _at(today + dt.timedelta(days=6), 8)
 
     meetings = [m for m, _rows in specs]
-    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    bulk_create(meetings)
     ctx.progress("Sinh hoạt chi bộ", len(cells), len(cells))
 
     total = sum(len(rows) for _m, rows in specs)
@@ -247,6 +250,19 @@ def _insert_attendance(ctx: DemoContext, specs, total: int) -> None:
     """Multi-row INSERTs straight through the cursor: a million model instances through
     bulk_create cost about a minute of CPU; this takes a few seconds."""
     table = Attendance._meta.db_table
+    if connection.vendor == "postgresql":  # COPY: no SQL text to build for 10⁶ rows
+        copy_rows(
+            table,
+            ["meeting_id", "member_id", "status", "is_working_member", "marked_at", "via"]
+            + ["tap_id", "note"],
+            (
+                (m.pk, mid, status, is_working, m.planned_at + dt.timedelta(minutes=5))
+                + ("roll_call", "", "")
+                for m, marks in specs
+                for mid, status, is_working in marks
+            ),
+        )
+        return
     columns = "meeting_id, member_id, status, is_working_member, marked_at, via, tap_id, note"
     per_statement = 500  # 8 parameters a row: under SQLite's 32,766 variable limit
     adapt = connection.ops.adapt_datetimefield_value
@@ -331,7 +347,91 @@ def _minutes_and_ratings(ctx: DemoContext, meetings: list[Meeting], demo_base_pa
         if in_demo and rng.random() < 0.12:
             summary, category = rng.choice(ISSUES)
             issues.append(RaisedIssue(meeting_id=m.pk, summary=summary, category=category))
-    Minutes.objects.bulk_create(minutes, batch_size=2000)
-    Rating.objects.bulk_create(ratings, batch_size=2000)
-    Guest.objects.bulk_create(guests, batch_size=2000)
-    RaisedIssue.objects.bulk_create(issues, batch_size=2000)
+    bulk_create(minutes)
+    bulk_create(ratings)
+    bulk_create(guests)
+    bulk_create(issues)
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """A regular meeting a month for every cell over the last twelve months (a few
+    cancelled, the current month's maybe still planned) with an attendance row for
+    every active member of the cell; counters match the rows."""
+    rng, today = ctx.rng, ctx.today
+    now = timezone.now()
+    months = _months_back(today, 12)
+    cells = [(c, True) for c in plan.residence_cells] + [(c, False) for c in plan.workplace_cells]
+    habit: dict[int, float] = {}
+    attendance: list[tuple] = []
+    meeting_cols = [
+        "id",
+        "organization_id",
+        "kind",
+        "title",
+        "planned_at",
+        "place",
+        "state",
+        "state_reason",
+        "period",
+        "year",
+        "search_text",
+        "held_at",
+        "expected_count",
+        "present_count",
+        "marked_count",
+        "roll_call_closed_at",
+    ]
+    att_cols = ["id", "meeting_id", "member_id", "status", "is_working_member", "marked_at", "via"]
+    ctx.extras["meetings_total"] = len(cells) * len(months)
+    next_att = [writer.next_id(Attendance)]
+
+    def meetings() -> Iterator[tuple]:
+        for cell, residence in cells:
+            members = plan.cell_members.get(cell.pk, [])
+            day = cell.meeting_day or 5
+            hour, minute = (19, 30) if residence else (16, 0)
+            place = ("Nhà văn hóa " + cell.name.replace("Chi bộ ", ""))[:200]
+            search = fold(cell.name)
+            for y, m in months:
+                when = _at(meeting_date(y, m, day), hour, minute)
+                mid = writer.next_id(Meeting)
+                period = f"{y:04d}-{m:02d}"
+                if when > now:
+                    yield (mid, cell.pk, "regular", "", when, place, "planned", "", period, y,
+                           search, None, 0, 0, 0, None)  # fmt: skip
+                    continue
+                if rng.random() < 0.03:
+                    yield (mid, cell.pk, "regular", "", when, place, "cancelled",
+                           "Mưa bão, ngập đường", period, y, search, None, 0, 0, 0, None)  # fmt: skip
+                    continue
+                present = 0
+                for member_id in members:
+                    p = habit.get(member_id)
+                    if p is None:
+                        r = rng.random()
+                        p = habit[member_id] = 0.45 if r < 0.03 else (0.75 if r < 0.12 else 0.93)
+                    r = rng.random()
+                    if r < p:
+                        status = "present"
+                        present += 1
+                    elif r < p + (1 - p) * 0.55:
+                        status = "excused"
+                    else:
+                        status = "absent"
+                    attendance.append(
+                        (next_att[0], mid, member_id, status, False, when, "roll_call")
+                    )
+                    next_att[0] += 1
+                yield (mid, cell.pk, "regular", "", when, place, "held", "", period, y, search,
+                       when, len(members), present, len(members), when)  # fmt: skip
+
+    writer.write(
+        Meeting, meeting_cols, meetings(), "Sinh hoạt chi bộ", ctx.extras["meetings_total"]
+    )
+    writer.next_ids[Attendance] = next_att[0]
+    total = len(attendance)
+    writer.write(Attendance, att_cols, attendance, "Điểm danh", total)
+    attendance.clear()

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import FastSelect
+from lienhe.orgs.widgets import OrgPickerField
 
 from .models import Guest, Meeting, Minutes, RaisedIssue
 
@@ -159,12 +159,11 @@ class RatingForm(forms.Form):
 
 class MeetingFilterForm(forms.Form):
     q = forms.CharField(label=_("Tìm"), required=False)
-    organization = forms.ModelChoiceField(
+    organization = OrgPickerField(
         label=_("Tổ chức"),
         queryset=Organization.objects.none(),
         required=False,
         empty_label=_("Tất cả"),
-        widget=FastSelect,
     )
     kind = forms.ChoiceField(
         label=_("Loại"), choices=[("", "Tất cả")] + Meeting.Kind.choices, required=False

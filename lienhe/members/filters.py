@@ -5,7 +5,7 @@ from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import FastSelect
+from lienhe.orgs.widgets import OrgPickerFilter
 
 from .models import Member
 
@@ -16,12 +16,12 @@ class MemberFilter(django_filters.FilterSet):
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("ví dụ: nguyen van a"), "type": "search"}),
     )
-    org = django_filters.ModelChoiceFilter(
+    org = OrgPickerFilter(
         label=_("Thuộc tổ chức"),
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
-        widget=FastSelect,
+        max_depth=3,  # the view's org_choices: depth <= 3
     )
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"), choices=Member.Status.choices, empty_label=_("Mọi tình trạng")

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
 from lienhe.access.scoping import visible_organizations
+from lienhe.text import fold
 
 
 class AdminUnit(models.Model):
@@ -72,6 +73,9 @@ class Organization(MP_Node):
 
     code = models.CharField(_("mã"), max_length=40, unique=True)
     name = models.CharField(_("tên"), max_length=200)
+    # fold(name), kept by save() and by the bulk builders: the organization pickers
+    # search it without diacritics (lienhe.orgs.selectors.search_organizations).
+    search_name = models.CharField(max_length=200, blank=True, editable=False, db_index=True)
     kind = models.CharField(_("loại"), max_length=10, choices=Kind.choices)
     side = models.CharField(_("khối"), max_length=10, choices=Side.choices, default=Side.OTHER)
     admin_unit = models.ForeignKey(
@@ -97,7 +101,7 @@ class Organization(MP_Node):
         related_name="merged_from",
     )
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild"])
+    history = HistoricalRecords(excluded_fields=["path", "depth", "numchild", "search_name"])
 
     objects = OrganizationManager()
 
@@ -108,6 +112,13 @@ class Organization(MP_Node):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_name = fold(self.name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_cell(self) -> bool:

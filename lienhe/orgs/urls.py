@@ -5,6 +5,7 @@ from . import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.tree, name="tree"),
+    path("chon/", views.pick, name="pick"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/them/", views.create_child, name="create_child"),
     path("<int:pk>/sua/", views.edit, name="edit"),

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,6 +15,7 @@ from lienhe.members.figures import ACTIVE, counts_by_child
 from . import services
 from .forms import DissolveForm, MergeForm, MoveForm, OrganizationForm, PolicyForm
 from .models import Organization
+from .selectors import search_organizations
 
 EVENT_LABELS = {
     "orgs.organization.created": gettext_lazy("Thành lập"),
@@ -25,6 +27,18 @@ EVENT_LABELS = {
     "orgs.organization.dissolved": gettext_lazy("Giải thể"),
     "members.members.moved_on_merge": gettext_lazy("Nhận đảng viên của chi bộ hợp nhất"),
 }
+
+
+@login_required
+def pick(request):
+    """Suggestions for an organization picker (search as you type), scoped to what the
+    user may see: `?q=` name without diacritics or code, `?sau=` deepest level."""
+    depth = request.GET.get("sau", "")
+    max_depth = min(int(depth), 10) if depth.isdigit() and int(depth) > 0 else None
+    rows, more = search_organizations(
+        request.user, request.GET.get("q", "")[:100], max_depth=max_depth
+    )
+    return JsonResponse({"results": rows, "more": more})
 
 
 def _scope_roots(user):

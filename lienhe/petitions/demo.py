@@ -5,10 +5,14 @@ share routed to Sở Xây dựng, whose handler is the demo user `so`."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+from collections.abc import Iterator
 
 from django.utils import timezone
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter
 from lienhe.text import fold
 
 from .models import Agency, Category, Cluster, Petition, PetitionEvent
@@ -259,7 +263,7 @@ def build(ctx: DemoContext) -> None:
         rows.append(p)
         meta.append(ckey)
     _demo_user_cases(ctx, rows, meta, agencies, cats, handler, demo_cell)
-    Petition.objects.bulk_create(rows, batch_size=1000)
+    bulk_create(rows)
     _clusters(rows, meta)
     _events(rows, staff, handler)
     ctx.progress("Kiến nghị", len(rows), len(rows))
@@ -446,4 +450,127 @@ def _events(rows, staff, handler) -> None:
                     data={"days_late": 1},
                 )
             )
-    PetitionEvent.objects.bulk_create(events, batch_size=2000)
+    bulk_create(events)
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+PETITIONS_PER_MEMBER = 0.01  # a year
+
+
+PETITION_TEXTS = [
+    ("Đường bê tông ngõ xóm xuống cấp, đề nghị sửa chữa", "infrastructure"),
+    ("Đèn chiếu sáng đường liên thôn hỏng nhiều tháng", "infrastructure"),
+    ("Rác thải sinh hoạt chưa được thu gom thường xuyên", "environment"),
+    ("Chậm cấp giấy chứng nhận quyền sử dụng đất", "land"),
+    ("Tình trạng xe quá tải chạy qua khu dân cư", "security"),
+    ("Đề nghị hỗ trợ giống cây trồng sau lũ", "economy"),
+    ("Chế độ cho người có công chậm chi trả", "social"),
+]
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    rng, today = ctx.rng, ctx.today
+    if not Category.objects.exists():  # `flush` empties the migration's taxonomy
+        defaults = importlib.import_module("lienhe.petitions.migrations.0002_categories")
+        Category.objects.bulk_create(
+            [Category(code=c, name=n, order=o) for c, n, o in defaults.CATEGORIES]
+        )
+    categories = dict(Category.objects.values_list("code", "pk"))
+    agencies, agency_of = [], {}
+    for p, province in enumerate(plan.provinces):
+        pname = province.name.split(" ", 3)[-1]
+        ids = []
+        for short, full in [
+            ("Sở Xây dựng", "Sở Xây dựng"),
+            ("Sở NN&MT", "Sở Nông nghiệp và Môi trường"),
+            ("Công an tỉnh", "Công an tỉnh"),
+        ]:
+            aid = writer.next_id(Agency)
+            agencies.append((aid, f"{full} {pname}", short, "department", fold(f"{full} {pname}")))
+            ids.append(aid)
+        agency_of[p] = ids
+    writer.write(Agency, ["id", "name", "short_name", "kind", "search_name"], agencies)
+    total = round(ctx.members * PETITIONS_PER_MEMBER)
+    cells = plan.residence_cells
+    tokens = {text: signature(text)[:400] for text, _c in PETITION_TEXTS}
+    now = timezone.now()
+
+    def rows() -> Iterator[tuple]:
+        for _i in range(total):
+            cell = rng.choice(cells)
+            text, code = rng.choice(PETITION_TEXTS)
+            received = today - dt.timedelta(days=rng.randint(0, 364))
+            due = received + dt.timedelta(days=30)
+            agency = rng.choice(agency_of[plan.province_of[cell.pk]])
+            r = rng.random()
+            answered_at, late, state = None, False, "in_progress"
+            if r < 0.7:
+                days = rng.randint(3, 45)
+                answered_at = _at(received + dt.timedelta(days=days), 10)
+                if answered_at > now:
+                    answered_at = None
+                else:
+                    late = days > 30
+                    state = "answered" if rng.random() < 0.4 else "closed"
+            elif r < 0.8:
+                state = "assigned"
+            yield (
+                writer.next_id(Petition),
+                cell.pk,
+                cell.admin_unit_id,
+                cell.name.removeprefix("Chi bộ "),
+                text,
+                "",
+                categories.get(code) or next(iter(categories.values())),
+                "cell",
+                cell.name,
+                "minutes",
+                "",
+                received,
+                state,
+                agency,
+                received + dt.timedelta(days=2),
+                due,
+                "Đã kiểm tra, sẽ xử lý trong quý." if answered_at else "",
+                answered_at,
+                late,
+                answered_at if state == "closed" else None,
+                "accepted" if state == "closed" else "",
+                fold(f"{text} {cell.name}"),
+                tokens[text],
+                _at(received, 9),
+            )
+
+    writer.write(
+        Petition,
+        [
+            "id",
+            "organization_id",
+            "admin_unit_id",
+            "place",
+            "summary",
+            "details",
+            "category_id",
+            "raised_by_kind",
+            "raised_by_name",
+            "source_type",
+            "source_id",
+            "received_on",
+            "state",
+            "agency_id",
+            "assigned_on",
+            "due_on",
+            "answer",
+            "answered_at",
+            "answered_late",
+            "closed_at",
+            "outcome",
+            "search_text",
+            "tokens",
+            "created_at",
+        ],  # fmt: skip
+        rows(),
+        "Kiến nghị",
+        total,
+    )

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import FastSelect
+from lienhe.orgs.widgets import OrgPickerFilter
 
 from .models import Agency, Category, Petition
 
@@ -23,12 +23,12 @@ class PetitionFilter(django_filters.FilterSet):
             attrs={"placeholder": _("ví dụ: duong xuong cap"), "type": "search"}
         ),
     )
-    org = django_filters.ModelChoiceFilter(
+    org = OrgPickerFilter(
         label=_("Thuộc tổ chức"),
         queryset=Organization.objects.none(),
         method="filter_subtree",
         empty_label=_("Tất cả tổ chức tôi được xem"),
-        widget=FastSelect,
+        max_depth=3,  # the view's org_choices: depth <= 3
     )
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"),

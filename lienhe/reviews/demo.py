@@ -4,10 +4,13 @@ realistic leniency (some cells rate everyone top) and a few conflicts."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.utils import timezone
 
+from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter, _at
 from lienhe.liaison.models import Introduction
 
 from .constants import DUTY_KEYS, Regulation, ReviewLevel, regulation_for_year
@@ -95,7 +98,7 @@ def build(ctx: DemoContext) -> None:
             roll = rng.random()
             state = "sent" if roll < 0.55 else ("draft" if roll < 0.7 else "requested")
             comments.append(_comment(intro, year, state, level, now, due, rng, evidence))
-    ResidenceComment.objects.bulk_create(comments, batch_size=2000)
+    bulk_create(comments)
     # The campaign's requests were made when each year's window opened, not the day
     # the demo is seeded (auto_now_add): a request is never born overdue (issue 16).
     for y in (last, year):
@@ -137,7 +140,7 @@ def build(ctx: DemoContext) -> None:
             )
         )
     _respect_excellent_cap(reviews)
-    YearReview.objects.bulk_create(reviews, batch_size=2000)
+    bulk_create(reviews)
     _year_end_in_progress(today, year)
     _reviews_of_other_years(reviews, today, now)
 
@@ -261,4 +264,80 @@ def _year_end_in_progress(today: dt.date, year: int) -> None:
             regulation=regulation_for_year(year),
         )
         for c in weak
+    )
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """Last year's reviews decided for every member, last year's residence comments sent
+    for working members, this year's campaign under way (comments requested in
+    November, some sent)."""
+    rng, today = ctx.rng, ctx.today
+    last = today.year - 1
+    comment_ids: dict[int, int] = {}
+    comment_cols = ["id", "member_id", "year", "residence_org_id", "workplace_org_id",
+                    "requested_via", "requested_at", "due_on", "state", "conclusion",
+                    "conclusion_label", "sent_at"]  # fmt: skip
+
+    def comments() -> Iterator[tuple]:
+        for member_id, cell_id, home_id in plan.working:
+            base_id = plan.base_of[cell_id]
+            cid = writer.next_id(ResidenceComment)
+            comment_ids[member_id] = cid
+            due = dt.date(last, 11, 30)
+            sent = _at(due - dt.timedelta(days=rng.randint(-10, 20)), 10)
+            yield (cid, member_id, last, home_id, base_id, "workplace", _at(dt.date(last, 11, 1), 8),
+                   due, "sent", 0 if rng.random() < 0.8 else 1, "Tốt", sent)  # fmt: skip
+            if today.month >= 11:
+                due = dt.date(today.year, 11, 30)
+                requested = _at(dt.date(today.year, 11, 1), 8)
+                if rng.random() < 0.4:
+                    sent_at = min(
+                        timezone.now(), _at(today - dt.timedelta(days=rng.randint(0, 20)), 10)
+                    )
+                    yield (writer.next_id(ResidenceComment), member_id, today.year, home_id,
+                           base_id, "workplace", requested, due, "sent", 0, "Tốt", sent_at)  # fmt: skip
+                else:
+                    yield (writer.next_id(ResidenceComment), member_id, today.year, home_id,
+                           base_id, "workplace", requested, due, "requested", None, "", None)  # fmt: skip
+
+    writer.write(ResidenceComment, comment_cols, comments(), "Nhận xét", len(plan.working) * 2)
+    levels = ["excellent", "good", "completed", "not_completed"]
+    weights = [0.15, 0.7, 0.13, 0.02]
+    first = plan.first_member_id
+    decided = _at(dt.date(last, 12, 20), 9)
+    # Quy định 366 from 2025: last year's reviews carry it and a score in the level's band.
+    regulation = regulation_for_year(last)
+    scored = regulation == Regulation.QD366
+
+    def reviews() -> Iterator[tuple]:
+        for index, org_id in enumerate(plan.member_org):
+            mid = first + index
+            level = rng.choices(levels, weights)[0]
+            general, tasks = score_in_band(level, mid) if scored else (None, None)
+            yield (writer.next_id(YearReview), mid, last, org_id, level, level, level,
+                   comment_ids.get(mid), "final", decided, regulation, general, tasks)  # fmt: skip
+
+    writer.write(
+        YearReview,
+        [
+            "id",
+            "member_id",
+            "year",
+            "organization_id",
+            "self_level",
+            "proposal_level",
+            "decision_level",
+            "residence_comment_id",
+            "state",
+            "decided_at",
+            "regulation",
+            "score_general",
+            "score_tasks",
+        ],  # fmt: skip
+        reviews(),
+        "Xếp loại",
+        len(plan.member_org),
     )

@@ -10,8 +10,11 @@ import datetime as dt
 from django.utils import timezone
 
 from lienhe.demo.context import DemoContext, extender
+from lienhe.demo.national import Plan, RowWriter, _at, _months_back
 from lienhe.demo.province import _person
+from lienhe.meetings.services import meeting_date as cell_meeting_date
 from lienhe.members.models import Member
+from lienhe.text import fold
 
 from .models import (
     Committee,
@@ -413,3 +416,107 @@ def _link_meetings_and_reports(ctx, committee, visits, outcomes, resched) -> Non
     Guest.objects.bulk_create(guests, batch_size=1000)
     # For lienhe.petitions' demo (runs later): petitions heard on visits.
     ctx.extras["visits_heard_petitions"] = [h.pk for h in heard]
+
+
+# ---------------------------------------- national data set (`seed_demo --national`)
+
+
+def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
+    """A standing committee of five per commune base; each residence cell is visited
+    twice over the year (most done with a report, a few missed)."""
+    rng, today = ctx.rng, ctx.today
+    committees, people = [], []
+    commune_people: dict[int, list[int]] = {}
+    for base in plan.communes:
+        cid = writer.next_id(Committee)
+        committees.append(
+            (
+                cid,
+                base.pk,
+                f"Ban Thường vụ {base.name}",
+                "2025-2030",
+                dt.date(2025, 9, 1),
+                dt.date(2030, 8, 31),
+            )  # fmt: skip
+        )
+        for k in range(5):
+            female, name = _person(rng, today)
+            pid = writer.next_id(CommitteeMember)
+            title = "Bí thư Đảng ủy" if k == 0 else "Ủy viên Ban Thường vụ"
+            position = "standing_officer" if k == 0 else "standing_committee"
+            people.append((pid, cid, name, fold(name), title, position))
+            commune_people.setdefault(base.pk, []).append(pid)
+    writer.write(
+        Committee, ["id", "organization_id", "name", "term", "term_start", "term_end"], committees
+    )
+    writer.write(
+        CommitteeMember,
+        ["id", "committee_id", "full_name", "search_name", "title", "position"],
+        people,
+    )
+    visits, reports = [], []
+    months = _months_back(today, 12)
+    for cell in plan.residence_cells:
+        pool = commune_people[plan.commune_of[cell.pk]]
+        for _k in range(2):
+            y, m = rng.choice(months[:-1])
+            planned = cell_meeting_date(y, m, cell.meeting_day or 5)
+            vid = writer.next_id(Visit)
+            state = "missed" if rng.random() < 0.08 else "done"
+            visits.append(
+                (
+                    vid,
+                    rng.choice(pool),
+                    cell.pk,
+                    planned,
+                    y,
+                    state,
+                    "business_trip" if state == "missed" else "",
+                )  # fmt: skip
+            )
+            if state == "done":
+                late = 0 if rng.random() < 0.85 else rng.randint(1, 20)
+                filed = _at(planned + dt.timedelta(days=5 + late), 9)
+                reports.append(
+                    (
+                        writer.next_id(VisitReport),
+                        vid,
+                        planned,
+                        "Bí thư chi bộ",
+                        "Sinh hoạt đúng nội dung, đảng viên phát biểu sôi nổi",
+                        "",
+                        "good",
+                        "",
+                        "",
+                        "",
+                        "",
+                        filed,
+                        late,
+                    )  # fmt: skip
+                )
+    writer.write(
+        Visit,
+        ["id", "committee_member_id", "cell_id", "planned_on", "year", "state", "miss_reason"],
+        visits,
+        "Dự sinh hoạt",
+        len(visits),
+    )
+    writer.write(
+        VisitReport,
+        [
+            "id",
+            "visit_id",
+            "attended_on",
+            "chair",
+            "content",
+            "observations",
+            "quality",
+            "opinions",
+            "resolved_on_spot",
+            "recommendations",
+            "number",
+            "filed_at",
+            "days_late",
+        ],  # fmt: skip
+        reports,
+    )

@@ -43,4 +43,6 @@ CASES = [
     Case("orgs:merge", WRITE_CELL_A, kwargs=lambda c: {"pk": c.cell_a.pk}),
     Case("orgs:dissolve", WRITE_CELL_A, kwargs=lambda c: {"pk": c.cell_a.pk}),
     Case("orgs:policy", WRITE_CELL_A, kwargs=lambda c: {"pk": c.commune.pk}),
+    # The organization picker's suggestions: any signed-in user, scoped inside (issue 21).
+    Case("orgs:pick", {"default": 200}, query="?q=chi"),
 ]

@@ -87,3 +87,100 @@ function lienheDatePickers(root) {
 }
 document.addEventListener("DOMContentLoaded", function () { lienheDatePickers(document); });
 document.addEventListener("htmx:afterSwap", function (e) { lienheDatePickers(e.target); });
+
+// Organization pickers (issue 21): a combobox that asks the server as you type
+// (/to-chuc/chon/?q=…) instead of a <select> of every organization. Without this
+// script the text box still works: the typed name is resolved on submit.
+(function () {
+  function setup(box) {
+    var input = box.querySelector("input[type=search]");
+    var value = box.querySelector("[data-org-picker-value]");
+    var label = box.querySelector("[data-org-picker-label]");
+    var list = box.querySelector("[role=listbox]");
+    var status = box.querySelector("[aria-live]");
+    var url = box.getAttribute("data-url");
+    var timer = null, active = -1, asked = 0;
+
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function close() {
+      list.hidden = true; active = -1;
+      input.setAttribute("aria-expanded", "false");
+      input.removeAttribute("aria-activedescendant");
+    }
+    function highlight(i) {
+      var opts = options();
+      if (!opts.length) { return; }
+      active = (i + opts.length) % opts.length;
+      opts.forEach(function (o, k) { o.setAttribute("aria-selected", k === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function choose(opt) {
+      value.value = opt.getAttribute("data-value");
+      input.value = opt.getAttribute("data-name");
+      label.value = input.value;
+      close();
+      if (input.form) { input.form.requestSubmit(); }
+    }
+    function show(data) {
+      list.textContent = "";
+      data.results.forEach(function (r, k) {
+        var li = document.createElement("li");
+        li.id = list.id + "_" + k;
+        li.setAttribute("role", "option");
+        li.setAttribute("aria-selected", "false");
+        li.setAttribute("data-value", r.id);
+        li.setAttribute("data-name", r.name);
+        li.textContent = r.name;
+        if (r.parent) {
+          var small = document.createElement("small");
+          small.textContent = " — " + r.parent;
+          li.appendChild(small);
+        }
+        list.appendChild(li);
+      });
+      var n = data.results.length;
+      status.textContent = n ? n + (data.more ? "+" : "") + " tổ chức phù hợp" : "Không có tổ chức phù hợp";
+      list.hidden = !n;
+      input.setAttribute("aria-expanded", n ? "true" : "false");
+      active = -1;
+    }
+    function ask() {
+      var n = ++asked;
+      var sep = url.indexOf("?") < 0 ? "?" : "&";
+      fetch(url + sep + "q=" + encodeURIComponent(input.value), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { results: [] }; })
+        .then(function (data) { if (n === asked) { show(data); } })
+        .catch(function () {});
+    }
+    input.addEventListener("input", function () {
+      value.value = ""; label.value = "";
+      clearTimeout(timer);
+      if (!input.value.trim()) {
+        close();
+        if (input.form) { input.form.requestSubmit(); }
+        return;
+      }
+      timer = setTimeout(ask, 250);
+    });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) { ask(); } else { highlight(active + 1); } }
+      else if (e.key === "ArrowUp") { e.preventDefault(); highlight(active - 1); }
+      else if (e.key === "Enter" && !list.hidden && active >= 0) { e.preventDefault(); choose(options()[active]); }
+      else if (e.key === "Escape") { close(); }
+    });
+    list.addEventListener("mousedown", function (e) {
+      var opt = e.target.closest("[role=option]");
+      if (opt) { e.preventDefault(); choose(opt); }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+  }
+  function init(root) {
+    root.querySelectorAll("[data-org-picker]:not([data-ready])").forEach(function (box) {
+      box.setAttribute("data-ready", "1");
+      setup(box);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+})();

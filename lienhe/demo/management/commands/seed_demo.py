@@ -31,6 +31,21 @@ def _no_query_log():
         settings.DEBUG = old
 
 
+def _skip_fk_triggers() -> None:
+    """PostgreSQL checks every foreign key of every bulk-written row at COMMIT (Django's
+    constraints are deferred): over a million rows that was a minute of the seed. The
+    builders make consistent rows by construction (the demo tests seed on SQLite,
+    which enforces the keys), so, as `--national` does, a superuser connection skips
+    the triggers for this transaction only."""
+    if connection.vendor != "postgresql":
+        return
+    from lienhe.demo.national import _is_superuser
+
+    if _is_superuser():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+
+
 class Command(BaseCommand):
     help = "Tạo dữ liệu mẫu một tỉnh (xóa dữ liệu cũ khi có --reset)."
 
@@ -90,6 +105,7 @@ class Command(BaseCommand):
                     )
             return
         with transaction.atomic():
+            _skip_fk_triggers()
             build_province(ctx)
             for app in apps.get_app_configs():
                 if app.name.startswith("lienhe."):
