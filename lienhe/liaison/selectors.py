@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.text import vi_order
 
 from .models import Introduction, LocalTask, ThreadMessage
 
@@ -83,7 +84,7 @@ def groups_with_size(cell: Organization) -> QuerySet[Organization]:
                 filter=Q(group_introductions__state__in=Introduction.LIVE_STATES),
             )
         )
-        .order_by("name")
+        .order_by(vi_order("name"))
     )
 
 

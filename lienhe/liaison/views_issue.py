@@ -18,6 +18,7 @@ from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.text import vi_order
 
 from . import forms, services
 from .models import Introduction
@@ -40,7 +41,7 @@ def _residence_options(proposal: Organization | None):
     if proposal is None:
         return Organization.objects.filter(
             side=Organization.Side.RESIDENCE, kind=Organization.Kind.BASE, is_active=True
-        ).order_by("name")
+        ).order_by(vi_order("name"))
     commune = proposal
     if proposal.kind == Organization.Kind.CELL:
         commune = Organization.objects.get_parent(proposal)

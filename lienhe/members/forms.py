@@ -89,4 +89,4 @@ def home_unit_choices():
     provinces = AdminUnit.objects.filter(organizations__depth=1, level=AdminUnit.Level.PROVINCE)
     if provinces.exists():
         communes = communes.filter(parent__in=provinces)
-    return communes.order_by("name")
+    return communes.order_by(vi_order("name"))

@@ -136,9 +136,10 @@ def test_year_visit_report_petition_routed_answered_next_meeting(
         secretary.menu("Sinh hoạt chi bộ")
         secretary.link(NEXT_AT.strftime("%H:%M %d/%m/%Y"))
         expect(secretary.page.locator("h1")).to_be_visible()
-        # Not built yet on this branch (s4-ux): the answer on the meeting page itself.
-        # Today it is only in the proposed agenda of "Lập biên bản".
-        journey.not_built("trả lời kiến nghị hiện trên trang buổi sinh hoạt sau (s4-ux)")
+        # The answer is on the meeting page itself, and in the agenda of "Lập biên bản".
+        report_back = secretary.page.locator("h2:has-text('Thông báo lại') + .card")
+        expect(report_back).to_contain_text(f"#{petition.pk}")
+        expect(report_back).to_contain_text(ANSWER)
         secretary.link("Lập biên bản")
         agenda = secretary.page.locator("textarea[name=agenda]")
         expect(agenda).to_contain_text(f"#{petition.pk}")
