@@ -144,6 +144,7 @@ def patch_meeting(request, pk, payload, if_match):
     version = sent.pop("version", None)
     current = {"title": meeting.title, "place": meeting.place}
     current["duration_minutes"] = meeting.duration_minutes
+    current.update(_when(meeting.planned_at))  # the web form also edits the time; PATCH keeps it
     form = EditMeetingForm({**current, **sent, "version": meeting.version})
     return run_step(
         meeting,
