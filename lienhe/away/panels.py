@@ -65,6 +65,9 @@ def member_section(request, member, full: bool):
         return None
     today = services.today()
     periods = list(AwayPeriod.objects.filter(member=member).select_related("destination_unit")[:5])
+    applications = list(
+        ExemptionApplication.objects.filter(member=member, status__in=ExemptionApplication.OPEN)[:3]
+    )
     return {
         "title": "Đi làm ăn xa, tạm miễn, chuyển sinh hoạt, đảng phí",
         "template": "away/_member_section.html",
@@ -74,11 +77,9 @@ def member_section(request, member, full: bool):
             p.status in (*AwayPeriod.OPEN, AwayPeriod.Status.APPROVED) for p in periods
         ),
         "exemptions": list(Exemption.objects.filter(member=member)[:5]),
-        "applications": list(
-            ExemptionApplication.objects.filter(
-                member=member, status__in=ExemptionApplication.OPEN
-            )[:3]
-        ),
+        "applications": applications,
+        # The decision button only once the cell has proposed (no empty decision form).
+        "proposed": any(a.status == ExemptionApplication.Status.PROPOSED for a in applications),
         "comments": list(
             DestinationComment.objects.filter(
                 away__member=member, received_on__isnull=False

@@ -148,6 +148,10 @@ def away_detail(request, pk: int):
         "own": own,
         "can_write": can_write,
         "can_approve": can_approve,
+        # The decision follows an application the cell proposed: no button before that.
+        "can_decide": can_approve
+        and away.status == AwayPeriod.Status.APPROVED
+        and services.pending_application(away.member) is not None,
         "can_edit": (own or can_write)
         and away.status in (*AwayPeriod.OPEN, AwayPeriod.Status.APPROVED),
         "contacts": away.contacts.select_related("by")[:50],

