@@ -33,6 +33,7 @@ def test_bad_period_code_is_refused():
     assert current_period_code(dt.date(2026, 11, 23)) == "2026"
 
 
+@pytest.mark.usefixtures("mid_year_clock")  # the 2026 period still running
 def test_members_section_compares_with_previous_period(cast):
     MemberFactory(organization=cast.cell_a, joined_on=dt.date(2026, 3, 1), official_on=None)
     sections = build_report(cast.province, parse_period("2026"))
