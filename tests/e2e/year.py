@@ -201,4 +201,8 @@ class Phone:
         expect(self.page.locator("#live")).to_contain_text(text)
 
     def fits(self) -> bool:
+        # Measure once the page has settled (fonts, htmx swaps): under load the width was
+        # read mid-render and a page that fits was reported as overflowing.
+        self.page.wait_for_load_state("networkidle")
+        self.page.evaluate("document.fonts.ready")
         return self.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
