@@ -138,7 +138,9 @@ class Phone:
 
     def _visible(self, target: Locator | str) -> Locator:
         locator = self.page.locator(target) if isinstance(target, str) else target
-        locator = locator.first if locator.count() > 1 else locator
+        # .first rather than counting now: a count read before a navigation settles
+        # belongs to the previous page.
+        locator = locator.first
         locator.scroll_into_view_if_needed()
         expect(locator).to_be_visible()
         return locator
@@ -153,9 +155,11 @@ class Phone:
     def link(self, name: str | re.Pattern, *, exact: bool = False) -> None:
         """Tap a link (or a button styled as one) by its visible text."""
         page = self.page
-        role = page.get_by_role("link", name=name, exact=exact)
-        if not role.count():
-            role = page.get_by_role("button", name=name, exact=exact)
+        # One locator for both roles: Playwright waits until either appears, so a tap
+        # right after a navigation does not read the previous page and pick the wrong role.
+        role = page.get_by_role("link", name=name, exact=exact).or_(
+            page.get_by_role("button", name=name, exact=exact)
+        )
         self.tap(role)
 
     def button(self, name: str | re.Pattern, *, exact: bool = False) -> None:
