@@ -61,6 +61,7 @@ def test_year_comment_requested_written_signed_seen_and_reviewed(
         secretary.link("thông báo mới")
         secretary.link(f"Yêu cầu nhận xét đảng viên {w1.full_name}")
         duties = secretary.page.locator("textarea[name^=duty_]")
+        duties.first.wait_for()  # the form page, not the one the tap left
         assert duties.count() >= 5
         for i in range(duties.count()):
             secretary.type(duties.nth(i), "Ít tham gia sinh hoạt tổ, chưa gương mẫu")

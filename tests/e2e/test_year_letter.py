@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from playwright.sync_api import expect
 
 from lienhe.liaison import services as liaison
 from lienhe.liaison.models import Introduction
@@ -72,13 +73,13 @@ def test_year_letter_issued_handed_in_accepted_into_group(
         assert intro.state == Introduction.State.ACTIVE
         assert intro.group == group and intro.residence_org == cast.cell_a
         # The detail page now says where they are, in the group chosen.
-        assert secretary.page.get_by_text(f"{cast.cell_a.name} — {group.name}").is_visible()
+        expect(secretary.page.get_by_text(f"{cast.cell_a.name} — {group.name}")).to_be_visible()
 
         # 4. Back at the agency, the letter shows the member as active at the residence.
         journey.step("coquan", "thấy đảng viên đã được tiếp nhận")
         staff.menu("Nơi cư trú")
         staff.link(w1.full_name)
-        assert staff.page.locator("h1").get_by_text("Đang sinh hoạt nơi cư trú").is_visible()
+        expect(staff.page.locator("h1").get_by_text("Đang sinh hoạt nơi cư trú")).to_be_visible()
 
         staff.assert_clean()
         secretary.assert_clean()
