@@ -1,9 +1,10 @@
 """Red flags of a subtree, ranked across modules (the organization board's "what is
 wrong today"). Each module registers one collector from its `registry.py`:
 
-    registry.register(registry.RedFlag("liaison", _("Nơi cư trú"), "liaison:read", red_flags))
+    registry.register(registry.RedFlag(module, label, perm, red_flags, order))
 
-(`lienhe.registry.RedFlag`), where `func(org, today, limit) -> list[RedFlag]` returns at most `limit` flags for
+(`lienhe.registry.RedFlag`, e.g. in `lienhe/liaison/registry.py`), where
+`red_flags(org, today, limit) -> list[RedFlag]` returns at most `limit` flags for
 `org`'s subtree, worst first, with a bounded number of queries (1–3) whatever the
 subtree size (path-prefix filters on the indexed `path`)."""
 
