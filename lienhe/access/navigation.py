@@ -1,4 +1,5 @@
-"""Navigation entries by permission. Modules register theirs in `NAV`."""
+"""Navigation entries by permission. Modules register theirs from `<module>/registry.py`
+with `lienhe.registry.register(NavItem(...))`."""
 
 from __future__ import annotations
 
@@ -19,8 +20,6 @@ class NavItem:
 
 NAV: list[NavItem] = [
     NavItem("home", _("Trang chủ"), None, 0, "home"),
-    NavItem("orgs:tree", _("Tổ chức đảng"), "orgs:read", 10, "orgs"),
-    NavItem("members:list", _("Đảng viên"), "members:read", 20, "members"),
 ]
 
 

@@ -8,7 +8,6 @@ class ApiConfig(AppConfig):
     verbose_name = _("API")
 
     def ready(self) -> None:
-        from lienhe.access.navigation import NavItem, register
+        from . import registry
 
-        register(NavItem("members:import", _("Nhập, xuất dữ liệu"), "members:write", 85, "import"))
-        register(NavItem("api:tokens", _("Khóa API"), None, 96, "api"))
+        registry.register_all()

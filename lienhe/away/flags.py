@@ -9,7 +9,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, register_red_flags
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy
 
 from .models import AwayPeriod
 
@@ -41,6 +41,3 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]
-
-
-register_red_flags(red_flags, module="away", perm="away:read")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 
 from . import fees, services
@@ -18,7 +20,7 @@ from .models import (
 def home_panel(request):
     user = request.user
     today = services.today()
-    ctx: dict = {"title": "Đảng viên đi làm ăn xa", "template": "away/_home_panel.html"}
+    ctx: dict = {"title": _("Đảng viên đi làm ăn xa"), "template": "away/_home_panel.html"}
     if has_perm_anywhere(user, "away:write"):
         from .views import contact_interval, scope_root
 
@@ -69,7 +71,7 @@ def member_section(request, member, full: bool):
         ExemptionApplication.objects.filter(member=member, status__in=ExemptionApplication.OPEN)[:3]
     )
     return {
-        "title": "Đi làm ăn xa, tạm miễn, chuyển sinh hoạt, đảng phí",
+        "title": _("Đi làm ăn xa, tạm miễn, chuyển sinh hoạt, đảng phí"),
         "template": "away/_member_section.html",
         "member": member,
         "periods": periods,

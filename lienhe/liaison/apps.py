@@ -30,4 +30,3 @@ class LiaisonConfig(AppConfig):
         from .services import follow_moves
 
         member_hooks.on_home_changed(follow_moves)
-        from . import flags  # noqa: F401  (registers the red flags of the board page)

@@ -10,7 +10,7 @@ from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score, register_red_flags
+from lienhe.reports.redflags import RedFlag, days_overdue_score
 
 from .models import Introduction
 
@@ -71,6 +71,3 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]
-
-
-register_red_flags(red_flags, module="liaison", perm="liaison:read")

@@ -1,6 +1,7 @@
-"""Everything the liaison module plugs into the rest of the system (called from
-`LiaisonConfig.ready`): member window, member section, navigation, home panel,
-policy parameter, daily jobs."""
+"""Everything the liaison module plugs into the rest of the system (`register_all`,
+called from `LiaisonConfig.ready`, through `lienhe.registry.register`): navigation,
+home panel, member section, periodic-report section, red flags, "today" items, policy
+keys; and the member window read by `access.scoping`."""
 
 from __future__ import annotations
 
@@ -29,39 +30,20 @@ def liaison_card_window(user) -> Q:
 
 
 def register_all() -> None:
-    from lienhe.orgs.policy import Parameter, register
+    from lienhe import registry
 
-    register(
-        Parameter(
-            "liaison_group_max_members",
-            _("Số đảng viên đang công tác tối đa trong một tổ/nhóm ở chi bộ nơi cư trú"),
-            # Chỉ thị 22-CT/TU (seed 003): khu dân cư đông đảng viên đang công tác phải
-            # chia thành tổ/nhóm; no group size in Quy định 213 or Hướng dẫn 33.
-            # Mặc định 15 người/nhóm để nhóm còn bố trí được nơi sinh hoạt.
-            15,
-            "Chỉ thị 22-CT/TU (seed 003); số người: mặc định của Lienhe",
-            _("đảng viên"),
-        )
+    from . import flags, jobs, periodic, policy, sections, today  # noqa: F401  (jobs: daily jobs)
+
+    registry.register(
+        registry.NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"),
+        registry.Panel(30, home_panel),
+        registry.MemberSection(40, sections.residence_section),
+        registry.Section("liaison", "Giữ mối liên hệ với nơi cư trú", 20, periodic.liaison_section),
+        registry.RedFlag("liaison", _("Nơi cư trú"), "liaison:read", flags.red_flags, 10),
+        registry.TodayTasks(20, today.overdue_tasks),
+        registry.TodayTasks(60, today.member_items),
+        *policy.POLICY_KEYS,
     )
-    register(
-        Parameter(
-            "letter_reminder_days",
-            _("Nhắc đảng viên nộp giấy giới thiệu trước hạn bao nhiêu ngày"),
-            # Không có quy định trung ương; thực tiễn seed 003 (nộp giấy chậm) — nhắc
-            # trước 7 ngày.
-            7,
-            "Thực tiễn Chỉ thị 22-CT/TU (seed 003)",
-            _("ngày"),
-        )
-    )
-    from lienhe.access.navigation import NavItem
-    from lienhe.access.navigation import register as register_nav
-    from lienhe.reports.home import register_panel
-
-    from . import jobs, sections  # noqa: F401  (register daily jobs, member section)
-
-    register_nav(NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"))
-    register_panel(30, home_panel)
 
 
 def home_panel(request) -> dict | None:

@@ -7,7 +7,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.scoping import has_org_permission
-from lienhe.members.sections import register_section
 
 from .models import Introduction
 from .selectors import residence_record
@@ -41,6 +40,3 @@ def residence_section(request, member, full: bool) -> dict | None:
         "title": _("Giữ mối liên hệ nơi cư trú"),
         "letter": letter,
     }
-
-
-register_section(40, residence_section)

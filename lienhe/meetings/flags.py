@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
-from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, register_red_flags
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy
 
 from .models import Meeting
 
@@ -85,6 +85,3 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]
-
-
-register_red_flags(red_flags, module="meetings", perm="meetings:read")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienhe.access.scoping import has_org_permission, paths_with, subtree_q
 
@@ -35,7 +36,7 @@ def home_panel(request) -> dict | None:
         )
     upcoming = list(qs.order_by("planned_at", "id")[:5])
     return {
-        "title": "Lịch sinh hoạt sắp tới",
+        "title": _("Lịch sinh hoạt sắp tới"),
         "template": "meetings/_home_panel.html",
         "meetings": upcoming,
         "can_list": bool(paths) or getattr(user, "is_superuser", False),
@@ -71,7 +72,7 @@ def member_section(request, member, full: bool) -> dict | None:
     if not rows and not residence_meetings and not full:
         return None
     return {
-        "title": f"Sinh hoạt chi bộ năm {year}",
+        "title": _("Sinh hoạt chi bộ năm %(y)s") % {"y": year},
         "template": "meetings/_member_section.html",
         "rows": rows,
         "summary": summary,

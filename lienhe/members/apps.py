@@ -10,7 +10,9 @@ class MembersConfig(AppConfig):
     def ready(self) -> None:
         from lienhe.orgs import services as org_services
 
-        from . import services
+        from . import registry, services
+
+        registry.register_all()
 
         org_services.organization_merged.connect(
             services.move_members_on_merge, dispatch_uid="members.move_on_merge"

@@ -1,6 +1,7 @@
 """Sections other modules add to a member's page (residence record, away periods, …).
-Register `func(request, member, full: bool) -> dict | None` returning at least
-{"template": "...", "title": "..."} plus its context, or None to show nothing."""
+A module registers `func(request, member, full: bool) -> dict | None` returning at
+least {"template": "...", "title": _("...")} plus its context, or None to show nothing,
+from its `registry.py` with `lienhe.registry.register(MemberSection(order, func))`."""
 
 from collections.abc import Callable
 

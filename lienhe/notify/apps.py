@@ -8,10 +8,6 @@ class NotifyConfig(AppConfig):
     verbose_name = _("Thông báo")
 
     def ready(self) -> None:
-        from lienhe.access.navigation import NavItem, register
-        from lienhe.reports.home import register_panel
+        from . import registry
 
-        from . import views
-
-        register(NavItem("notify:inbox", _("Thông báo"), None, 90, "notify"))
-        register_panel(95, views.home_panel, cache=False)  # operators act on it at once
+        registry.register_all()

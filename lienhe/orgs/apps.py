@@ -14,3 +14,6 @@ class OrgsConfig(AppConfig):
 
         # Vietnamese order in SQL on SQLite too (lienhe.text.vi_order).
         connection_created.connect(register_sqlite_collation, dispatch_uid="lienhe-vi-collation")
+        from . import registry
+
+        registry.register_all()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from lienhe.access.scoping import has_perm_anywhere
 
@@ -29,7 +30,7 @@ def home_panel(request) -> dict | None:
         .order_by("due_on", "id")[:5]
     )
     return {
-        "title": "Kiến nghị cần xử lý" if handling else "Kiến nghị, vấn đề bức xúc",
+        "title": _("Kiến nghị cần xử lý") if handling else _("Kiến nghị, vấn đề bức xúc"),
         "template": "petitions/_home_panel.html",
         "counts": counts,
         "urgent": urgent,

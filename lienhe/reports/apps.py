@@ -8,12 +8,6 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Báo cáo")
 
     def ready(self) -> None:
-        from lienhe.access.navigation import NavItem, register
+        from . import registry
 
-        register(NavItem("reports:participation", _("Báo cáo"), "reports:read", 80, "reports"))
-        from .module_sections import register_module_sections
-        from .sections import register_core_sections
-
-        register_core_sections()
-        register_module_sections()
-        from . import today, today_tasks  # noqa: F401  (register the "today" home panels)
+        registry.register_all()

@@ -1,5 +1,6 @@
 """Panels on the home page. Modules register a callable (request) -> dict | None that
-returns {"title", "template", ...context} for the user, or None when not relevant.
+returns {"title" (gettext), "template", ...context} for the user, or None when not
+relevant, from their `registry.py` with `lienhe.registry.register(Panel(order, func))`.
 
 Panels are cached per user (issue 21, `lienhe.summaries.cache`); a panel whose figures
 no summaries hook follows and that must show a change at once registers with

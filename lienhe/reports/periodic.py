@@ -1,8 +1,9 @@
 """The periodic report (sơ kết 6 tháng, tổng kết năm): every module's figures for a
 subtree and a period, beside the previous period of the same kind.
 
-Modules register a section with `register_section(PeriodicSection(...))` from their
-`apps.ready()`; `compute(org, start, end)` returns a list of `Figure` in a bounded
+Modules register their section from `<module>/registry.py` with
+`lienhe.registry.register(Section(...))` (`Section` is `PeriodicSection`), the section's
+code in `<module>/periodic.py`; `compute(org, start, end)` returns a list of `Figure` in a bounded
 number of queries."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ class Figure:
         return self.value - self.previous
 
 
-@dataclass
+@dataclass(frozen=True)
 class PeriodicSection:
     key: str
     title: str

@@ -1,9 +1,10 @@
 """Red flags of a subtree, ranked across modules (the organization board's "what is
-wrong today"). Each module registers one function in its `apps.ready()`:
+wrong today"). Each module registers one collector from its `registry.py`:
 
-    register_red_flags(func, module="liaison", perm="liaison:read")
+    registry.register(registry.RedFlag(module, label, perm, red_flags, order))
 
-where `func(org, today, limit) -> list[RedFlag]` returns at most `limit` flags for
+(`lienhe.registry.RedFlag`, e.g. in `lienhe/liaison/registry.py`), where
+`red_flags(org, today, limit) -> list[RedFlag]` returns at most `limit` flags for
 `org`'s subtree, worst first, with a bounded number of queries (1–3) whatever the
 subtree size (path-prefix filters on the indexed `path`)."""
 
@@ -13,19 +14,14 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-
-from django.utils.translation import gettext_lazy as _
+from typing import Any
 
 from lienhe.text import fold
 
-MODULE_LABELS = {
-    "liaison": _("Nơi cư trú"),
-    "meetings": _("Sinh hoạt chi bộ"),
-    "visits": _("Dự sinh hoạt"),
-    "petitions": _("Kiến nghị"),
-    "away": _("Đi làm ăn xa"),
-    "reviews": _("Nhận xét, đánh giá"),
-}
+# Module key → its label on the board, in the modules' `order`: filled by the modules'
+# registrations (`lienhe.registry.RedFlag`), never written here.
+MODULE_LABELS: dict[str, Any] = {}
+_MODULE_ORDER: dict[str, int] = {}
 
 # A flag whose score reaches this is shown red; below it, amber.
 DANGER_SCORE = 30
@@ -70,10 +66,16 @@ class Source:
 RED_FLAG_SOURCES: list[Source] = []
 
 
-def register_red_flags(func: Callable, *, module: str, perm: str) -> None:
-    """Add a module's red-flag function (idempotent: `ready()` may run twice in tests)."""
+def register_red_flags(func: Callable, *, module: str, perm: str, label: Any, order: int) -> None:
+    """Add a module's red-flag function and its label (idempotent: `ready()` may run
+    twice in tests). Modules call `lienhe.registry.register(RedFlag(...))`."""
     if all(s.func is not func for s in RED_FLAG_SOURCES):
         RED_FLAG_SOURCES.append(Source(func, module, perm))
+    _MODULE_ORDER[module] = order
+    MODULE_LABELS[module] = label
+    ordered = sorted(MODULE_LABELS.items(), key=lambda kv: (_MODULE_ORDER[kv[0]], kv[0]))
+    MODULE_LABELS.clear()
+    MODULE_LABELS.update(ordered)
 
 
 def rank(flags: Iterable[RedFlag]) -> list[RedFlag]:

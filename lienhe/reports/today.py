@@ -23,7 +23,6 @@ from lienhe.orgs.models import Organization
 from lienhe.summaries.cache import cached
 from lienhe.text import fold
 
-from .home import register_panel
 from .redflags import MODULE_LABELS, RedFlag, collect, rank
 
 BOARD_PERM = "reports:read"
@@ -184,6 +183,3 @@ def home_panel(request) -> dict | None:
         "title": _("Cảnh báo trong phạm vi phụ trách"),
         "rows": [{"flag": f, "days": f.days(today)} for f in flags],
     }
-
-
-register_panel(5, home_panel)

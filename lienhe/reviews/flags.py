@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score, register_red_flags
+from lienhe.reports.redflags import RedFlag, days_overdue_score
 
 from .constants import HIGH_LEVELS, Purpose
 from .models import ResidenceComment, YearReview
@@ -74,6 +74,3 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]
-
-
-register_red_flags(red_flags, module="reviews", perm="reviews:read")

@@ -1,10 +1,37 @@
-"""What the reviews module adds to shared pages (home panel, member page)."""
+"""What the reviews module adds to shared pages (`register_all`, called from
+`ReviewsConfig.ready`, through `lienhe.registry.register`): navigation, home panel,
+member section, periodic-report section, red flags, "today" items, policy keys."""
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lienhe.access.scoping import has_org_permission, paths_with, subtree_q
 
 from .models import ResidenceComment
+
+
+def register_all() -> None:
+    from lienhe import registry
+
+    from . import flags, periodic, policy, today
+
+    registry.register(
+        registry.NavItem(
+            "reviews:list", gettext_lazy("Nhận xét, đánh giá"), "reviews:read", 50, "reviews"
+        ),
+        registry.NavItem("reviews:mine", gettext_lazy("Nhận xét của tôi"), "self", 51, "reviews"),
+        registry.Panel(40, home_panel),
+        registry.MemberSection(40, member_section),
+        registry.Section(
+            "reviews", "Nhận xét nơi cư trú và đánh giá, xếp loại", 50, periodic.reviews_section
+        ),
+        registry.RedFlag(
+            "reviews", gettext_lazy("Nhận xét, đánh giá"), "reviews:read", flags.red_flags, 60
+        ),
+        registry.TodayTasks(40, today.workplace_items),
+        *policy.POLICY_KEYS,
+    )
 
 
 def home_panel(request):
@@ -30,7 +57,7 @@ def home_panel(request):
         "template": "reviews/_home_panel.html",
         "items": list(todo[:5]),
         "count": count,
-        "title": "Nhận xét nơi cư trú cần gửi",
+        "title": _("Nhận xét nơi cư trú cần gửi"),
     }
 
 
@@ -54,7 +81,7 @@ def member_section(request, member, full):
         comments = [c for c in comments if c.is_locked]
     return {
         "template": "reviews/_member_section.html",
-        "title": "Nhận xét nơi cư trú",
+        "title": _("Nhận xét nơi cư trú"),
         "comments": comments,
         "year": timezone.localdate().year,
     }

@@ -17,7 +17,6 @@ from lienhe.reports.redflags import (
     days_overdue_score,
     policy,
     policy_at,
-    register_red_flags,
 )
 
 from .models import QUOTA_KEYS, CommitteeMember, Visit
@@ -104,6 +103,3 @@ def behind_quota(org, today: dt.date, limit: int) -> list[RedFlag]:
         )
         for shortfall, cm, required in rows[:limit]
     ]
-
-
-register_red_flags(red_flags, module="visits", perm="visits:read")

@@ -173,8 +173,8 @@ def test_periodic_section_rewrites_equal_the_module_selectors(national):
     give the figures of the modules' selectors on the national data set."""
     from lienhe.reports.module_sections import participation_totals
     from lienhe.reports.participation import participation
-    from lienhe.reports.sections import _reviews
     from lienhe.reviews import selectors
+    from lienhe.reviews.periodic import _reviews
 
     end = dt.date(TODAY.year, 12, 31)
     for org in [national_root(), *Organization.objects.filter(depth__lte=2)[:4]]:

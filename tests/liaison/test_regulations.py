@@ -112,7 +112,7 @@ def test_exemption_needs_a_group_and_reports_count_by_group(cast):
 def test_periodic_report_counts_exempt_members_by_hd33_group_as_of_the_period_end(cast):
     # HD 33 mục 1.1 "học sinh, sinh viên đi học xa nhà" (exempt from residence activities)
     # and mục 1.2 "đơn vị thường trực sẵn sàng chiến đấu" (exempt from introduction).
-    from lienhe.reports.module_sections import liaison_section
+    from lienhe.liaison.periodic import liaison_section
     from tests.factories import MemberFactory
 
     staff = cast.users["agency_staff"]

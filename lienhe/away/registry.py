@@ -1,0 +1,22 @@
+"""Everything the away module plugs into shared pages (`register_all`, called from
+`AwayConfig.ready`, through `lienhe.registry.register`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lienhe import registry
+
+from . import flags, panels, periodic, policy
+
+
+def register_all() -> None:
+    registry.register(
+        registry.NavItem("away:list", _("Đi làm ăn xa"), "away:read", 60, "away"),
+        registry.NavItem("away:mine", _("Đảng phí, đi xa của tôi"), "self", 61, "away-mine"),
+        registry.Panel(60, panels.home_panel),
+        registry.MemberSection(60, panels.member_section),
+        registry.Section("away", "Đảng viên đi làm ăn xa, đảng phí", 70, periodic.away_section),
+        registry.RedFlag("away", _("Đi làm ăn xa"), "away:read", flags.red_flags, 50),
+        *policy.PARAMS,
+    )

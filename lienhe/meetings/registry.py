@@ -1,0 +1,23 @@
+"""Everything the meetings module plugs into shared pages (`register_all`, called from
+`MeetingsConfig.ready`, through `lienhe.registry.register`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lienhe import registry
+
+from . import flags, panels, periodic, policy, today
+
+
+def register_all() -> None:
+    registry.register(
+        registry.NavItem("meetings:list", _("Sinh hoạt chi bộ"), "meetings:read", 40, "meetings"),
+        registry.MemberSection(40, panels.member_section),
+        registry.Panel(40, panels.home_panel),
+        registry.Section("meetings", "Sinh hoạt chi bộ", 30, periodic.meetings_section),
+        registry.RedFlag("meetings", _("Sinh hoạt chi bộ"), "meetings:read", flags.red_flags, 20),
+        registry.TodayTasks(10, today.pending_roll_calls),
+        registry.TodayTasks(50, today.residence_absences),
+        *policy.POLICY_KEYS,
+    )

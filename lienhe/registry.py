@@ -1,0 +1,134 @@
+"""The one way a module plugs into shared pages (issue 18): typed, frozen items and one
+`register(*items)`.
+
+Each module has a `<module>/registry.py` whose `register_all()` (called from its
+`AppConfig.ready`) builds its items and passes them to `register`:
+
+    from lienhe import registry
+
+    def register_all() -> None:
+        registry.register(
+            registry.NavItem("meetings:list", _("Sinh hoạt chi bộ"), "meetings:read", 40, "meetings"),
+            registry.Panel(40, panels.home_panel),
+            registry.MemberSection(40, panels.member_section),
+            registry.Section("meetings", "Sinh hoạt chi bộ", 30, periodic.meetings_section),
+            registry.RedFlag("meetings", _("Sinh hoạt chi bộ"), "meetings:read", flags.red_flags),
+            registry.PolicyKey("min_regular_meetings_per_year", …),  # source cited beside it
+            registry.TodayTasks(20, today.secretary_items),
+        )
+
+`register` hands each item to the store its readers already use (home panels, member
+page sections, the periodic report, the red-flag board, the Policy parameters, the
+navigation, the "today" panel); an item of any other type raises `TypeError`. The
+stores stay where their readers are; reports reads module data only through them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from lienhe.access import navigation
+from lienhe.access.navigation import NavItem
+from lienhe.members import sections as member_sections
+from lienhe.orgs import policy
+from lienhe.orgs.policy import Parameter as PolicyKey
+from lienhe.orgs.policy import Preset
+from lienhe.reports import home, periodic, redflags, today_tasks
+from lienhe.reports.periodic import PeriodicSection as Section
+
+__all__ = [
+    "MemberSection",
+    "NavItem",
+    "Panel",
+    "PolicyKey",
+    "Preset",
+    "RedFlag",
+    "Section",
+    "TodayTasks",
+    "register",
+]
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A home panel: `func(request) -> dict | None` returning {"template", "title"
+    (gettext), …context}. `cache=False`: computed on every view (`reports.home`)."""
+
+    order: int
+    func: Callable[..., dict | None]
+    cache: bool = True
+
+
+@dataclass(frozen=True)
+class MemberSection:
+    """A section of a member's page: `func(request, member, full) -> dict | None`
+    returning {"template", "title" (gettext), …context}."""
+
+    order: int
+    func: Callable[..., dict | None]
+
+
+@dataclass(frozen=True)
+class RedFlag:
+    """A module's red-flag collector on the organization board: `collect(org, today,
+    limit) -> list[lienhe.reports.redflags.RedFlag]`, shown under `label` to users
+    holding `perm`; `order` places the module in the board's filter."""
+
+    module: str
+    label: Any
+    perm: str
+    collect: Callable[..., list]
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class TodayTasks:
+    """Items of the "Việc cần làm hôm nay" panel: `func(user, today) -> list[dict]`
+    (see `lienhe.reports.today_tasks.item`), listed in `order`."""
+
+    order: int
+    func: Callable[..., list[dict]]
+
+
+def _panel(item: Panel) -> None:
+    home.register_panel(item.order, item.func, cache=item.cache)
+
+
+def _member_section(item: MemberSection) -> None:
+    member_sections.register_section(item.order, item.func)
+
+
+def _red_flag(item: RedFlag) -> None:
+    redflags.register_red_flags(
+        item.collect, module=item.module, perm=item.perm, label=item.label, order=item.order
+    )
+
+
+def _today(item: TodayTasks) -> None:
+    today_tasks.register_tasks(item.order, item.func)
+
+
+_STORES: dict[type, Callable[[Any], object]] = {
+    Panel: _panel,
+    MemberSection: _member_section,
+    Section: periodic.register_section,
+    RedFlag: _red_flag,
+    PolicyKey: policy.register,
+    Preset: policy.register_preset,
+    NavItem: navigation.register,
+    TodayTasks: _today,
+}
+
+
+def register(*items: object) -> None:
+    """Register every item in the store of its type (idempotent: `ready()` may run
+    twice in tests). An item of an unknown type raises `TypeError`."""
+    for item in items:
+        store = _STORES.get(type(item))
+        if store is None:
+            raise TypeError(
+                f"lienhe.registry.register: unknown item type {type(item).__name__} "
+                f"(expected one of {', '.join(t.__name__ for t in _STORES)})"
+            )
+        store(item)

@@ -1,0 +1,23 @@
+"""Everything the visits module plugs into shared pages (`register_all`, called from
+`VisitsConfig.ready`, through `lienhe.registry.register`)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+from lienhe import registry
+
+from . import flags, panels, periodic, policy, today
+
+
+def register_all() -> None:
+    registry.register(
+        registry.NavItem("visits:mine", _("Dự sinh hoạt"), "visits:read", 60, "visits"),
+        registry.Panel(60, panels.home_panel),
+        registry.MemberSection(60, panels.member_section),
+        registry.Section("visits", "Cấp ủy viên dự sinh hoạt chi bộ", 40, periodic.visits_section),
+        registry.RedFlag("visits", _("Dự sinh hoạt"), "visits:read", flags.red_flags, 30),
+        registry.TodayTasks(30, today.announced_visitors),
+        *policy.POLICY_KEYS,
+        *policy.PRESETS,
+    )
