@@ -22,8 +22,21 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
     """Two queries whatever the subtree size (path prefix on both sides of the letter),
     each read in deadline order from its index and cut at `limit` (issue 21: one
     query ordered by a CASE of the two deadlines sorted every open letter)."""
-    letters = Introduction.objects.in_subtree(org).select_related(
-        "member", "workplace_org", "residence_org"
+    # Only what a flag shows: a page builds up to 2 × 200 of them (issue 21).
+    letters = (
+        Introduction.objects.in_subtree(org)
+        .select_related("member", "workplace_org", "residence_org")
+        .only(
+            "state",
+            "due_on",
+            "handed_in_on",
+            "member__full_name",
+            *(
+                f"{side}__{f}"
+                for side in ("workplace_org", "residence_org")
+                for f in ("name", "path")
+            ),
+        )
     )
     waiting_since = today - dt.timedelta(days=ACCEPT_WAIT_DAYS)
     overdue = list(
@@ -32,9 +45,9 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
         ]
     )
     waiting = list(
-        letters.filter(
-            state=Introduction.State.HANDED_IN, handed_in_on__lt=waiting_since
-        ).order_by("handed_in_on", "id")[:limit]
+        letters.filter(state=Introduction.State.HANDED_IN, handed_in_on__lt=waiting_since).order_by(
+            "handed_in_on", "id"
+        )[:limit]
     )
     flags: list[RedFlag] = []
     for intro in overdue:

@@ -365,7 +365,9 @@ def test_cold_home_for_the_province_board_issues_a_bounded_query_count(cast, log
     with time_machine.travel(NOW, tick=False):
         for i in range(rows):
             MemberFactory(organization=cast.cell_a, is_working=bool(i % 2))
-            letter(cast, "issued", member=MemberFactory(organization=cast.agency_cell, is_working=True))
+            letter(
+                cast, "issued", member=MemberFactory(organization=cast.agency_cell, is_working=True)
+            )
         for i in range(rows // 10):
             _petition(cast.cell_b, f"Kiến nghị số {i}")
         away.claim(cast)
