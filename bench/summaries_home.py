@@ -1,5 +1,6 @@
-"""Home page for `tinh` with the per-user cache cold and warm, as a ratio to /healthz
-(issue 21, docs/benchmarks.md). In-process test client, minimum of 7 after a warm-up.
+"""Home page for `tinh` with the per-user cache cold and warm, and the red-flag page, as
+a ratio to /healthz (issue 21, docs/benchmarks.md). In-process test client, minimum of 7
+after a warm-up; the load average is printed with the figures.
 
     DEBUG=1 LIENHE_REQUIRE_2FA=0 AXES_ENABLED=0 PYTHONPATH=. \\
     DATABASE_URL=sqlite:////tmp/sum.db .venv/bin/python bench/summaries_home.py [-v]
@@ -40,12 +41,18 @@ def main() -> None:
         return min(samples)
 
     health = best("/healthz")
-    for label, cold in (("home (cache cold)", True), ("home (cache warm)", False)):
-        ms = best(home, cold)
+    print(f"load average {os.getloadavg()[0]:.2f}")
+    pages = (
+        ("home (cache cold)", home, True),
+        ("home (cache warm)", home, False),
+        ("red flags", reverse("today:redflags"), True),
+    )
+    for label, url, cold in pages:
+        ms = best(url, cold)
         if cold:
             cache.clear()
         with CaptureQueriesContext(connection) as ctx:
-            client.get(home)
+            client.get(url)
         print(
             f"{label}: {ms:.1f} ms = {ms / health:.1f}x healthz ({health:.2f} ms); "
             f"{len(ctx.captured_queries)} queries"

@@ -26,6 +26,10 @@ def navigation(request):
             continue
         items.append({"url": url, "label": item.label, "active": section == item.section})
     roles = sorted({str(_ROLE_LABELS.get(g.role, g.role)) for g in grants(user)})
-    from lienhe.notify.services import unread_count
+    # Once per request: the home page renders its panels and then the page (issue 21).
+    unread = getattr(request, "_lienhe_unread", None)
+    if unread is None:
+        from lienhe.notify.services import unread_count
 
-    return {"nav_items": items, "user_roles": roles, "unread_count": unread_count(user)}
+        unread = request._lienhe_unread = unread_count(user)
+    return {"nav_items": items, "user_roles": roles, "unread_count": unread}

@@ -18,6 +18,7 @@ from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 from lienhe.reports.summaries import add_fee, rebuild_fee_totals
+from lienhe.summaries import hooks as summary_hooks
 
 from .models import FeeClaim, FeeDue, FeePayment, FeeProfile
 from .services import AwayError, _cell_officers, _member_user, today
@@ -238,6 +239,7 @@ def claim_payment(
         reference=reference.strip(),
         paid_on=paid_on,
     )
+    summary_hooks.changed("fees", [claim.organization_id])  # issue 21
     log_action(
         claim,
         "away.fee.claimed",
@@ -321,6 +323,7 @@ def confirm_claim(claim: FeeClaim, *, actor) -> list[FeePayment]:
         remaining -= part
     current.status = FeeClaim.Status.CONFIRMED
     current.save(update_fields=["status"])
+    summary_hooks.changed("fees", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.fee.claim_confirmed",
@@ -348,6 +351,7 @@ def reject_claim(claim: FeeClaim, *, actor, answer: str) -> FeeClaim:
     current.status = FeeClaim.Status.REJECTED
     current.answer = answer.strip()
     current.save(update_fields=["status", "answer"])
+    summary_hooks.changed("fees", [current.organization_id])  # issue 21
     log_action(
         current,
         "away.fee.claim_rejected",

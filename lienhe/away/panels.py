@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
+from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 
 from . import fees, services
 from .models import (
@@ -12,7 +12,6 @@ from .models import (
     DestinationComment,
     Exemption,
     ExemptionApplication,
-    FeeClaim,
     Transfer,
 )
 
@@ -22,27 +21,36 @@ def home_panel(request):
     today = services.today()
     ctx: dict = {"title": _("Đảng viên đi làm ăn xa"), "template": "away/_home_panel.html"}
     if has_perm_anywhere(user, "away:write"):
+        from lienhe.summaries.services import totals
+
         from .views import contact_interval, scope_root
 
-        visible = AwayPeriod.objects.visible_to(user)
+        # Counts of the scope from the summaries (issue 21); only the contact check,
+        # whose interval is the scope's Policy, counts the periods themselves.
+        c = totals(
+            None if user.is_superuser else paths_with(user, "away:read"),
+            ["away.current", "away.submitted", "away.cell_agreed", "fees.claims.pending"],
+            today,
+        )
+        incoming = totals(
+            None if user.is_superuser else paths_with(user, "away:write"),
+            ["transfers.to.sent"],
+            today,
+        )["transfers.to.sent"]
         interval = contact_interval(scope_root(user))
-        current = visible.current(today)
         ctx.update(
             {
                 "officer": True,
-                "away": current.count(),
-                "overdue": visible.contact_overdue(today, interval).count(),
-                "to_consider": visible.filter(status=AwayPeriod.Status.SUBMITTED).count(),
-                "to_approve": visible.filter(status=AwayPeriod.Status.CELL_AGREED).count()
+                "away": c["away.current"],
+                "overdue": AwayPeriod.objects.visible_to(user)
+                .contact_overdue(today, interval)
+                .count(),
+                "to_consider": c["away.submitted"],
+                "to_approve": c["away.cell_agreed"]
                 if has_perm_anywhere(user, "away:approve")
                 else 0,
-                "claims": FeeClaim.objects.visible_to(user)
-                .filter(status=FeeClaim.Status.PENDING)
-                .count(),
-                "incoming": Transfer.objects.filter(
-                    subtree_q(paths_with(user, "away:write"), "to_organization__path"),
-                    status=Transfer.Status.SENT,
-                ).count(),
+                "claims": c["fees.claims.pending"],
+                "incoming": incoming,
             }
         )
         return ctx

@@ -16,6 +16,7 @@ from lienhe.members.services import MemberError, update_member
 from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.summaries import hooks as summary_hooks
 
 from .common import (
     AwayError,
@@ -85,6 +86,7 @@ def request_transfer(
         away=away,
         requested_by=actor,
     )
+    summary_hooks.changed("transfers", [transfer.organization_id, transfer.to_organization_id])
     log_action(
         transfer,
         "away.transfer.requested",
@@ -140,6 +142,7 @@ def send_transfer(
     current.status = Transfer.Status.SENT
     current.version += 1
     current.save()
+    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
     log_action(
         current,
         "away.transfer.sent",
@@ -187,6 +190,7 @@ def receive_transfer(t: Transfer, *, actor, on: dt.date | None = None, note: str
     current.receipt_note = note.strip()
     current.version += 1
     current.save()
+    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
     member = Member.objects.get(pk=current.member_id)
     if current.kind == Transfer.Kind.OFFICIAL:
         try:
@@ -236,6 +240,7 @@ def refuse_transfer(t: Transfer, *, actor, note: str) -> Transfer:
     current.receipt_note = note.strip()
     current.version += 1
     current.save()
+    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
     log_action(
         current,
         "away.transfer.refused",
@@ -255,6 +260,7 @@ def end_temporary_transfer(t: Transfer, *, actor, on: dt.date | None = None) -> 
     current.until = on or today()
     current.version += 1
     current.save()
+    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
     log_action(
         current,
         "away.transfer.ended",

@@ -193,6 +193,7 @@ class Introduction(models.Model):
             models.Index(fields=["residence_org", "state"]),
             models.Index(fields=["workplace_org", "state"]),
             models.Index(fields=["state", "due_on"]),
+            models.Index(fields=["state", "handed_in_on"]),  # red flags (issue 21)
         ]
 
     def __str__(self) -> str:

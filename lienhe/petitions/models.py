@@ -122,6 +122,21 @@ class Cluster(models.Model):
         return self.title
 
 
+def reader_paths(user) -> list[str]:
+    """The subtrees whose petitions `user` reads as a read role (agency handlers read
+    only their agencies' petitions, not a subtree)."""
+    from lienhe.access.permissions import ROLE_PERMISSIONS
+    from lienhe.access.scoping import grants
+
+    return sorted(
+        {
+            g.path
+            for g in grants(user)
+            if g.role != "agency_handler" and "petitions:read" in ROLE_PERMISSIONS.get(g.role, ())
+        }
+    )
+
+
 class PetitionQuerySet(SoftDeleteQuerySet):
     def in_subtree(self, org: Organization) -> PetitionQuerySet:
         return self.filter(organization__path__startswith=org.path)
@@ -137,15 +152,7 @@ class PetitionQuerySet(SoftDeleteQuerySet):
             return self
         if not getattr(user, "is_authenticated", False):
             return self.none()
-        read_paths = sorted(
-            {
-                g.path
-                for g in grants(user)
-                if g.role != "agency_handler"
-                and "petitions:read" in ROLE_PERMISSIONS.get(g.role, ())
-            }
-        )
-        q = subtree_q(read_paths, "organization__path") | Q(raised_by_user=user)
+        q = subtree_q(reader_paths(user), "organization__path") | Q(raised_by_user=user)
         if any("petitions:handle" in ROLE_PERMISSIONS.get(g.role, ()) for g in grants(user)) or (
             user.petition_agencies.exists()
         ):

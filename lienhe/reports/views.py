@@ -11,6 +11,7 @@ from lienhe.access.scoping import paths_with
 from lienhe.members.figures import subtree_totals
 from lienhe.orgs.models import Organization
 from lienhe.summaries.cache import cached
+from lienhe.summaries.services import shared_reads
 
 from .home import home_panels
 
@@ -24,10 +25,10 @@ def home(request):
     # Panels per user, rendered once and cached a short while; any write in the user's
     # scope drops them (issue 21, lienhe/summaries/cache.py). HTML, not the panels'
     # model instances: unpickling those cost more than the queries saved. Panels
-    # registered with cache=False are computed on every view.
-    panels = cached(
-        user, "home-panels", lambda: _rendered(request, home_panels(request, live=False))
-    )
+    # registered with cache=False are computed on every view. When recounted, the
+    # panels' counts share one read of the scope's summary counters (`shared_reads`;
+    # not the figures above: a warm view needs only theirs).
+    panels = cached(user, "home-panels", lambda: _recounted(request))
     panels = sorted([*panels, *home_panels(request, live=True)], key=lambda p: p["order"])
     return render(
         request,
@@ -41,6 +42,11 @@ def home(request):
 
 
 PANEL_END = "<!--/panel-->"
+
+
+def _recounted(request) -> list[dict]:
+    with shared_reads():
+        return _rendered(request, home_panels(request, live=False))
 
 
 def _rendered(request, panels: list[dict]) -> list[dict]:

@@ -118,6 +118,13 @@ class ResidenceComment(models.Model):
         indexes = [
             models.Index(fields=["year", "state"]),
             models.Index(fields=["residence_org", "year"]),
+            # The comments still to write by deadline (home panel, red flags): read
+            # in order and cut at 5-10, not sorted out of the whole table (issue 21).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(state__in=["requested", "draft"]),
+                name="reviews_comment_waiting_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -186,3 +186,37 @@ def meetings(org_ids):
     )
     for row in rows:
         yield row["organization_id"], f"meetings.{row['year']}.{row['state']}", None, row["n"]
+
+
+@family("fees")
+def fees(org_ids):
+    """fees.claims.<status> at the claim's organization (the home panel's "khoản đảng
+    phí đảng viên báo đã nộp" = fees.claims.pending)."""
+    from lienhe.away.models import FeeClaim
+
+    rows = (
+        _in(FeeClaim.objects.all(), "organization_id", org_ids)
+        .values("organization_id", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        yield row["organization_id"], f"fees.claims.{row['status']}", None, row["n"]
+
+
+@family("transfers")
+def transfers(org_ids):
+    """transfers.<status> at the sending organization, transfers.to.<status> at the
+    receiving one (home: "chuyển sinh hoạt đến chờ tiếp nhận" = transfers.to.sent)."""
+    from lienhe.away.models import Transfer
+
+    for field, prefix in (("organization_id", "transfers"), ("to_organization_id", "transfers.to")):
+        rows = (
+            _in(Transfer.objects.all(), field, org_ids)
+            .values(field, "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in rows:
+            if row[field] is not None:
+                yield row[field], f"{prefix}.{row['status']}", None, row["n"]

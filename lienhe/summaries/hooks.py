@@ -4,7 +4,8 @@ invalidates the cached pages of the subtrees containing them.
 
 Same style as `lienhe.members.hooks`: an explicit call by every writer (services,
 importer, admin, seed), never a `post_save` signal — bulk writes send none. Families:
-"orgs", "members", "letters", "petitions", "away", "comments", "meetings"
+"orgs", "members", "letters", "petitions", "away", "comments", "meetings",
+"fees", "transfers"
 (lienhe/summaries/families.py).
 A member's change touches "members" and "letters" (the overdue count only counts
 working, active members); callers pass the organizations before AND after a move."""

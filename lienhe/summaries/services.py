@@ -17,6 +17,8 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -170,12 +172,47 @@ def check(*, repair: bool = True) -> list[dict]:
     return mismatches
 
 
+# Inside `shared_reads()`: {(paths, on): {key: total}} read once for every key.
+_shared: ContextVar[dict | None] = ContextVar("summaries_shared_reads", default=None)
+
+
+@contextmanager
+def shared_reads():
+    """Within the block, `totals` (and `by_org` of one root) over the same subtrees and
+    date read every counter of them in ONE query and answer the later calls from it:
+    the home page's figures and panels share one read (issue 21). Read-only pages."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _subtree_counters(paths: list[str] | None, on: dt.date):
+    qs = OrgCounter.objects.filter(Q(day__isnull=True) | Q(day__lte=on))
+    if paths is not None:
+        from lienhe.access.scoping import subtree_q
+
+        qs = qs.filter(subtree_q(paths, "organization__path"))
+    return qs
+
+
 def totals(paths: list[str] | None, keys: Iterable[str], on: dt.date | None = None) -> dict:
     """{key: sum over the organizations under `paths` (None: everywhere)} in one query.
     Dated keys are summed as of `on` (default today)."""
     from django.utils import timezone
 
     keys = list(keys)
+    shared = _shared.get()
+    if shared is not None:
+        on = on or timezone.localdate()
+        ident = (None if paths is None else tuple(sorted(set(paths))), on)
+        if ident not in shared:
+            # Plain keys have no day, dated ones always one: "no day or up to `on`"
+            # is each key's value on `on`.
+            rows = _subtree_counters(paths, on).values("key").annotate(total=Sum("value"))
+            shared[ident] = {r["key"]: r["total"] or 0 for r in rows.order_by()}
+        return {k: shared[ident].get(k, 0) for k in keys}
     dated = set().union(*(f.dated for f in FAMILIES.values()))
     plain = [k for k in keys if k not in dated]
     when = [k for k in keys if k in dated]
@@ -201,6 +238,9 @@ def by_org(paths: list[str], keys: Iterable[str], on: dt.date | None = None) -> 
     from django.utils import timezone
 
     keys = list(keys)
+    if len(paths) == 1 and _shared.get() is not None:
+        one = totals(paths, keys, on)
+        return {(paths[0], k): v for k, v in one.items()}
     dated = set().union(*(f.dated for f in FAMILIES.values()))
     on = on or timezone.localdate()
     result: dict = {(p, k): 0 for p in paths for k in keys}
