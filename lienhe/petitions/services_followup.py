@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lienhe.audit.softdelete import restore, soft_delete
 from lienhe.orgs.models import Organization
-from lienhe.summaries import hooks as summary_hooks
 
 from .models import Petition
 from .services_base import E, PetitionError, S, _event, _locked, _notify, _save
@@ -145,24 +145,10 @@ def agenda_lines(meeting) -> list[str]:
 
 def delete_petition(petition: Petition, *, actor, reason: str) -> Petition:
     """Hide a petition entered by mistake (kept with who/when/why, restorable)."""
-    from lienhe.audit.softdelete import SoftDeleteError, soft_delete
-
-    try:
-        with transaction.atomic():
-            deleted = soft_delete(petition, actor=actor, reason=reason)
-            summary_hooks.changed("petitions", [petition.organization_id])  # issue 21
-            return deleted
-    except SoftDeleteError as exc:
-        raise PetitionError(str(exc)) from exc
+    return soft_delete(
+        petition, actor=actor, reason=reason, summary="petitions", error=PetitionError
+    )
 
 
 def restore_petition(petition: Petition, *, actor) -> Petition:
-    from lienhe.audit.softdelete import SoftDeleteError, restore
-
-    try:
-        with transaction.atomic():
-            restored = restore(petition, actor=actor)
-            summary_hooks.changed("petitions", [petition.organization_id])  # issue 21
-            return restored
-    except SoftDeleteError as exc:
-        raise PetitionError(str(exc)) from exc
+    return restore(petition, actor=actor, summary="petitions", error=PetitionError)
