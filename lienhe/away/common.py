@@ -1,5 +1,5 @@
 """Shared helpers of the away module: the error types, today, the committees and
-officers concerned, version checks and row locks."""
+officers concerned, version checks, row locks and the post-write step (`_save`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from lienhe.access.models import User
 from lienhe.access.permissions import ROLE_PERMISSIONS
 from lienhe.access.scoping import has_org_permission
+from lienhe.audit.services import log_action
 from lienhe.concurrency import check_version
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 
 
 class AwayError(Exception):
@@ -110,3 +112,15 @@ def _locked(model, pk):
         .select_related("member", "organization")
         .get(pk=pk)
     )
+
+
+def _save(obj, action: str, actor, family: str | None, data: dict | None = None):
+    """The post-write step of every away change: bump the version, save, recount the
+    summary `family` of the organization (None: the record counts in none) and write
+    the audit row."""
+    obj.version += 1
+    obj.save()
+    if family:
+        summary_hooks.changed(family, [obj.organization_id])  # issue 21
+    log_action(obj, action, actor=actor, organization_path=obj.organization.path, data=data)
+    return obj

@@ -29,6 +29,7 @@ from .common import (
     _check_version,
     _member_user,
     _residence_cell_officers,
+    _save,
     base_committee,
     officers,
     today,
@@ -421,13 +422,11 @@ def propose_exemption(
     current.cell_opinion = opinion.strip()
     current.cell_proposed_on = on
     current.cell_by = actor
-    current.version += 1
-    current.save()
-    log_action(
+    _save(
         current,
         "away.exemption.proposed" if agree else "away.exemption.not_proposed",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        None,
         data={"opinion": current.cell_opinion, "on": on.isoformat()},
     )
     url = reverse("away:exemption_application", args=[current.pk])

@@ -26,6 +26,7 @@ from .common import (
     _locked,
     _member_user,
     _residence_cell_officers,
+    _save,
     base_committee,
     officers,
     today,
@@ -121,17 +122,8 @@ def update_away(away: AwayPeriod, *, expected_version: int, actor, **fields: Any
         return current
     if current.status == AwayPeriod.Status.CHANGES:
         current.status = AwayPeriod.Status.SUBMITTED
-    current.version += 1
     current.full_clean()
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
-        current,
-        "away.report.updated",
-        actor=actor,
-        organization_path=current.organization.path,
-        data=changed,
-    )
+    _save(current, "away.report.updated", actor, "away", data=changed)
     return current
 
 
@@ -149,14 +141,11 @@ def cell_consider(
         raise AwayError(_("Hãy ghi ý kiến của chi bộ."))
     current.cell_opinion = opinion.strip()
     current.status = AwayPeriod.Status.CELL_AGREED if agree else AwayPeriod.Status.CHANGES
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
+    _save(
         current,
         "away.report.cell_agreed" if agree else "away.report.changes_requested",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "away",
         data={"opinion": current.cell_opinion},
     )
     url = reverse("away:detail", args=[current.pk])
@@ -213,16 +202,7 @@ def approve_away(
     current.approved_on = on
     current.approved_by = actor
     current.decision_number = number.display
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
-        current,
-        "away.report.approved",
-        actor=actor,
-        organization_path=current.organization.path,
-        data={"number": current.decision_number},
-    )
+    _save(current, "away.report.approved", actor, "away", data={"number": current.decision_number})
     url = reverse("away:detail", args=[current.pk])
     notify(
         [_member_user(current.member), *_cell_officers(current.organization)],
@@ -259,14 +239,11 @@ def committee_request_changes(
         raise AwayError(_("Hãy ghi rõ nội dung cần bổ sung."))
     current.status = AwayPeriod.Status.CHANGES
     current.committee_note = note.strip()
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
+    _save(
         current,
         "away.report.returned_for_changes",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "away",
         data={"note": current.committee_note},
     )
     notify(
@@ -287,12 +264,7 @@ def withdraw_away(away: AwayPeriod, *, actor) -> AwayPeriod:
     if current.status not in AwayPeriod.OPEN:
         raise AwayError(_("Chỉ rút được báo cáo chưa được duyệt."))
     current.status = AwayPeriod.Status.WITHDRAWN
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
-        current, "away.report.withdrawn", actor=actor, organization_path=current.organization.path
-    )
+    _save(current, "away.report.withdrawn", actor, "away")
     return current
 
 
@@ -354,14 +326,11 @@ def mark_returned(
         raise AwayError(_("Ngày trở về không được ở tương lai."))
     current.status = AwayPeriod.Status.RETURNED
     current.returned_on = on
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
+    _save(
         current,
         "away.report.returned_home",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "away",
         data={
             "on": on.isoformat(),
             "note": note,

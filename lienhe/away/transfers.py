@@ -22,6 +22,7 @@ from .common import (
     _cell_officers,
     _check_version,
     _member_user,
+    _save,
     base_committee,
     officers,
     today,
@@ -138,13 +139,11 @@ def send_transfer(
     current.sent_on = on
     current.handin_due = _add_working_days(on, days)
     current.status = Transfer.Status.SENT
-    current.version += 1
-    current.save()
-    log_action(
+    _save(
         current,
         "away.transfer.sent",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        None,
         data={"number": current.letter_number, "due": current.handin_due.isoformat()},
     )
     url = reverse("away:transfer", args=[current.pk])
@@ -234,15 +233,7 @@ def refuse_transfer(t: Transfer, *, actor, note: str) -> Transfer:
         raise AwayError(_("Hãy ghi lý do."))
     current.status = Transfer.Status.REFUSED
     current.receipt_note = note.strip()
-    current.version += 1
-    current.save()
-    log_action(
-        current,
-        "away.transfer.refused",
-        actor=actor,
-        organization_path=current.organization.path,
-        data={"note": current.receipt_note},
-    )
+    _save(current, "away.transfer.refused", actor, None, data={"note": current.receipt_note})
     return current
 
 
@@ -253,13 +244,5 @@ def end_temporary_transfer(t: Transfer, *, actor, on: dt.date | None = None) -> 
         raise AwayError(_("Chỉ kết thúc được sinh hoạt tạm thời đã được tiếp nhận."))
     current.status = Transfer.Status.ENDED
     current.until = on or today()
-    current.version += 1
-    current.save()
-    log_action(
-        current,
-        "away.transfer.ended",
-        actor=actor,
-        organization_path=current.organization.path,
-        data={"on": current.until.isoformat()},
-    )
+    _save(current, "away.transfer.ended", actor, None, data={"on": current.until.isoformat()})
     return current
