@@ -14,12 +14,26 @@ class OrgChoiceField(forms.ModelChoiceField):
 
 
 class IssueDateForm(forms.Form):
-    issued_on = forms.DateField(label=_("Ngày cấp giấy"), widget=DateInput())
+    issued_on = forms.DateField(
+        label=_("Ngày cấp giấy"),
+        widget=DateInput(),
+        error_messages={
+            "invalid": _("Ngày cấp không hợp lệ (dd/mm/yyyy)."),
+            "required": _("Ngày cấp không hợp lệ (dd/mm/yyyy)."),
+        },
+    )
 
 
 class HandinForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    handed_in_on = forms.DateField(label=_("Ngày đảng viên nộp giấy"), widget=DateInput())
+    handed_in_on = forms.DateField(
+        label=_("Ngày đảng viên nộp giấy"),
+        widget=DateInput(),
+        error_messages={
+            "invalid": _("Ngày nộp giấy không hợp lệ (dd/mm/yyyy)."),
+            "required": _("Ngày nộp giấy không hợp lệ (dd/mm/yyyy)."),
+        },
+    )
 
 
 class AcceptForm(forms.Form):
@@ -135,6 +149,7 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Nội dung trao đổi"),
         max_length=4000,
+        error_messages={"required": _("Hãy nhập nội dung trao đổi.")},
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Viết cho chi bộ bên kia…")}),
     )
     side = forms.ChoiceField(
