@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
-from lienhe.concurrency import lock_checked
+from lienhe.concurrency import apply_changes, lock_checked
 from lienhe.orgs.models import Organization
 from lienhe.summaries import hooks as summary_hooks
 
@@ -214,12 +214,7 @@ def update_petition(
     current = _locked(petition, expected_version)
     if current.state == S.CLOSED:
         raise PetitionError(_("Kiến nghị đã kết thúc, không sửa được nữa."))
-    changed = {}
-    for name, value in fields.items():
-        old = getattr(current, name)
-        if old != value:
-            changed[name] = [str(old), str(value)]
-            setattr(current, name, value)
+    changed = apply_changes(current, fields)
     if not changed:
         return current
     current.full_clean(exclude=["created_by", "raised_by_user", "raised_by_member"])

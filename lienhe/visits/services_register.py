@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
-from lienhe.concurrency import lock_checked
+from lienhe.concurrency import apply_changes, lock_checked
 from lienhe.orgs.models import Organization
 
 from .models import (
@@ -111,12 +111,7 @@ def update_committee_member(
         **fields,
     }
     _check_member_fields(current.committee, merged, units)
-    changed = {}
-    for name, value in fields.items():
-        old = getattr(current, name)
-        if old != value:
-            changed[name] = [str(old), str(value)]
-            setattr(current, name, value)
+    changed = apply_changes(current, fields)
     old_units = set(current.units_in_charge.values_list("pk", flat=True))
     if old_units != {u.pk for u in units}:
         changed["units_in_charge"] = [sorted(old_units), sorted(u.pk for u in units)]
