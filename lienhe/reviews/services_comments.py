@@ -35,6 +35,14 @@ from .services_base import (
     gather_evidence,
 )
 
+
+def _save(comment: ResidenceComment) -> None:
+    """Bump the version, save, recount the comment counters of both sides (issue 21)."""
+    comment.version += 1
+    comment.save()
+    summary_hooks.changed("comments", [comment.residence_org_id, comment.workplace_org_id])
+
+
 # --- requests ------------------------------------------------------------------------
 
 
@@ -188,11 +196,7 @@ def save_draft(
     if not comment.evidence:
         comment.evidence = gather_evidence(comment.member, comment.year)
     comment.state = ResidenceComment.State.DRAFT
-    comment.version += 1
-    comment.save()
-    summary_hooks.changed(
-        "comments", [comment.residence_org_id, comment.workplace_org_id]
-    )  # issue 21
+    _save(comment)
     log_action(
         comment,
         "reviews.comment.drafted",
@@ -223,11 +227,7 @@ def send_comment(
     comment.sent_at = timezone.now()
     comment.signed_by = actor
     comment.signer_title = signer_title
-    comment.version += 1
-    comment.save()
-    summary_hooks.changed(
-        "comments", [comment.residence_org_id, comment.workplace_org_id]
-    )  # issue 21
+    _save(comment)
     _after_send(comment, actor, "reviews.comment.sent")
     return comment
 
@@ -330,11 +330,7 @@ def correct_comment(
         raise ReviewError(_("Hãy ghi lý do đính chính."))
     _validate(comment, duties, conclusion)
     comment.state = ResidenceComment.State.SUPERSEDED
-    comment.version += 1
-    comment.save()
-    summary_hooks.changed(
-        "comments", [comment.residence_org_id, comment.workplace_org_id]
-    )  # issue 21
+    _save(comment)
     levels = comment_levels(comment.residence_org, comment.year)
     new = ResidenceComment.objects.create(
         member=comment.member,

@@ -36,6 +36,13 @@ from .services_comments import review_content, score_basis_for
 # --- year-end review ---------------------------------------------------------------
 
 
+def _save(review: YearReview, action: str, actor, data: dict | None = None) -> None:
+    """Bump the version, save and write the audit row of a review step."""
+    review.version += 1
+    review.save()
+    log_action(review, action, actor=actor, organization_path=review.organization.path, data=data)
+
+
 def current_comment(member: Member, year: int) -> ResidenceComment | None:
     return (
         ResidenceComment.objects.filter(
@@ -73,15 +80,7 @@ def save_self_assessment(
 ) -> YearReview:
     review = _lock_review(review, expected_version)
     review.self_level, review.self_assessment = level, text.strip()
-    review.version += 1
-    review.save()
-    log_action(
-        review,
-        "reviews.review.self_assessed",
-        actor=actor,
-        organization_path=review.organization.path,
-        data={"level": level},
-    )
+    _save(review, "reviews.review.self_assessed", actor, data={"level": level})
     return review
 
 
@@ -93,15 +92,7 @@ def propose(
     review.proposal_level, review.proposal_note = level, note.strip()
     review.state = YearReview.State.PROPOSED
     review.proposed_by = actor
-    review.version += 1
-    review.save()
-    log_action(
-        review,
-        "reviews.review.proposed",
-        actor=actor,
-        organization_path=review.organization.path,
-        data={"level": level},
-    )
+    _save(review, "reviews.review.proposed", actor, data={"level": level})
     return review
 
 
@@ -169,13 +160,10 @@ def finalise(
     review.state = YearReview.State.FINAL
     review.decided_by = actor
     review.decided_at = timezone.now()
-    review.version += 1
-    review.save()
-    log_action(
+    _save(
         review,
         "reviews.review.finalised",
-        actor=actor,
-        organization_path=review.organization.path,
+        actor,
         data={
             "level": level,
             "conflict": conflict,
