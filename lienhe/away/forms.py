@@ -13,7 +13,7 @@ from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.orgs.widgets import OrgPickerFilter
 from lienhe.text import order_model_choices, vi_order
 
-from .models import AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
+from .models import AWAY_FIELDS, AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
 
 
 def _vietnamese_errors(form: forms.Form) -> None:
@@ -30,22 +30,7 @@ class AwayForm(forms.ModelForm):
 
     class Meta:
         model = AwayPeriod
-        fields = [
-            "destination_unit",
-            "destination_country",
-            "destination_address",
-            "employer",
-            "start_on",
-            "expected_end_on",
-            "phone",
-            "other_contacts",
-            "family_contact",
-            "family_phone",
-            "wants_temporary_transfer",
-            "reason",
-            "temp_residence_place",
-            "temp_residence_on",
-        ]
+        fields = list(AWAY_FIELDS)
         widgets = {
             "temp_residence_on": DateInput(),
             "start_on": DateInput(),
@@ -163,13 +148,9 @@ class BroadcastForm(forms.Form):
         _vietnamese_errors(self)
 
 
-class ExemptionForm(forms.Form):
-    ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
-    start_on = forms.DateField(label=_("Từ ngày"), widget=DateInput())
-    end_on = forms.DateField(label=_("Đến ngày"), widget=DateInput())
-    detail = forms.CharField(
-        label=_("Chi tiết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+class _GroundPeriodForm(forms.Form):
+    """A ground from the policy's list (`grounds=`) and a period `start_on`..`end_on`
+    that must not end before it starts (exemption decision and application)."""
 
     def __init__(self, *args, grounds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,6 +162,15 @@ class ExemptionForm(forms.Form):
         if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
             self.add_error("end_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
+
+
+class ExemptionForm(_GroundPeriodForm):
+    ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
+    start_on = forms.DateField(label=_("Từ ngày"), widget=DateInput())
+    end_on = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    detail = forms.CharField(
+        label=_("Chi tiết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RevokeForm(forms.Form):
@@ -430,7 +420,7 @@ class TransferFilter(_ScopedFilter):
         fields = ["q", "org", "kind", "status"]
 
 
-class ExemptionApplicationForm(forms.Form):
+class ExemptionApplicationForm(_GroundPeriodForm):
     """The member's written application (đơn xin tạm miễn sinh hoạt đảng)."""
 
     ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
@@ -440,17 +430,6 @@ class ExemptionApplicationForm(forms.Form):
         label=_("Nội dung đơn (lý do, nguyện vọng)"), widget=forms.Textarea(attrs={"rows": 3})
     )
     applied_on = forms.DateField(label=_("Ngày làm đơn"), widget=DateInput())
-
-    def __init__(self, *args, grounds=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ground"].choices = [(g, g) for g in grounds]
-        _vietnamese_errors(self)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
-            self.add_error("end_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
-        return data
 
 
 class ExemptionProposalForm(forms.Form):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.access.models import User
 from lienhe.audit.services import log_action
+from lienhe.concurrency import apply_changes
 from lienhe.documents.services import allocate_number
 from lienhe.members.models import Member
 from lienhe.notify.services import notify
@@ -32,24 +33,7 @@ from .common import (
     today,
 )
 from .exemptions import revoke_exemption
-from .models import AwayPeriod, Contact, DestinationComment, Exemption
-
-AWAY_FIELDS = (
-    "destination_address",
-    "destination_unit",
-    "destination_country",
-    "employer",
-    "start_on",
-    "expected_end_on",
-    "phone",
-    "other_contacts",
-    "family_contact",
-    "family_phone",
-    "wants_temporary_transfer",
-    "reason",
-    "temp_residence_place",
-    "temp_residence_on",
-)
+from .models import AWAY_FIELDS, AwayPeriod, Contact, DestinationComment, Exemption
 
 
 def _validate_away(fields: dict[str, Any]) -> None:
@@ -113,11 +97,7 @@ def update_away(away: AwayPeriod, *, expected_version: int, actor, **fields: Any
     data = {k: v for k, v in fields.items() if k in AWAY_FIELDS}
     merged = {k: getattr(current, k) for k in AWAY_FIELDS} | data
     _validate_away(merged)
-    changed = {}
-    for name, value in data.items():
-        if getattr(current, name) != value:
-            changed[name] = [str(getattr(current, name)), str(value)]
-            setattr(current, name, value)
+    changed = apply_changes(current, data)
     if not changed:
         return current
     if current.status == AwayPeriod.Status.CHANGES:
