@@ -13,14 +13,16 @@ class OrgChoiceField(forms.ModelChoiceField):
         return obj.name if size is None else f"{obj.name} ({size} người)"
 
 
+def _date_errors(message) -> dict:
+    """The same message for a date left empty or not in dd/mm/yyyy."""
+    return {"invalid": message, "required": message}
+
+
 class IssueDateForm(forms.Form):
     issued_on = forms.DateField(
         label=_("Ngày cấp giấy"),
         widget=DateInput(),
-        error_messages={
-            "invalid": _("Ngày cấp không hợp lệ (dd/mm/yyyy)."),
-            "required": _("Ngày cấp không hợp lệ (dd/mm/yyyy)."),
-        },
+        error_messages=_date_errors(_("Ngày cấp không hợp lệ (dd/mm/yyyy).")),
     )
 
 
@@ -29,10 +31,7 @@ class HandinForm(forms.Form):
     handed_in_on = forms.DateField(
         label=_("Ngày đảng viên nộp giấy"),
         widget=DateInput(),
-        error_messages={
-            "invalid": _("Ngày nộp giấy không hợp lệ (dd/mm/yyyy)."),
-            "required": _("Ngày nộp giấy không hợp lệ (dd/mm/yyyy)."),
-        },
+        error_messages=_date_errors(_("Ngày nộp giấy không hợp lệ (dd/mm/yyyy).")),
     )
 
 
