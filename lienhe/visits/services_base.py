@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
@@ -31,6 +32,18 @@ STALE_MESSAGE = (
     "Bản ghi này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất rồi "
     "sửa lại; những gì bạn vừa nhập vẫn còn trên biểu mẫu."
 )
+
+
+def _out_of_scope(committee_member: CommitteeMember, cell: Organization) -> VisitError:
+    """The refusal for a cell outside the position's scope (assignment, planned visit)."""
+    return VisitError(
+        _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
+        % {
+            "cell": cell.name,
+            "name": committee_member.full_name,
+            "scope": committee_member.get_scope_display(),
+        }
+    )
 
 
 # ---------------------------------------------------------------- policy figures

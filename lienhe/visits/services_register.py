@@ -19,7 +19,7 @@ from .models import (
     Visit,
     VisitAssignment,
 )
-from .services_base import STALE_MESSAGE, StaleEdit, VisitError, assignable_cells
+from .services_base import STALE_MESSAGE, StaleEdit, VisitError, _out_of_scope, assignable_cells
 
 # ---------------------------------------------------------------- register
 
@@ -138,14 +138,7 @@ def add_assignment(
     committee_member: CommitteeMember, cell: Organization, year: int, *, actor=None
 ) -> VisitAssignment:
     if not assignable_cells(committee_member, year).filter(pk=cell.pk).exists():
-        raise VisitError(
-            _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
-            % {
-                "cell": cell.name,
-                "name": committee_member.full_name,
-                "scope": committee_member.get_scope_display(),
-            }
-        )
+        raise _out_of_scope(committee_member, cell)
     assignment, created = VisitAssignment.objects.get_or_create(
         committee_member=committee_member, year=year, cell=cell, defaults={"created_by": actor}
     )

@@ -19,7 +19,14 @@ from .models import (
     Visit,
     VisitReport,
 )
-from .services_base import STALE_MESSAGE, StaleEdit, VisitError, report_due_days, scope_cells
+from .services_base import (
+    STALE_MESSAGE,
+    StaleEdit,
+    VisitError,
+    _out_of_scope,
+    report_due_days,
+    scope_cells,
+)
 from .signals import visit_report_filed
 
 # ---------------------------------------------------------------- visits
@@ -63,14 +70,7 @@ def _check_visit_slot(
     if not any(
         scope_cells(committee_member, year).filter(pk=cell.pk).exists() for year in scope_years
     ):
-        raise VisitError(
-            _("%(cell)s nằm ngoài phạm vi được dự của đồng chí %(name)s (%(scope)s).")
-            % {
-                "cell": cell.name,
-                "name": committee_member.full_name,
-                "scope": committee_member.get_scope_display(),
-            }
-        )
+        raise _out_of_scope(committee_member, cell)
     busy = Visit.objects.exclude(state=Visit.State.MISSED).filter(planned_on=planned_on)
     if exclude_pk:
         busy = busy.exclude(pk=exclude_pk)
