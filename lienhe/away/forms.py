@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.members.forms import DateInput
+from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
 from lienhe.orgs.models import AdminUnit, Organization
-from lienhe.orgs.widgets import OrgPickerFilter
 from lienhe.text import order_model_choices, vi_order
 
 from .models import AWAY_FIELDS, AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
@@ -304,16 +304,6 @@ class ClaimForm(forms.Form):
 # ---------------------------------------------------------------- filters
 
 
-def _org_filter():
-    return OrgPickerFilter(
-        label=_("Thuộc tổ chức"),
-        queryset=Organization.objects.none(),
-        method="filter_subtree",
-        empty_label=_("Tất cả tổ chức tôi được xem"),
-        max_depth=4,  # views.scope_orgs: cells and above
-    )
-
-
 def _search_filter(placeholder):
     return django_filters.CharFilter(
         label=_("Tìm"),
@@ -322,22 +312,9 @@ def _search_filter(placeholder):
     )
 
 
-class _ScopedFilter(django_filters.FilterSet):
-    def __init__(self, *args, org_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if org_choices is not None:
-            self.filters["org"].queryset = org_choices
-
-    def filter_search(self, qs, name, value):
-        return qs.search(value)
-
-    def filter_subtree(self, qs, name, value):
-        return qs.in_subtree(value) if value else qs
-
-
-class AwayFilter(_ScopedFilter):
+class AwayFilter(ScopedFilterSet):
     q = _search_filter(_("tên, nơi đến, nơi làm việc"))
-    org = _org_filter()
+    org = subtree_filter(max_depth=4)  # views.scope_orgs: cells and above
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"), choices=AwayPeriod.Status.choices, empty_label=_("Mọi tình trạng")
     )
@@ -374,9 +351,9 @@ class AwayFilter(_ScopedFilter):
         return qs.contact_overdue(today(), self.interval_days)
 
 
-class ExemptionFilter(_ScopedFilter):
+class ExemptionFilter(ScopedFilterSet):
     q = _search_filter(_("tên đảng viên"))
-    org = _org_filter()
+    org = subtree_filter(max_depth=4)  # views.scope_orgs: cells and above
     state = django_filters.ChoiceFilter(
         label=_("Hiệu lực"),
         choices=[
@@ -405,9 +382,9 @@ class ExemptionFilter(_ScopedFilter):
         return qs
 
 
-class TransferFilter(_ScopedFilter):
+class TransferFilter(ScopedFilterSet):
     q = _search_filter(_("tên đảng viên"))
-    org = _org_filter()
+    org = subtree_filter(max_depth=4)  # views.scope_orgs: cells and above
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=Transfer.Kind.choices, empty_label=_("Tất cả")
     )
