@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, Min, OuterRef, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -93,8 +93,9 @@ def workplace_items(user, today: dt.date) -> list[dict]:
     from lienhe.meetings.models import Attendance, Meeting
     from lienhe.orgs.models import Organization
     from lienhe.orgs.services import effective_policy
-    from lienhe.reviews.constants import HIGH_LEVELS, Purpose
+    from lienhe.reviews.constants import HIGH_LEVELS
     from lienhe.reviews.models import ResidenceComment, YearReview
+    from lienhe.reviews.selectors import below_good_comment
 
     items: list[dict] = []
     read = paths_with(user, "reviews:read")
@@ -120,18 +121,11 @@ def workplace_items(user, today: dt.date) -> list[dict]:
                 reverse("reviews:list") + "?state=sent",
             )
         )
-    below_good = ResidenceComment.objects.filter(
-        member=OuterRef("member_id"),
-        year=OuterRef("year"),
-        purpose=Purpose.YEARLY,
-        state=ResidenceComment.State.SENT,
-        conclusion__gt=0,
-    )
     reviews = (
         YearReview.objects.filter(
             subtree_q(paths, "organization__path"), state=YearReview.State.PROPOSED
         )
-        .annotate(below=Exists(below_good))
+        .annotate(below=below_good_comment())
         .aggregate(
             pending=Count("id"),
             conflicts=Count("id", filter=Q(below=True, proposal_level__in=list(HIGH_LEVELS))),
