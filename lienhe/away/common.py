@@ -14,6 +14,7 @@ from lienhe.access.scoping import has_org_permission
 from lienhe.audit.services import log_action
 from lienhe.concurrency import check_version
 from lienhe.members.models import Member
+from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.summaries import hooks as summary_hooks
 
@@ -124,3 +125,22 @@ def _save(obj, action: str, actor, family: str | None, data: dict | None = None)
         summary_hooks.changed(family, [obj.organization_id])  # issue 21
     log_action(obj, action, actor=actor, organization_path=obj.organization.path, data=data)
     return obj
+
+
+def _tell_after_cell(current, agree: bool, url: str, *, approve: tuple, back: tuple, key: str):
+    """After the cell has considered a report or an application: tell the base
+    committee's approvers (`agree`) or the member; `approve`/`back` are (kind, title),
+    the notice is deduplicated on `<kind>.<key>`."""
+    if agree:
+        users = officers(base_committee(current.organization), "away:approve", exact_depth=True)
+    else:
+        users = [_member_user(current.member)]
+    kind, title = approve if agree else back
+    notify(
+        users,
+        kind=kind,
+        title=title,
+        body=current.cell_opinion,
+        url=url,
+        dedupe_key=f"{kind}.{key}",
+    )

@@ -28,8 +28,8 @@ from .common import (
     _member_user,
     _residence_cell_officers,
     _save,
+    _tell_after_cell,
     base_committee,
-    officers,
     today,
 )
 from .exemptions import revoke_exemption
@@ -128,27 +128,17 @@ def cell_consider(
         "away",
         data={"opinion": current.cell_opinion},
     )
-    url = reverse("away:detail", args=[current.pk])
-    if agree:
-        base = base_committee(current.organization)
-        notify(
-            officers(base, "away:approve", exact_depth=True),
-            kind="away.to_approve",
-            title=_("Chi bộ đề nghị duyệt: %(name)s đi làm ăn xa")
-            % {"name": current.member.full_name},
-            body=current.cell_opinion,
-            url=url,
-            dedupe_key=f"away.to_approve.{current.pk}.{current.version}",
-        )
-    else:
-        notify(
-            [_member_user(current.member)],
-            kind="away.changes",
-            title=_("Chi bộ đề nghị bổ sung báo cáo đi làm ăn xa"),
-            body=current.cell_opinion,
-            url=url,
-            dedupe_key=f"away.changes.{current.pk}.{current.version}",
-        )
+    _tell_after_cell(
+        current,
+        agree,
+        reverse("away:detail", args=[current.pk]),
+        approve=(
+            "away.to_approve",
+            _("Chi bộ đề nghị duyệt: %(name)s đi làm ăn xa") % {"name": current.member.full_name},
+        ),
+        back=("away.changes", _("Chi bộ đề nghị bổ sung báo cáo đi làm ăn xa")),
+        key=f"{current.pk}.{current.version}",
+    )
     return current
 
 
