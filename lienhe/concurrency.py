@@ -2,9 +2,13 @@
 (`SELECT … FOR UPDATE` inside the caller's transaction) and refuse when the version the
 user saw is not the current one, so two people editing the same record never lose an
 update silently. The caller passes its own typed error (`StaleEdit(_("…"))`), so the
-message names the record in Vietnamese."""
+message names the record in Vietnamese. `apply_changes` is the edit step that follows:
+set what differs and say what changed (the audit row's data)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
 
 from django.db.models import Model, QuerySet
 
@@ -30,3 +34,20 @@ def lock_checked[M: Model](
     current = locking.get(pk=pk)
     check_version(current, expected_version, stale)
     return current
+
+
+def apply_changes(
+    obj: Model, fields: Mapping[str, Any], *, skip_none: bool = False
+) -> dict[str, list[str]]:
+    """Set on `obj` each of `fields` whose value differs and return what changed as
+    `{name: [old, new]}` in text (the audit row's data; empty: nothing to save).
+    `skip_none`: a None value means "leave as it is"."""
+    changed: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if skip_none and value is None:
+            continue
+        old = getattr(obj, name)
+        if old != value:
+            changed[name] = [str(old), str(value)]
+            setattr(obj, name, value)
+    return changed

@@ -3,8 +3,12 @@ can be restored. Add the mixin to a model and use the services:
 
     class Petition(SoftDeleteModel, models.Model): ...
     Petition.objects.alive()            # default lists
-    soft_delete(p, actor=user, reason="Nhập trùng")
-    restore(p, actor=user)
+    soft_delete(p, actor=user, reason="Nhập trùng", summary="petitions", error=PetitionError)
+    restore(p, actor=user, summary="petitions", error=PetitionError)
+
+`summary` names the counter family of `lienhe.summaries` the record counts in (recounted
+for its organization inside the same transaction); `error` is the module's typed error
+raised instead of `SoftDeleteError`, so a module's delete/restore is one call.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lienhe.summaries import hooks as summary_hooks
 
 from .services import log_action
 
@@ -70,14 +76,28 @@ def _org_path(obj) -> str:
     return getattr(org, "path", "") or ""
 
 
+def _summary_changed(obj: SoftDeleteModel, summary: str | None) -> None:
+    if summary:
+        summary_hooks.changed(summary, [obj.organization_id])  # issue 21
+
+
 @transaction.atomic
-def soft_delete(obj: SoftDeleteModel, *, actor, reason: str) -> SoftDeleteModel:
+def soft_delete(
+    obj: SoftDeleteModel,
+    *,
+    actor,
+    reason: str,
+    summary: str | None = None,
+    error: type[Exception] = SoftDeleteError,
+) -> SoftDeleteModel:
+    """Mark `obj` deleted (who/when/why) with an audit row; recount the `summary`
+    family of its organization; refusals raise `error`."""
     reason = (reason or "").strip()
     if not reason:
-        raise SoftDeleteError(_("Hãy ghi lý do xóa."))
+        raise error(_("Hãy ghi lý do xóa."))
     current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
     if current.deleted_at is not None:
-        raise SoftDeleteError(_("Hồ sơ này đã bị xóa trước đó."))
+        raise error(_("Hồ sơ này đã bị xóa trước đó."))
     current.deleted_at = timezone.now()
     current.deleted_by = actor if getattr(actor, "is_authenticated", False) else None
     current.delete_reason = reason[:255]
@@ -89,14 +109,23 @@ def soft_delete(obj: SoftDeleteModel, *, actor, reason: str) -> SoftDeleteModel:
         organization_path=_org_path(current),
         data={"reason": reason},
     )
+    _summary_changed(current, summary)
     return current
 
 
 @transaction.atomic
-def restore(obj: SoftDeleteModel, *, actor) -> SoftDeleteModel:
+def restore(
+    obj: SoftDeleteModel,
+    *,
+    actor,
+    summary: str | None = None,
+    error: type[Exception] = SoftDeleteError,
+) -> SoftDeleteModel:
+    """Undo `soft_delete` with an audit row; recount the `summary` family; refusals
+    raise `error`."""
     current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
     if current.deleted_at is None:
-        raise SoftDeleteError(_("Hồ sơ này chưa bị xóa."))
+        raise error(_("Hồ sơ này chưa bị xóa."))
     data = {"deleted_at": current.deleted_at.isoformat(), "reason": current.delete_reason}
     current.deleted_at = None
     current.deleted_by = None
@@ -109,4 +138,5 @@ def restore(obj: SoftDeleteModel, *, actor) -> SoftDeleteModel:
         organization_path=_org_path(current),
         data=data,
     )
+    _summary_changed(current, summary)
     return current

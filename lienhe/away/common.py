@@ -1,5 +1,5 @@
 """Shared helpers of the away module: the error types, today, the committees and
-officers concerned, version checks and row locks."""
+officers concerned, version checks, row locks and the post-write step (`_save`)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from django.utils.translation import gettext as _
 from lienhe.access.models import User
 from lienhe.access.permissions import ROLE_PERMISSIONS
 from lienhe.access.scoping import has_org_permission
+from lienhe.audit.services import log_action
 from lienhe.concurrency import check_version
 from lienhe.members.models import Member
+from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
+from lienhe.summaries import hooks as summary_hooks
 
 
 class AwayError(Exception):
@@ -109,4 +112,35 @@ def _locked(model, pk):
         model.objects.select_for_update(of=("self",))
         .select_related("member", "organization")
         .get(pk=pk)
+    )
+
+
+def _save(obj, action: str, actor, family: str | None, data: dict | None = None, orgs=None):
+    """The post-write step of every away change: bump the version, save, recount the
+    summary `family` of `orgs` (default: the record's organization; None family: the
+    record counts in none) and write the audit row."""
+    obj.version += 1
+    obj.save()
+    if family:
+        summary_hooks.changed(family, orgs or [obj.organization_id])  # issue 21
+    log_action(obj, action, actor=actor, organization_path=obj.organization.path, data=data)
+    return obj
+
+
+def _tell_after_cell(current, agree: bool, url: str, *, approve: tuple, back: tuple, key: str):
+    """After the cell has considered a report or an application: tell the base
+    committee's approvers (`agree`) or the member; `approve`/`back` are (kind, title),
+    the notice is deduplicated on `<kind>.<key>`."""
+    if agree:
+        users = officers(base_committee(current.organization), "away:approve", exact_depth=True)
+    else:
+        users = [_member_user(current.member)]
+    kind, title = approve if agree else back
+    notify(
+        users,
+        kind=kind,
+        title=title,
+        body=current.cell_opinion,
+        url=url,
+        dedupe_key=f"{kind}.{key}",
     )

@@ -1,131 +1,41 @@
 """Demo data: away members with realistic destinations, contacts with gaps, exemptions,
-transfers, and a year of party fees with some arrears. Bulk writes only."""
+transfers, and a year of party fees with some arrears. Bulk writes only.
+
+Shared figures and the letter register in `demo_common`, the fees in `demo_fees`, the
+national data set in `demo_national` (re-exported here: `lienhe.demo.national` calls
+`lienhe.away.demo.build_national`)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 from lienhe.demo.bulk import bulk_create
 from lienhe.demo.context import DemoContext, extender
-from lienhe.demo.national import Plan, RowWriter, _at, _months_back
-from lienhe.documents.models import DocumentNumber
 from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit
 from lienhe.text import fold
 
-from .fees import monthly_amount, months_between
+from .demo_common import (
+    ABROAD,
+    AWAY_SHARE,
+    CONTACT_NOTES,
+    DOMESTIC,
+    RELATIONS,
+    _phone,
+    _Register,
+    _weighted,
+)
+from .demo_fees import build_fees
+from .demo_national import build_national as build_national
 from .models import (
     AwayPeriod,
     Contact,
     DestinationComment,
     Exemption,
     ExemptionApplication,
-    FeeClaim,
-    FeeDue,
-    FeePayment,
-    FeeProfile,
     Transfer,
 )
 from .policy import PARAMS
-
-AWAY_SHARE = 0.03
-
-# (province name, address, employer, weight)
-DOMESTIC = [
-    (
-        "Thành phố Hồ Chí Minh",
-        "KCN VSIP I, phường Bình Hòa (Bình Dương cũ)",
-        "Công ty TNHH Điện tử Foster",
-        14,
-    ),
-    (
-        "Thành phố Hồ Chí Minh",
-        "KCN Sóng Thần, phường Dĩ An (Bình Dương cũ)",
-        "Công ty CP Giày Thái Bình",
-        10,
-    ),
-    ("Thành phố Hồ Chí Minh", "KCN Tân Tạo, phường Tân Tạo", "Công ty TNHH Pouyuen Việt Nam", 9),
-    ("Thành phố Hồ Chí Minh", "Phường Thủ Đức, khu trọ công nhân", "Lái xe công nghệ, tự do", 4),
-    ("Tỉnh Đồng Nai", "KCN Amata, phường Long Bình", "Công ty TNHH Changshin Việt Nam", 8),
-    ("Thành phố Hà Nội", "KCN Thăng Long, xã Đông Anh", "Công ty TNHH Canon Việt Nam", 8),
-    ("Thành phố Hà Nội", "Phường Cầu Giấy", "Kinh doanh tự do, bán hàng", 5),
-    (
-        "Tỉnh Bắc Ninh",
-        "KCN Yên Phong, xã Yên Phong",
-        "Công ty TNHH Samsung Electronics Việt Nam",
-        9,
-    ),
-    ("Thành phố Hải Phòng", "KCN Tràng Duệ, xã An Dương", "Công ty TNHH LG Display Việt Nam", 5),
-    ("Tỉnh Tây Ninh", "KCN Phước Đông, xã Phước Đông", "Công ty TNHH Dệt may Brotex", 3),
-]
-ABROAD = [
-    ("Hàn Quốc", "Gyeonggi-do, Ansan-si", "Lao động theo chương trình EPS, nhà máy cơ khí", 9),
-    ("Nhật Bản", "Aichi-ken, Toyota-shi", "Thực tập sinh kỹ năng, linh kiện ô tô", 8),
-    ("Đài Loan", "Đài Trung, khu chế xuất Đàm Tử", "Lao động hợp đồng, nhà máy điện tử", 7),
-]
-RELATIONS = ["vợ", "chồng", "bố", "mẹ", "con trai", "con gái", "anh trai", "chị gái"]
-CONTACT_NOTES = {
-    "call": [
-        "Gọi điện hỏi thăm, đồng chí công việc ổn định, đã đăng ký tạm trú.",
-        "Trao đổi tình hình chi bộ, nhắc đóng đảng phí.",
-        "Đồng chí báo đang tăng ca, hẹn cuối năm về dự đánh giá.",
-    ],
-    "message": [
-        "Nhắn Zalo thông báo nghị quyết chi bộ tháng này.",
-        "Gửi tin về phong trào làm đường thôn, đồng chí ủng hộ 500.000 đồng.",
-    ],
-    "family": [
-        "Thăm gia đình, vợ đồng chí cho biết sức khỏe tốt, gửi tiền về đều.",
-        "Đến nhà nắm tình hình, gia đình chấp hành tốt quy định địa phương.",
-    ],
-    "self": [
-        "Tôi vẫn làm ở công ty cũ, đã sinh hoạt với chi bộ khu phố nơi trọ.",
-        "Báo cáo chi bộ: đã chuyển đảng phí 6 tháng qua tài khoản chi bộ.",
-    ],
-}
-
-
-def _weighted(rng, items):
-    return rng.choices(items, weights=[i[-1] for i in items])[0]
-
-
-def _phone(rng, abroad_country: str = "") -> str:
-    if abroad_country == "Hàn Quốc":
-        return f"+82 10-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-    if abroad_country == "Nhật Bản":
-        return f"+81 90-{rng.randint(1000, 9999)}-{rng.randint(1000, 9999)}"
-    if abroad_country == "Đài Loan":
-        return f"+886 9{rng.randint(10, 99)}-{rng.randint(100, 999)}-{rng.randint(100, 999)}"
-    return f"{rng.choice(['09', '03', '08', '07'])}{rng.randint(0, 99_999_999):08d}"
-
-
-class _Register:
-    """Document numbers for bulk-created decisions, consistent with allocate_number."""
-
-    def __init__(self):
-        self.next: dict[tuple, int] = {}
-        self.rows: list[DocumentNumber] = []
-
-    def take(self, org, kind: str, symbol: str, on: dt.date, title: str) -> str:
-        key = (org.pk, on.year, kind)
-        n = self.next.get(key, 0) + 1
-        self.next[key] = n
-        self.rows.append(
-            DocumentNumber(
-                organization_id=org.pk,
-                year=on.year,
-                kind=kind,
-                number=n,
-                symbol=symbol,
-                title=title[:255],
-                issued_on=on,
-            )
-        )
-        return f"{n}-{symbol}"
-
-    def save(self):
-        DocumentNumber.objects.bulk_create(self.rows, batch_size=2000)
 
 
 @extender(50)
@@ -450,200 +360,5 @@ def build_away(ctx: DemoContext) -> None:
         )
     bulk_create(transfers)
     register.save()
-    _build_fees(ctx)
+    build_fees(ctx)
     ctx.extras["away_periods"] = len(periods)
-
-
-def _build_fees(ctx: DemoContext) -> None:
-    """A year of dues and payments for the demo commune and the demo agency; every
-    other member gets this month's dues (the daily job opens the following months)."""
-    rng, today = ctx.rng, ctx.today
-    scope_paths = [ctx.communes[0].path, ctx.workplace_bases[0].path]
-    policy = {p.key: p.default for p in PARAMS}
-    first = dt.date(today.year, today.month, 1).replace(year=today.year - 1)
-    months = months_between(first, today)[1:]  # the last 12 months including this one
-    profiles, dues, payments, claims = [], [], [], []
-    paid_count = 0
-    dangvien = ctx.users.get("dangvien")
-    members = Member.objects.filter(status__in=["active", "exempted"]).values_list(
-        "pk", "organization_id", "birth_date", "is_working", "organization__path"
-    )
-    for pk, org_id, birth, working, path in members.iterator(chunk_size=5000):
-        age = today.year - birth.year
-        if working:
-            group, income = "wage", rng.randrange(6_000_000, 22_000_000, 10_000)
-        elif age >= 60:
-            group, income = "pension", rng.randrange(3_500_000, 9_000_000, 10_000)
-        else:
-            group, income = "other", 0
-        profiles.append(FeeProfile(member_id=pk, group=group, income=income))
-        amount = monthly_amount(group, income, policy)
-        full = any(path.startswith(p) for p in scope_paths)
-        for month in months if full else months[-1:]:
-            dues.append(FeeDue(member_id=pk, organization_id=org_id, month=month, amount=amount))
-        if full:
-            roll = rng.random()
-            owed = 0 if roll < 0.82 else rng.randint(1, 8)  # ~18% with some arrears
-            quarterly = rng.random() < 0.25
-            paid_months = months[: len(months) - owed]
-            for j, month in enumerate(paid_months):
-                if quarterly and j % 3:
-                    continue
-                count = 3 if quarterly else 1
-                pay_on = month + dt.timedelta(days=rng.randint(3, 20))
-                if pay_on > today:
-                    pay_on = today
-                for k in range(count):
-                    if j + k >= len(paid_months):
-                        break
-                    payments.append(
-                        FeePayment(
-                            member_id=pk,
-                            organization_id=org_id,
-                            month=paid_months[j + k],
-                            amount=amount,
-                            method="cash" if rng.random() < 0.7 else "bank",
-                            reference=""
-                            if rng.random() < 0.7
-                            else f"FT{rng.randint(10**9, 10**10 - 1)}",
-                            paid_on=pay_on,
-                            receipt_number=f"{pay_on.year}-D{len(payments) + paid_count:06d}",
-                        )
-                    )
-        if len(dues) > 20000:
-            bulk_create(dues)
-            dues.clear()
-        if len(payments) > 20000:
-            bulk_create(payments)
-            paid_count += len(payments)
-            payments.clear()
-    bulk_create(profiles)
-    bulk_create(dues)
-    bulk_create(payments)
-    if dangvien and dangvien.member_id:
-        m = Member.objects.get(pk=dangvien.member_id)
-        FeePayment.objects.filter(member=m, month=months[-1]).delete()
-        amount = (
-            FeeDue.objects.filter(member=m, month=months[-1])
-            .values_list("amount", flat=True)
-            .first()
-            or 0
-        )
-        claims.append(
-            FeeClaim(
-                member=m,
-                organization_id=m.organization_id,
-                month_from=months[-1],
-                month_to=months[-1],
-                amount=amount,
-                reference=f"FT{rng.randint(10**9, 10**10 - 1)}",
-                paid_on=today,
-            )
-        )
-    bulk_create(claims)
-    ctx.extras["fee_months"] = len(months)
-
-
-# ---------------------------------------- national data set (`seed_demo --national`)
-
-NATIONAL_AWAY_SHARE = 0.01
-MONTHLY_FEE = 30_000  # đồng; a flat demo figure (the real rule is 1% of income)
-
-
-def build_national(ctx: DemoContext, writer: RowWriter, plan: Plan) -> None:
-    """About 1% of members away (approved, some returned); party fees due every month
-    for active members, paid by most."""
-    rng, today = ctx.rng, ctx.today
-    first = plan.first_member_id
-    n = len(plan.member_org)
-    away = []
-    for index in rng.sample(range(n), round(n * NATIONAL_AWAY_SHARE)):
-        mid = first + index
-        abroad = rng.random() < 0.2
-        dest = "Khu công nghiệp Bắc Thăng Long, Hà Nội" if not abroad else "Tokyo, Nhật Bản"
-        start = today - dt.timedelta(days=rng.randint(30, 700))
-        returned = start + dt.timedelta(days=rng.randint(60, 300))
-        status = "returned" if returned < today and rng.random() < 0.3 else "approved"
-        away.append(
-            (
-                writer.next_id(AwayPeriod),
-                mid,
-                plan.member_org[index],
-                dest,
-                "Nhật Bản" if abroad else "",
-                fold(dest),
-                "Công ty TNHH",
-                start,
-                status,
-                start + dt.timedelta(days=10),
-                returned if status == "returned" else None,
-                f"09{rng.randint(0, 99_999_999):08d}",
-                "Vợ",
-                f"03{rng.randint(0, 99_999_999):08d}",
-                "Đi làm ăn theo hợp đồng lao động",
-            )  # fmt: skip
-        )
-    writer.write(
-        AwayPeriod,
-        [
-            "id",
-            "member_id",
-            "organization_id",
-            "destination_address",
-            "destination_country",
-            "search_destination",
-            "employer",
-            "start_on",
-            "status",
-            "approved_on",
-            "returned_on",
-            "phone",
-            "family_contact",
-            "family_phone",
-            "reason",
-        ],  # fmt: skip
-        away,
-        "Đi làm ăn xa",
-        len(away),
-    )
-    if not ctx.extras.get("fees", True):
-        return
-    months = [dt.date(y, m, 1) for y, m in _months_back(today, 12)]
-    due_rows = n * len(months)
-
-    def dues() -> Iterator[tuple]:
-        for index, org_id in enumerate(plan.member_org):
-            mid = first + index
-            for month in months:
-                yield (writer.next_id(FeeDue), mid, org_id, month, MONTHLY_FEE)
-
-    def payments() -> Iterator[tuple]:
-        for index, org_id in enumerate(plan.member_org):
-            mid = first + index
-            for month in months:
-                if rng.random() < 0.92:
-                    paid = month + dt.timedelta(days=rng.randint(0, 20))
-                    yield (writer.next_id(FeePayment), mid, org_id, month, MONTHLY_FEE, "cash",
-                           "", min(paid, today), _at(min(paid, today), 9))  # fmt: skip
-
-    writer.write(
-        FeeDue, ["id", "member_id", "organization_id", "month", "amount"], dues(), "Đảng phí",
-        due_rows,
-    )  # fmt: skip
-    writer.write(
-        FeePayment,
-        [
-            "id",
-            "member_id",
-            "organization_id",
-            "month",
-            "amount",
-            "method",
-            "reference",
-            "paid_on",
-            "created_at",
-        ],  # fmt: skip
-        payments(),
-        "Đảng phí đã nộp",
-        due_rows,
-    )

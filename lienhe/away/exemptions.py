@@ -29,8 +29,9 @@ from .common import (
     _check_version,
     _member_user,
     _residence_cell_officers,
+    _save,
+    _tell_after_cell,
     base_committee,
-    officers,
     today,
 )
 from .models import AwayPeriod, Exemption, ExemptionApplication
@@ -421,33 +422,22 @@ def propose_exemption(
     current.cell_opinion = opinion.strip()
     current.cell_proposed_on = on
     current.cell_by = actor
-    current.version += 1
-    current.save()
-    log_action(
+    _save(
         current,
         "away.exemption.proposed" if agree else "away.exemption.not_proposed",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        None,
         data={"opinion": current.cell_opinion, "on": on.isoformat()},
     )
-    url = reverse("away:exemption_application", args=[current.pk])
-    if agree:
-        notify(
-            officers(base_committee(current.organization), "away:approve", exact_depth=True),
-            kind="away.exemption_proposed",
-            title=_("Chi bộ đề nghị tạm miễn sinh hoạt: %(name)s")
-            % {"name": current.member.full_name},
-            body=current.cell_opinion,
-            url=url,
-            dedupe_key=f"away.exemption_proposed.{current.pk}",
-        )
-    else:
-        notify(
-            [_member_user(current.member)],
-            kind="away.exemption_not_proposed",
-            title=_("Chi bộ không đề nghị tạm miễn sinh hoạt"),
-            body=current.cell_opinion,
-            url=url,
-            dedupe_key=f"away.exemption_not_proposed.{current.pk}",
-        )
+    _tell_after_cell(
+        current,
+        agree,
+        reverse("away:exemption_application", args=[current.pk]),
+        approve=(
+            "away.exemption_proposed",
+            _("Chi bộ đề nghị tạm miễn sinh hoạt: %(name)s") % {"name": current.member.full_name},
+        ),
+        back=("away.exemption_not_proposed", _("Chi bộ không đề nghị tạm miễn sinh hoạt")),
+        key=str(current.pk),
+    )
     return current

@@ -64,9 +64,6 @@ class ExemptionExporter(ListExporter):
     title = "Tạm miễn sinh hoạt"
     filename = "tam-mien-sinh-hoat"
 
-    def __init__(self, queryset):
-        self.queryset = queryset
-
     def header(self):
         return [
             _("Họ và tên"),
@@ -103,9 +100,6 @@ class TransferExporter(ListExporter):
     personal_data = True
     title = "Chuyển sinh hoạt đảng"
     filename = "chuyen-sinh-hoat-dang"
-
-    def __init__(self, queryset):
-        self.queryset = queryset
 
     def header(self):
         return [
@@ -145,9 +139,6 @@ class ArrearsExporter(ListExporter):
     personal_data = True
     title = "Nợ đảng phí"
     filename = "no-dang-phi"
-
-    def __init__(self, queryset):
-        self.queryset = queryset
 
     def header(self):
         return [

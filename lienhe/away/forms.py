@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.access.requests import YEAR_MAX, YEAR_MIN
 from lienhe.members.forms import DateInput
+from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
 from lienhe.orgs.models import AdminUnit, Organization
-from lienhe.orgs.widgets import OrgPickerFilter
 from lienhe.text import order_model_choices, vi_order
 
-from .models import AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
+from .models import AWAY_FIELDS, AwayPeriod, Contact, Exemption, FeePayment, FeeProfile, Transfer
 
 
 def _vietnamese_errors(form: forms.Form) -> None:
@@ -30,22 +30,7 @@ class AwayForm(forms.ModelForm):
 
     class Meta:
         model = AwayPeriod
-        fields = [
-            "destination_unit",
-            "destination_country",
-            "destination_address",
-            "employer",
-            "start_on",
-            "expected_end_on",
-            "phone",
-            "other_contacts",
-            "family_contact",
-            "family_phone",
-            "wants_temporary_transfer",
-            "reason",
-            "temp_residence_place",
-            "temp_residence_on",
-        ]
+        fields = list(AWAY_FIELDS)
         widgets = {
             "temp_residence_on": DateInput(),
             "start_on": DateInput(),
@@ -163,13 +148,9 @@ class BroadcastForm(forms.Form):
         _vietnamese_errors(self)
 
 
-class ExemptionForm(forms.Form):
-    ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
-    start_on = forms.DateField(label=_("Từ ngày"), widget=DateInput())
-    end_on = forms.DateField(label=_("Đến ngày"), widget=DateInput())
-    detail = forms.CharField(
-        label=_("Chi tiết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+class _GroundPeriodForm(forms.Form):
+    """A ground from the policy's list (`grounds=`) and a period `start_on`..`end_on`
+    that must not end before it starts (exemption decision and application)."""
 
     def __init__(self, *args, grounds=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,6 +162,15 @@ class ExemptionForm(forms.Form):
         if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
             self.add_error("end_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
         return data
+
+
+class ExemptionForm(_GroundPeriodForm):
+    ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
+    start_on = forms.DateField(label=_("Từ ngày"), widget=DateInput())
+    end_on = forms.DateField(label=_("Đến ngày"), widget=DateInput())
+    detail = forms.CharField(
+        label=_("Chi tiết"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class RevokeForm(forms.Form):
@@ -314,16 +304,6 @@ class ClaimForm(forms.Form):
 # ---------------------------------------------------------------- filters
 
 
-def _org_filter():
-    return OrgPickerFilter(
-        label=_("Thuộc tổ chức"),
-        queryset=Organization.objects.none(),
-        method="filter_subtree",
-        empty_label=_("Tất cả tổ chức tôi được xem"),
-        max_depth=4,  # views.scope_orgs: cells and above
-    )
-
-
 def _search_filter(placeholder):
     return django_filters.CharFilter(
         label=_("Tìm"),
@@ -332,22 +312,9 @@ def _search_filter(placeholder):
     )
 
 
-class _ScopedFilter(django_filters.FilterSet):
-    def __init__(self, *args, org_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if org_choices is not None:
-            self.filters["org"].queryset = org_choices
-
-    def filter_search(self, qs, name, value):
-        return qs.search(value)
-
-    def filter_subtree(self, qs, name, value):
-        return qs.in_subtree(value) if value else qs
-
-
-class AwayFilter(_ScopedFilter):
+class AwayFilter(ScopedFilterSet):
     q = _search_filter(_("tên, nơi đến, nơi làm việc"))
-    org = _org_filter()
+    org = subtree_filter(max_depth=4)  # views.scope_orgs: cells and above
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"), choices=AwayPeriod.Status.choices, empty_label=_("Mọi tình trạng")
     )
@@ -384,9 +351,9 @@ class AwayFilter(_ScopedFilter):
         return qs.contact_overdue(today(), self.interval_days)
 
 
-class ExemptionFilter(_ScopedFilter):
+class ExemptionFilter(ScopedFilterSet):
     q = _search_filter(_("tên đảng viên"))
-    org = _org_filter()
+    org = subtree_filter(max_depth=4)  # views.scope_orgs: cells and above
     state = django_filters.ChoiceFilter(
         label=_("Hiệu lực"),
         choices=[
@@ -415,9 +382,9 @@ class ExemptionFilter(_ScopedFilter):
         return qs
 
 
-class TransferFilter(_ScopedFilter):
+class TransferFilter(ScopedFilterSet):
     q = _search_filter(_("tên đảng viên"))
-    org = _org_filter()
+    org = subtree_filter(max_depth=4)  # views.scope_orgs: cells and above
     kind = django_filters.ChoiceFilter(
         label=_("Hình thức"), choices=Transfer.Kind.choices, empty_label=_("Tất cả")
     )
@@ -430,7 +397,7 @@ class TransferFilter(_ScopedFilter):
         fields = ["q", "org", "kind", "status"]
 
 
-class ExemptionApplicationForm(forms.Form):
+class ExemptionApplicationForm(_GroundPeriodForm):
     """The member's written application (đơn xin tạm miễn sinh hoạt đảng)."""
 
     ground = forms.ChoiceField(label=_("Lý do (theo danh mục)"))
@@ -440,17 +407,6 @@ class ExemptionApplicationForm(forms.Form):
         label=_("Nội dung đơn (lý do, nguyện vọng)"), widget=forms.Textarea(attrs={"rows": 3})
     )
     applied_on = forms.DateField(label=_("Ngày làm đơn"), widget=DateInput())
-
-    def __init__(self, *args, grounds=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ground"].choices = [(g, g) for g in grounds]
-        _vietnamese_errors(self)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("start_on") and data.get("end_on") and data["end_on"] < data["start_on"]:
-            self.add_error("end_on", _("Ngày kết thúc phải sau ngày bắt đầu."))
-        return data
 
 
 class ExemptionProposalForm(forms.Form):

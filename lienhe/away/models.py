@@ -82,6 +82,26 @@ class AwayQuerySet(ScopedQuerySet):
         )
 
 
+# What the member's report says (the form's fields, in its order; the only fields
+# `periods.file_away`/`update_away` take from the caller).
+AWAY_FIELDS = (
+    "destination_unit",
+    "destination_country",
+    "destination_address",
+    "employer",
+    "start_on",
+    "expected_end_on",
+    "phone",
+    "other_contacts",
+    "family_contact",
+    "family_phone",
+    "wants_temporary_transfer",
+    "reason",
+    "temp_residence_place",
+    "temp_residence_on",
+)
+
+
 class AwayPeriod(models.Model):
     """A going-away report (báo cáo đi làm ăn xa) and, once approved, the away period."""
 

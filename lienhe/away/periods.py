@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from lienhe.access.models import User
 from lienhe.audit.services import log_action
+from lienhe.concurrency import apply_changes
 from lienhe.documents.services import allocate_number
 from lienhe.members.models import Member
 from lienhe.notify.services import notify
@@ -26,29 +27,13 @@ from .common import (
     _locked,
     _member_user,
     _residence_cell_officers,
+    _save,
+    _tell_after_cell,
     base_committee,
-    officers,
     today,
 )
 from .exemptions import revoke_exemption
-from .models import AwayPeriod, Contact, DestinationComment, Exemption
-
-AWAY_FIELDS = (
-    "destination_address",
-    "destination_unit",
-    "destination_country",
-    "employer",
-    "start_on",
-    "expected_end_on",
-    "phone",
-    "other_contacts",
-    "family_contact",
-    "family_phone",
-    "wants_temporary_transfer",
-    "reason",
-    "temp_residence_place",
-    "temp_residence_on",
-)
+from .models import AWAY_FIELDS, AwayPeriod, Contact, DestinationComment, Exemption
 
 
 def _validate_away(fields: dict[str, Any]) -> None:
@@ -112,26 +97,13 @@ def update_away(away: AwayPeriod, *, expected_version: int, actor, **fields: Any
     data = {k: v for k, v in fields.items() if k in AWAY_FIELDS}
     merged = {k: getattr(current, k) for k in AWAY_FIELDS} | data
     _validate_away(merged)
-    changed = {}
-    for name, value in data.items():
-        if getattr(current, name) != value:
-            changed[name] = [str(getattr(current, name)), str(value)]
-            setattr(current, name, value)
+    changed = apply_changes(current, data)
     if not changed:
         return current
     if current.status == AwayPeriod.Status.CHANGES:
         current.status = AwayPeriod.Status.SUBMITTED
-    current.version += 1
     current.full_clean()
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
-        current,
-        "away.report.updated",
-        actor=actor,
-        organization_path=current.organization.path,
-        data=changed,
-    )
+    _save(current, "away.report.updated", actor, "away", data=changed)
     return current
 
 
@@ -149,37 +121,24 @@ def cell_consider(
         raise AwayError(_("Hãy ghi ý kiến của chi bộ."))
     current.cell_opinion = opinion.strip()
     current.status = AwayPeriod.Status.CELL_AGREED if agree else AwayPeriod.Status.CHANGES
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
+    _save(
         current,
         "away.report.cell_agreed" if agree else "away.report.changes_requested",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "away",
         data={"opinion": current.cell_opinion},
     )
-    url = reverse("away:detail", args=[current.pk])
-    if agree:
-        base = base_committee(current.organization)
-        notify(
-            officers(base, "away:approve", exact_depth=True),
-            kind="away.to_approve",
-            title=_("Chi bộ đề nghị duyệt: %(name)s đi làm ăn xa")
-            % {"name": current.member.full_name},
-            body=current.cell_opinion,
-            url=url,
-            dedupe_key=f"away.to_approve.{current.pk}.{current.version}",
-        )
-    else:
-        notify(
-            [_member_user(current.member)],
-            kind="away.changes",
-            title=_("Chi bộ đề nghị bổ sung báo cáo đi làm ăn xa"),
-            body=current.cell_opinion,
-            url=url,
-            dedupe_key=f"away.changes.{current.pk}.{current.version}",
-        )
+    _tell_after_cell(
+        current,
+        agree,
+        reverse("away:detail", args=[current.pk]),
+        approve=(
+            "away.to_approve",
+            _("Chi bộ đề nghị duyệt: %(name)s đi làm ăn xa") % {"name": current.member.full_name},
+        ),
+        back=("away.changes", _("Chi bộ đề nghị bổ sung báo cáo đi làm ăn xa")),
+        key=f"{current.pk}.{current.version}",
+    )
     return current
 
 
@@ -213,16 +172,7 @@ def approve_away(
     current.approved_on = on
     current.approved_by = actor
     current.decision_number = number.display
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
-        current,
-        "away.report.approved",
-        actor=actor,
-        organization_path=current.organization.path,
-        data={"number": current.decision_number},
-    )
+    _save(current, "away.report.approved", actor, "away", data={"number": current.decision_number})
     url = reverse("away:detail", args=[current.pk])
     notify(
         [_member_user(current.member), *_cell_officers(current.organization)],
@@ -259,14 +209,11 @@ def committee_request_changes(
         raise AwayError(_("Hãy ghi rõ nội dung cần bổ sung."))
     current.status = AwayPeriod.Status.CHANGES
     current.committee_note = note.strip()
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
+    _save(
         current,
         "away.report.returned_for_changes",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "away",
         data={"note": current.committee_note},
     )
     notify(
@@ -287,12 +234,7 @@ def withdraw_away(away: AwayPeriod, *, actor) -> AwayPeriod:
     if current.status not in AwayPeriod.OPEN:
         raise AwayError(_("Chỉ rút được báo cáo chưa được duyệt."))
     current.status = AwayPeriod.Status.WITHDRAWN
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
-        current, "away.report.withdrawn", actor=actor, organization_path=current.organization.path
-    )
+    _save(current, "away.report.withdrawn", actor, "away")
     return current
 
 
@@ -354,14 +296,11 @@ def mark_returned(
         raise AwayError(_("Ngày trở về không được ở tương lai."))
     current.status = AwayPeriod.Status.RETURNED
     current.returned_on = on
-    current.version += 1
-    current.save()
-    summary_hooks.changed("away", [current.organization_id])  # issue 21
-    log_action(
+    _save(
         current,
         "away.report.returned_home",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "away",
         data={
             "on": on.isoformat(),
             "note": note,

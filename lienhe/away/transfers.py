@@ -23,11 +23,17 @@ from .common import (
     _cell_officers,
     _check_version,
     _member_user,
+    _save,
     base_committee,
     officers,
     today,
 )
 from .models import AwayPeriod, Transfer
+
+
+def _sides(transfer: Transfer) -> list:
+    """A transfer counts at the sending and at the receiving organization (summaries)."""
+    return [transfer.organization_id, transfer.to_organization_id]
 
 
 def _add_working_days(day: dt.date, n: int) -> dt.date:
@@ -86,7 +92,7 @@ def request_transfer(
         away=away,
         requested_by=actor,
     )
-    summary_hooks.changed("transfers", [transfer.organization_id, transfer.to_organization_id])
+    summary_hooks.changed("transfers", _sides(transfer))
     log_action(
         transfer,
         "away.transfer.requested",
@@ -140,15 +146,13 @@ def send_transfer(
     current.sent_on = on
     current.handin_due = _add_working_days(on, days)
     current.status = Transfer.Status.SENT
-    current.version += 1
-    current.save()
-    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
-    log_action(
+    _save(
         current,
         "away.transfer.sent",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "transfers",
         data={"number": current.letter_number, "due": current.handin_due.isoformat()},
+        orgs=_sides(current),
     )
     url = reverse("away:transfer", args=[current.pk])
     recipients = [_member_user(current.member)]
@@ -190,7 +194,7 @@ def receive_transfer(t: Transfer, *, actor, on: dt.date | None = None, note: str
     current.receipt_note = note.strip()
     current.version += 1
     current.save()
-    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
+    summary_hooks.changed("transfers", _sides(current))
     member = Member.objects.get(pk=current.member_id)
     if current.kind == Transfer.Kind.OFFICIAL:
         try:
@@ -238,15 +242,13 @@ def refuse_transfer(t: Transfer, *, actor, note: str) -> Transfer:
         raise AwayError(_("Hãy ghi lý do."))
     current.status = Transfer.Status.REFUSED
     current.receipt_note = note.strip()
-    current.version += 1
-    current.save()
-    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
-    log_action(
+    _save(
         current,
         "away.transfer.refused",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "transfers",
         data={"note": current.receipt_note},
+        orgs=_sides(current),
     )
     return current
 
@@ -258,14 +260,12 @@ def end_temporary_transfer(t: Transfer, *, actor, on: dt.date | None = None) -> 
         raise AwayError(_("Chỉ kết thúc được sinh hoạt tạm thời đã được tiếp nhận."))
     current.status = Transfer.Status.ENDED
     current.until = on or today()
-    current.version += 1
-    current.save()
-    summary_hooks.changed("transfers", [current.organization_id, current.to_organization_id])
-    log_action(
+    _save(
         current,
         "away.transfer.ended",
-        actor=actor,
-        organization_path=current.organization.path,
+        actor,
+        "transfers",
         data={"on": current.until.isoformat()},
+        orgs=_sides(current),
     )
     return current

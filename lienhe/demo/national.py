@@ -27,8 +27,7 @@ from lienhe.reports.summaries import rebuild_all
 from lienhe.text import fold
 
 from .context import DemoContext
-from .names import AGENCIES
-from .province import TreeBuilder, _dates, _person, _weighted, add_commune
+from .province import TreeBuilder, _dates, _person, _weighted, add_agency_bases, add_commune
 
 RESIDENCE_CELL_SIZE = 35
 WORKPLACE_CELL_SIZE = 30
@@ -315,36 +314,15 @@ def _build_tree(ctx: DemoContext) -> Plan:
         )
         n_work = size - n_res
         n_bases = max(3, n_work // WORKPLACE_BASE_SIZE)
-        bases, work_cells = [], []
-        for b in range(n_bases):
-            agency = AGENCIES[b % len(AGENCIES)]
-            round_no = b // len(AGENCIES)
-            base_name = agency[0] if round_no == 0 else f"{agency[0]} (đơn vị {round_no + 1})"
-            base = tree.add(
-                block,
-                code=f"CQ{unit.code}-{b + 1:03d}",
-                name=f"Đảng bộ {base_name}",
-                kind="base",
-                side="workplace",
-                admin_unit=unit,
-            )
-            bases.append(base)
-            for c in range(max(1, round(n_work / n_bases / WORKPLACE_CELL_SIZE))):
-                unit_name = agency[1 + c % 2] if c < 2 else f"Phòng {c + 1}"
-                work_cells.append(
-                    (
-                        base,
-                        tree.add(
-                            base,
-                            code=f"CQ{unit.code}-{b + 1:03d}-{c + 1:02d}",
-                            name=f"Chi bộ {unit_name}",
-                            kind="cell",
-                            side="workplace",
-                            admin_unit=unit,
-                            meeting_day=rng.choice([5, 10, 20]),
-                        ),
-                    )
-                )
+        bases, work_cells = add_agency_bases(
+            tree,
+            block,
+            unit,
+            n_bases,
+            max(1, round(n_work / n_bases / WORKPLACE_CELL_SIZE)),
+            rng,
+            prefix=f"CQ{unit.code}-",
+        )
         spec.append((province, communes, res_cells, bases, work_cells))
     tree.save()
     ctx.progress("Tổ chức đảng", 1, 1)

@@ -119,6 +119,48 @@ def add_commune(
     return base, made
 
 
+def add_agency_bases(
+    tree: TreeBuilder,
+    block: Organization,
+    unit: AdminUnit,
+    n_bases: int,
+    cells_per_base: int,
+    rng,
+    *,
+    prefix: str,
+) -> tuple[list[Organization], list[tuple[Organization, Organization]]]:
+    """The workplace bases under `block` (one per agency of AGENCIES, numbered after the
+    first round) and their cells; also used by the national data set. Returns the
+    bases and the (base, cell) pairs."""
+    bases, cells = [], []
+    for b in range(n_bases):
+        agency = AGENCIES[b % len(AGENCIES)]
+        round_no = b // len(AGENCIES)
+        base_name = agency[0] if round_no == 0 else f"{agency[0]} (đơn vị {round_no + 1})"
+        base = tree.add(
+            block,
+            code=f"{prefix}{b + 1:03d}",
+            name=f"Đảng bộ {base_name}",
+            kind="base",
+            side="workplace",
+            admin_unit=unit,
+        )
+        bases.append(base)
+        for c in range(cells_per_base):
+            unit_name = agency[1 + c % 2] if c < 2 else f"Phòng {c + 1}"
+            cell = tree.add(
+                base,
+                code=f"{prefix}{b + 1:03d}-{c + 1:02d}",
+                name=f"Chi bộ {unit_name}",
+                kind="cell",
+                side="workplace",
+                admin_unit=unit,
+                meeting_day=rng.choice([5, 10, 20]),
+            )
+            cells.append((base, cell))
+    return bases, cells
+
+
 def build_province(ctx: DemoContext) -> None:
     rng, n = ctx.rng, ctx.members
     province_unit = AdminUnit.objects.get(code=PROVINCE_CODE, level="province")
@@ -155,34 +197,16 @@ def build_province(ctx: DemoContext) -> None:
     )
     n_working = n - n_residence
     n_bases = max(3, min(200, n_working // WORKPLACE_BASE_SIZE))
-    work_bases, work_cells = [], []
-    for b in range(n_bases):
-        agency = AGENCIES[b % len(AGENCIES)]
-        round_no = b // len(AGENCIES)
-        base_name = agency[0] if round_no == 0 else f"{agency[0]} (đơn vị {round_no + 1})"
-        base = tree.add(
-            block,
-            code=f"CQ{b + 1:03d}",
-            name=f"Đảng bộ {base_name}",
-            kind="base",
-            side="workplace",
-            admin_unit=province_unit,
-        )
-        work_bases.append(base)
-        cells_here = max(1, round(n_working / n_bases / WORKPLACE_CELL_SIZE))
-        for c in range(cells_here):
-            unit_name = agency[1 + c % 2] if c < 2 else f"Phòng {c + 1}"
-            work_cells.append(
-                tree.add(
-                    base,
-                    code=f"CQ{b + 1:03d}-{c + 1:02d}",
-                    name=f"Chi bộ {unit_name}",
-                    kind="cell",
-                    side="workplace",
-                    admin_unit=province_unit,
-                    meeting_day=rng.choice([5, 10, 20]),
-                )
-            )
+    work_bases, pairs = add_agency_bases(
+        tree,
+        block,
+        province_unit,
+        n_bases,
+        max(1, round(n_working / n_bases / WORKPLACE_CELL_SIZE)),
+        rng,
+        prefix="CQ",
+    )
+    work_cells = [cell for _base, cell in pairs]
     tree.save()
     ctx.progress("Tổ chức đảng", 1, 1)
 

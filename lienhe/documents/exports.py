@@ -126,6 +126,10 @@ class ListExporter:
         super().__init_subclass__(**kwargs)
         EXPORTERS[f"{cls.__module__}.{cls.__qualname__}"] = cls
 
+    def __init__(self, queryset=None):
+        """`queryset`: the rows (the view's filtered, scoped queryset)."""
+        self.queryset = queryset
+
     def header(self) -> Sequence[str]:
         raise NotImplementedError
 

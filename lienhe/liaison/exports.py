@@ -10,9 +10,6 @@ class LetterExporter(ListExporter):
     title = "Giấy giới thiệu"
     filename = "giay-gioi-thieu"
 
-    def __init__(self, queryset):
-        self.queryset = queryset
-
     def header(self):
         return [
             _("Số giấy"),

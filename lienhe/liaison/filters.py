@@ -5,25 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.members.models import Member
-from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import OrgPickerFilter
+from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
 
 from .models import Introduction
 
 
-class LetterFilter(django_filters.FilterSet):
+class LetterFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Tìm (tên, số thẻ, số giấy)"),
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("ví dụ: tran thi b"), "type": "search"}),
     )
-    org = OrgPickerFilter(
-        label=_("Tổ chức (nơi công tác hoặc nơi cư trú)"),
-        queryset=Organization.objects.none(),
-        method="filter_subtree",
-        empty_label=_("Tất cả tổ chức tôi được xem"),
-        max_depth=3,  # the view's org_choices: depth <= 3
-    )
+    org = subtree_filter(max_depth=3, label=_("Tổ chức (nơi công tác hoặc nơi cư trú)"))
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"),
         choices=Introduction.State.choices,
@@ -40,20 +33,12 @@ class LetterFilter(django_filters.FilterSet):
         model = Introduction
         fields = ["q", "org", "state", "overdue"]
 
-    def __init__(self, *args, org_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if org_choices is not None:
-            self.filters["org"].queryset = org_choices
-
     def filter_search(self, qs, name, value):
         value = value.strip()
         if not value:
             return qs
         members = Member.objects.search(value).values("pk")
         return qs.filter(Q(member__in=members) | Q(number__icontains=value))
-
-    def filter_subtree(self, qs, name, value):
-        return qs.in_subtree(value) if value else qs
 
     def filter_overdue(self, qs, name, value):
         if value == "1":

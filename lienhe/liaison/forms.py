@@ -13,13 +13,26 @@ class OrgChoiceField(forms.ModelChoiceField):
         return obj.name if size is None else f"{obj.name} ({size} người)"
 
 
+def _date_errors(message) -> dict:
+    """The same message for a date left empty or not in dd/mm/yyyy."""
+    return {"invalid": message, "required": message}
+
+
 class IssueDateForm(forms.Form):
-    issued_on = forms.DateField(label=_("Ngày cấp giấy"), widget=DateInput())
+    issued_on = forms.DateField(
+        label=_("Ngày cấp giấy"),
+        widget=DateInput(),
+        error_messages=_date_errors(_("Ngày cấp không hợp lệ (dd/mm/yyyy).")),
+    )
 
 
 class HandinForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    handed_in_on = forms.DateField(label=_("Ngày đảng viên nộp giấy"), widget=DateInput())
+    handed_in_on = forms.DateField(
+        label=_("Ngày đảng viên nộp giấy"),
+        widget=DateInput(),
+        error_messages=_date_errors(_("Ngày nộp giấy không hợp lệ (dd/mm/yyyy).")),
+    )
 
 
 class AcceptForm(forms.Form):
@@ -135,6 +148,7 @@ class MessageForm(forms.Form):
     body = forms.CharField(
         label=_("Nội dung trao đổi"),
         max_length=4000,
+        error_messages={"required": _("Hãy nhập nội dung trao đổi.")},
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("Viết cho chi bộ bên kia…")}),
     )
     side = forms.ChoiceField(

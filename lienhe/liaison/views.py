@@ -58,25 +58,34 @@ def _form_page(request, intro, form, title, submit, template="liaison/action.htm
     )
 
 
-@require_perm("liaison:read")
-def letter_list(request):
-    filterset = _filtered(request)
-    page = paginate(request, filterset.qs)
+def _letters_page(request, filterset, title: str, url_name: str, **extra):
+    """One page of letters (the results only for an htmx filter request)."""
     template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
     return render(
         request,
         template,
         {
             "filter": filterset,
-            "page": page,
+            "page": paginate(request, filterset.qs),
             "query": query_without_page(request),
             "today": timezone.localdate(),
-            "can_issue": has_perm_anywhere(request.user, "liaison:issue"),
-            "can_export": has_perm_anywhere(request.user, "liaison:export"),
-            "title": _("Giấy giới thiệu sinh hoạt nơi cư trú"),
-            "results_url": reverse("liaison:list"),
-            "printed": request.GET.get("printed", ""),
+            "title": title,
+            "results_url": reverse(url_name),
+            **extra,
         },
+    )
+
+
+@require_perm("liaison:read")
+def letter_list(request):
+    return _letters_page(
+        request,
+        _filtered(request),
+        _("Giấy giới thiệu sinh hoạt nơi cư trú"),
+        "liaison:list",
+        can_issue=has_perm_anywhere(request.user, "liaison:issue"),
+        can_export=has_perm_anywhere(request.user, "liaison:export"),
+        printed=request.GET.get("printed", ""),
     )
 
 
@@ -94,19 +103,10 @@ def inbox(request):
     )
     if not request.user.is_superuser:
         qs = qs.filter(subtree_q(paths, "residence_org__path"))
-    filterset = _filtered(request, qs.order_by("due_on", "id"))
-    page = paginate(request, filterset.qs)
-    template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
-    return render(
+    return _letters_page(
         request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query_without_page(request),
-            "today": timezone.localdate(),
-            "inbox": True,
-            "title": _("Giấy giới thiệu đến (nơi cư trú)"),
-            "results_url": reverse("liaison:inbox"),
-        },
+        _filtered(request, qs.order_by("due_on", "id")),
+        _("Giấy giới thiệu đến (nơi cư trú)"),
+        "liaison:inbox",
+        inbox=True,
     )

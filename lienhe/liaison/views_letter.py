@@ -80,26 +80,37 @@ def _chain(intro: Introduction) -> list[Introduction]:
     )
 
 
+def _button(request, intro: Introduction, form, action, success: str, *, to: str = ""):
+    """A button on the letter page: run the service with the posted form; its errors
+    (and the form's) become messages; back to the letter (`to`: an anchor or a page)."""
+    return run_form_action(
+        request,
+        form,
+        action,
+        errors=services.LiaisonError,
+        success=success,
+        redirect_to=to if to.startswith("/") else reverse("liaison:detail", args=[intro.pk]) + to,
+        inline=False,
+    )
+
+
 @require_POST
 @login_required
 def handin(request, pk: int):
     intro = _get(request, pk)
     check_org_perm(request.user, intro.residence_org, "liaison:write")
-    form = forms.HandinForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Ngày nộp giấy không hợp lệ (dd/mm/yyyy)."))
-        return redirect("liaison:detail", pk=pk)
-    try:
-        services.confirm_handin(
+    return _button(
+        request,
+        intro,
+        forms.HandinForm(request.POST),
+        lambda d: services.confirm_handin(
             intro,
-            handed_in_on=form.cleaned_data["handed_in_on"],
-            expected_version=form.cleaned_data.get("version"),
+            handed_in_on=d["handed_in_on"],
+            expected_version=d.get("version"),
             actor=request.user,
-        )
-    except services.LiaisonError as exc:
-        return _fail(request, exc, intro)
-    messages.success(request, _("Đã xác nhận đảng viên nộp giấy."))
-    return redirect("liaison:detail", pk=pk)
+        ),
+        _("Đã xác nhận đảng viên nộp giấy."),
+    )
 
 
 @require_POST
@@ -108,16 +119,13 @@ def issue_draft(request, pk: int):
     """Number and issue a draft letter (e.g. one drafted after a change of residence)."""
     intro = _get(request, pk)
     check_org_perm(request.user, intro.workplace_org, "liaison:issue")
-    form = forms.IssueDateForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Ngày cấp không hợp lệ (dd/mm/yyyy)."))
-        return redirect("liaison:detail", pk=pk)
-    try:
-        services.issue_letter(intro, issued_on=form.cleaned_data["issued_on"], actor=request.user)
-    except services.LiaisonError as exc:
-        return _fail(request, exc, intro)
-    messages.success(request, _("Đã cấp số giấy giới thiệu."))
-    return redirect("liaison:detail", pk=pk)
+    return _button(
+        request,
+        intro,
+        forms.IssueDateForm(request.POST),
+        lambda d: services.issue_letter(intro, issued_on=d["issued_on"], actor=request.user),
+        _("Đã cấp số giấy giới thiệu."),
+    )
 
 
 @login_required
@@ -186,25 +194,17 @@ def accept(request, pk: int):
 def place(request, pk: int):
     intro = _get(request, pk)
     check_org_perm(request.user, intro.residence_org, "liaison:write")
-    form = forms.GroupForm(request.POST, groups=groups_with_size(intro.residence_org))
-    if not form.is_valid():
-        messages.error(request, _("Tổ đã chọn không hợp lệ."))
-    else:
-        try:
-            services.place_in_group(
-                intro,
-                group=form.cleaned_data["group"],
-                expected_version=form.cleaned_data.get("version"),
-                actor=request.user,
-            )
-        except services.LiaisonError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã xếp tổ."))
     nxt = request.POST.get("next", "")
-    if nxt.startswith("/"):
-        return redirect(nxt)
-    return redirect("liaison:detail", pk=pk)
+    return _button(
+        request,
+        intro,
+        forms.GroupForm(request.POST, groups=groups_with_size(intro.residence_org)),
+        lambda d: services.place_in_group(
+            intro, group=d["group"], expected_version=d.get("version"), actor=request.user
+        ),
+        _("Đã xếp tổ."),
+        to=nxt if nxt.startswith("/") and not nxt.startswith("//") else "",
+    )
 
 
 @login_required
@@ -318,15 +318,15 @@ def task_add(request, pk: int):
     intro = _get(request, pk)
     check_org_perm(request.user, intro.residence_org, "liaison:write")
     form = forms.TaskForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_task(intro, actor=request.user, **form.cleaned_data)
-        except services.LiaisonError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã giao việc."))
-            return redirect(reverse("liaison:detail", args=[pk]) + "#viec")
-    return _form_page(request, intro, form, _("Giao việc ở nơi cư trú"), _("Giao việc"))
+    done = run_form_action(
+        request,
+        form,
+        lambda d: services.add_task(intro, actor=request.user, **d),
+        errors=services.LiaisonError,
+        success=_("Đã giao việc."),
+        redirect_to=reverse("liaison:detail", args=[pk]) + "#viec",
+    )
+    return done or _form_page(request, intro, form, _("Giao việc ở nơi cư trú"), _("Giao việc"))
 
 
 @login_required
@@ -376,22 +376,13 @@ def task_result(request, pk: int):
 @login_required
 def message(request, pk: int):
     intro = _get(request, pk)
-    sides = services.sides_of(request.user, intro)
-    if not sides:
+    if not services.sides_of(request.user, intro):
         raise PermissionDenied
-    form = forms.MessageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.post_message(
-                intro,
-                body=form.cleaned_data["body"],
-                side=form.cleaned_data["side"],
-                actor=request.user,
-            )
-        except services.LiaisonError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã gửi trao đổi."))
-    else:
-        messages.error(request, _("Hãy nhập nội dung trao đổi."))
-    return redirect(reverse("liaison:detail", args=[pk]) + "#trao-doi")
+    return _button(
+        request,
+        intro,
+        forms.MessageForm(request.POST),
+        lambda d: services.post_message(intro, body=d["body"], side=d["side"], actor=request.user),
+        _("Đã gửi trao đổi."),
+        to="#trao-doi",
+    )

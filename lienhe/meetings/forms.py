@@ -117,6 +117,7 @@ class GuestForm(forms.ModelForm):
     class Meta:
         model = Guest
         fields = ["full_name", "position", "organization_name"]
+        error_messages = {"full_name": {"required": _("Hãy nhập họ tên đại biểu.")}}
 
 
 class MinutesForm(forms.ModelForm):
@@ -136,6 +137,7 @@ class IssueForm(forms.ModelForm):
         model = RaisedIssue
         fields = ["summary", "details", "category", "raised_by"]
         widgets = {"details": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {"summary": {"required": _("Hãy nhập nội dung kiến nghị.")}}
 
 
 class RatingForm(forms.Form):

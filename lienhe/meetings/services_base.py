@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
-from lienhe.concurrency import lock_checked
+from lienhe.concurrency import apply_changes, lock_checked
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.summaries import hooks as summary_hooks
@@ -235,10 +235,11 @@ def update_meeting(
         current.reminded_at = None
         if current.is_upcoming:
             transaction.on_commit(lambda: announce_change(current.pk))
-    for name, value in (("place", place), ("title", title), ("duration_minutes", duration_minutes)):
-        if value is not None and getattr(current, name) != value:
-            changed[name] = [str(getattr(current, name)), str(value)]
-            setattr(current, name, value)
+    changed |= apply_changes(
+        current,
+        {"place": place, "title": title, "duration_minutes": duration_minutes},
+        skip_none=True,
+    )
     if current.kind == Meeting.Kind.THEMATIC and not current.title.strip():
         raise MeetingError(_("Buổi sinh hoạt chuyên đề cần có chủ đề."))
     if groups is not None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
+from lienhe.audit.softdelete import restore, soft_delete
 from lienhe.concurrency import check_version
 from lienhe.orgs.models import Organization
 from lienhe.summaries import hooks as summary_hooks
@@ -285,24 +286,8 @@ def cancel_on_merge(sender, *, source: Organization, target: Organization, actor
 
 def delete_meeting(meeting: Meeting, *, actor, reason: str) -> Meeting:
     """Hide a meeting entered by mistake (kept with who/when/why, restorable)."""
-    from lienhe.audit.softdelete import SoftDeleteError, soft_delete
-
-    try:
-        with transaction.atomic():
-            deleted = soft_delete(meeting, actor=actor, reason=reason)
-            summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
-            return deleted
-    except SoftDeleteError as exc:
-        raise MeetingError(str(exc)) from exc
+    return soft_delete(meeting, actor=actor, reason=reason, summary="meetings", error=MeetingError)
 
 
 def restore_meeting(meeting: Meeting, *, actor) -> Meeting:
-    from lienhe.audit.softdelete import SoftDeleteError, restore
-
-    try:
-        with transaction.atomic():
-            restored = restore(meeting, actor=actor)
-            summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
-            return restored
-    except SoftDeleteError as exc:
-        raise MeetingError(str(exc)) from exc
+    return restore(meeting, actor=actor, summary="meetings", error=MeetingError)

@@ -8,12 +8,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import paginate, query_without_page
+from lienhe.access.requests import paginate, query_without_page, run_form_action
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import Signer, make_paper
@@ -43,6 +44,21 @@ def get_meeting(request, pk: int, perm: str | None = None) -> Meeting:
     if perm:
         check_org_perm(request.user, meeting.organization, perm)
     return meeting
+
+
+def _form_action(request, form, action, success, meeting: Meeting | None, *, inline=True):
+    """`run_form_action` for the meeting pages: the service's `MeetingError` on the form
+    (`inline=False`, a button on the meeting page: as messages), then the page of
+    `meeting` (None: of the meeting the action created)."""
+    return run_form_action(
+        request,
+        form,
+        action,
+        errors=services.MeetingError,
+        success=success,
+        redirect_to=lambda created: reverse("meetings:detail", args=[(meeting or created).pk]),
+        inline=inline,
+    )
 
 
 def can_rate_higher(user, meeting: Meeting) -> bool:
@@ -257,26 +273,22 @@ def meeting_create(request):
             "hx-include": "closest form",
         }
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+
+    def plan(data):
         check_org_perm(request.user, data["organization"], "meetings:write")
-        try:
-            meeting = services.plan_meeting(
-                data["organization"],
-                kind=data["kind"],
-                planned_at=form.planned_at(),
-                place=data["place"],
-                title=data["title"],
-                duration_minutes=data["duration_minutes"],
-                groups=data["groups"],
-                actor=request.user,
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã lên lịch buổi sinh hoạt."))
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+        return services.plan_meeting(
+            data["organization"],
+            kind=data["kind"],
+            planned_at=form.planned_at(),
+            place=data["place"],
+            title=data["title"],
+            duration_minutes=data["duration_minutes"],
+            groups=data["groups"],
+            actor=request.user,
+        )
+
+    done = _form_action(request, form, plan, _("Đã lên lịch buổi sinh hoạt."), None)
+    return done or render(
         request,
         "meetings/form.html",
         {"form": form, "heading": _("Lên lịch buổi sinh hoạt"), "creating": True},
@@ -297,24 +309,22 @@ def meeting_edit(request, pk: int):
             "duration_minutes": meeting.duration_minutes,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.update_meeting(
-                meeting,
-                expected_version=data["version"],
-                title=data["title"],
-                place=data["place"],
-                duration_minutes=data["duration_minutes"],
-                planned_at=form.planned_at(),
-                actor=request.user,
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã lưu thay đổi."))
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.update_meeting(
+            meeting,
+            expected_version=d["version"],
+            title=d["title"],
+            place=d["place"],
+            duration_minutes=d["duration_minutes"],
+            planned_at=form.planned_at(),
+            actor=request.user,
+        ),
+        _("Đã lưu thay đổi."),
+        meeting,
+    )
+    return done or render(
         request,
         "meetings/form.html",
         {"form": form, "meeting": meeting, "heading": _("Sửa thông tin buổi sinh hoạt")},
@@ -329,23 +339,21 @@ def meeting_move(request, pk: int):
         request.POST or None,
         initial={"version": meeting.version, "date": local.date(), "time": local.time()},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.move_meeting(
-                meeting,
-                new_at=form.planned_at(),
-                reason=data["reason"],
-                place=data["place"],
-                expected_version=data["version"],
-                actor=request.user,
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã dời lịch và báo cho đảng viên."))
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.move_meeting(
+            meeting,
+            new_at=form.planned_at(),
+            reason=d["reason"],
+            place=d["place"],
+            expected_version=d["version"],
+            actor=request.user,
+        ),
+        _("Đã dời lịch và báo cho đảng viên."),
+        meeting,
+    )
+    return done or render(
         request,
         "meetings/form.html",
         {
@@ -367,20 +375,16 @@ def meeting_move(request, pk: int):
 def meeting_cancel(request, pk: int):
     meeting = get_meeting(request, pk, "meetings:write")
     form = CancelForm(request.POST or None, initial={"version": meeting.version})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.cancel_meeting(
-                meeting,
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-                actor=request.user,
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã hủy buổi sinh hoạt và báo cho đảng viên."))
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.cancel_meeting(
+            meeting, reason=d["reason"], expected_version=d["version"], actor=request.user
+        ),
+        _("Đã hủy buổi sinh hoạt và báo cho đảng viên."),
+        meeting,
+    )
+    return done or render(
         request,
         "meetings/form.html",
         {"form": form, "meeting": meeting, "heading": _("Hủy buổi sinh hoạt"), "danger": True},
@@ -405,17 +409,14 @@ def schedule_generate(request):
 @require_POST
 def guest_add(request, pk: int):
     meeting = get_meeting(request, pk, "meetings:write")
-    form = GuestForm(request.POST)
-    if form.is_valid():
-        try:
-            services.add_guest(meeting, actor=request.user, **form.cleaned_data)
-        except services.MeetingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã ghi nhận đại biểu dự."))
-    else:
-        messages.error(request, _("Hãy nhập họ tên đại biểu."))
-    return redirect("meetings:detail", pk=meeting.pk)
+    return _form_action(
+        request,
+        GuestForm(request.POST),
+        lambda d: services.add_guest(meeting, actor=request.user, **d),
+        _("Đã ghi nhận đại biểu dự."),
+        meeting,
+        inline=False,
+    )
 
 
 @login_required
@@ -439,22 +440,19 @@ def minutes_edit(request, pk: int):
     if minutes is None:
         initial["agenda"] = services.default_agenda(meeting)
     form = MinutesForm(request.POST or None, instance=minutes, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        version = form.cleaned_data.get("version")
-        try:
-            services.save_minutes(
-                meeting,
-                expected_version=version if minutes else None,
-                actor=request.user,
-                **data,
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã lưu biên bản."))
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.save_minutes(
+            meeting,
+            expected_version=d.get("version") if minutes else None,
+            actor=request.user,
+            **{k: v for k, v in d.items() if k != "version"},
+        ),
+        _("Đã lưu biên bản."),
+        meeting,
+    )
+    return done or render(
         request,
         "meetings/minutes_form.html",
         {"form": form, "meeting": meeting, "issue_form": IssueForm()},
@@ -505,17 +503,14 @@ def minutes_pdf(request, pk: int):
 @require_POST
 def issue_add(request, pk: int):
     meeting = get_meeting(request, pk, "meetings:write")
-    form = IssueForm(request.POST)
-    if form.is_valid():
-        try:
-            services.raise_issue(meeting, actor=request.user, **form.cleaned_data)
-        except services.MeetingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(request, _("Đã ghi kiến nghị vào biên bản và chuyển theo dõi."))
-    else:
-        messages.error(request, _("Hãy nhập nội dung kiến nghị."))
-    return redirect("meetings:detail", pk=meeting.pk)
+    return _form_action(
+        request,
+        IssueForm(request.POST),
+        lambda d: services.raise_issue(meeting, actor=request.user, **d),
+        _("Đã ghi kiến nghị vào biên bản và chuyển theo dõi."),
+        meeting,
+        inline=False,
+    )
 
 
 # ---------------------------------------------------------------- rating
@@ -536,24 +531,20 @@ def meeting_rate(request, pk: int, by: str):
         request.POST or None,
         initial={"checks": existing.checks, "note": existing.note} if existing else None,
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            rating = services.rate_meeting(
-                meeting,
-                by=by,
-                checks=form.cleaned_data["checks"],
-                note=form.cleaned_data["note"],
-                actor=request.user,
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(
-                request,
-                _("Đã đánh giá: %(score)s điểm, xếp loại %(level)s.")
-                % {"score": rating.score, "level": rating.get_level_display()},
-            )
-            return redirect("meetings:detail", pk=meeting.pk)
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.rate_meeting(
+            meeting, by=by, checks=d["checks"], note=d["note"], actor=request.user
+        ),
+        lambda rating: (
+            _("Đã đánh giá: %(score)s điểm, xếp loại %(level)s.")
+            % {"score": rating.score, "level": rating.get_level_display()}
+        ),
+        meeting,
+    )
+    if done:
+        return done
     groups = []
     for key, label, items in services.CRITERIA:
         groups.append({"key": key, "label": label, "items": items})

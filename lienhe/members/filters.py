@@ -4,25 +4,18 @@ from django.db import connection
 from django.db.models.functions import Collate
 from django.utils.translation import gettext_lazy as _
 
-from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import OrgPickerFilter
+from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
 
 from .models import Member
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Tìm (tên, số thẻ, điện thoại)"),
         method="filter_search",
         widget=forms.TextInput(attrs={"placeholder": _("ví dụ: nguyen van a"), "type": "search"}),
     )
-    org = OrgPickerFilter(
-        label=_("Thuộc tổ chức"),
-        queryset=Organization.objects.none(),
-        method="filter_subtree",
-        empty_label=_("Tất cả tổ chức tôi được xem"),
-        max_depth=3,  # the view's org_choices: depth <= 3
-    )
+    org = subtree_filter(max_depth=3)  # the view's org_choices: depth <= 3
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"), choices=Member.Status.choices, empty_label=_("Mọi tình trạng")
     )
@@ -37,11 +30,6 @@ class MemberFilter(django_filters.FilterSet):
         model = Member
         fields = ["q", "org", "status", "is_working"]
 
-    def __init__(self, *args, org_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if org_choices is not None:
-            self.filters["org"].queryset = org_choices
-
     def filter_search(self, qs, name, value):
         found = qs.search(value)
         if value.strip() and connection.vendor == "postgresql":
@@ -51,9 +39,6 @@ class MemberFilter(django_filters.FilterSet):
             # docs/scaling.md). For folded ASCII names the order is the same.
             found = found.order_by(Collate("search_name", "C"), "id")
         return found
-
-    def filter_subtree(self, qs, name, value):
-        return qs.in_subtree(value) if value else qs
 
     def filter_working(self, qs, name, value):
         return qs.filter(is_working=value == "1") if value in ("0", "1") else qs

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
-from lienhe.concurrency import lock_checked
+from lienhe.concurrency import apply_changes, lock_checked
 from lienhe.orgs.models import Organization
 from lienhe.summaries import hooks as summary_hooks
 
@@ -66,12 +66,7 @@ def update_member(member: Member, *, expected_version: int, actor=None, **fields
         _check_home(fields["organization"])
     old_home = hooks.home_of(current)
     old_org = current.organization_id
-    changed = {}
-    for name, value in fields.items():
-        old = getattr(current, name)
-        if old != value:
-            changed[name] = [str(old), str(value)]
-            setattr(current, name, value)
+    changed = apply_changes(current, fields)
     if not changed:
         return current
     current.full_clean()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.audit.services import log_action
-from lienhe.concurrency import lock_checked
+from lienhe.concurrency import apply_changes, lock_checked
 from lienhe.summaries import hooks as summary_hooks
 
 from .models import Organization, Policy
@@ -75,11 +75,7 @@ def update_organization(
         expected_version,
         StaleEdit(_("Tổ chức này vừa được người khác sửa. Hãy tải lại trang để xem bản mới nhất.")),
     )
-    changed = {}
-    for name, value in fields.items():
-        if getattr(current, name) != value:
-            changed[name] = [str(getattr(current, name)), str(value)]
-            setattr(current, name, value)
+    changed = apply_changes(current, fields)
     current.version += 1
     current.save()
     summary_hooks.changed("orgs", [current.pk])  # issue 21

@@ -1,13 +1,14 @@
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import run_form_action
 from lienhe.access.scoping import has_org_permission, scope_roots
 from lienhe.audit.models import AuditEvent
 from lienhe.members.figures import ACTIVE, counts_by_child
@@ -99,6 +100,19 @@ def detail(request, pk: int):
     return render(request, "orgs/detail.html", context)
 
 
+def _form_action(request, form, action, success, org: Organization | None = None):
+    """`run_form_action` for the organization pages: `OrgError` on the form, then the
+    page of `org` (None: of the organization the service returned)."""
+    return run_form_action(
+        request,
+        form,
+        action,
+        errors=services.OrgError,
+        success=success,
+        redirect_to=lambda result: reverse("orgs:detail", args=[(org or result).pk]),
+    )
+
+
 def _writable_org(request, pk, perm="orgs:write"):
     org = _visible_org(request, pk)
     check_org_perm(request.user, org, perm)
@@ -109,37 +123,34 @@ def _writable_org(request, pk, perm="orgs:write"):
 def create_child(request, pk: int):
     parent = _writable_org(request, pk)
     form = OrganizationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            org = services.create_organization(parent=parent, actor=request.user, **data)
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã tạo %(name)s.") % {"name": org.name})
-            return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "parent": parent})
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.create_organization(
+            parent=parent, actor=request.user, **{k: v for k, v in d.items() if k != "version"}
+        ),
+        lambda org: _("Đã tạo %(name)s.") % {"name": org.name},
+    )
+    return done or render(request, "orgs/form.html", {"form": form, "parent": parent})
 
 
 @require_perm("orgs:write")
 def edit(request, pk: int):
     org = _writable_org(request, pk)
     form = OrganizationForm(request.POST or None, instance=Organization.objects.get(pk=org.pk))
-    if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
-        try:
-            services.update_organization(
-                org,
-                expected_version=form.cleaned_data.get("version") or 0,
-                actor=request.user,
-                **data,
-            )
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã lưu thay đổi."))
-            return redirect("orgs:detail", pk=org.pk)
-    return render(request, "orgs/form.html", {"form": form, "org": org})
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.update_organization(
+            org,
+            expected_version=d.get("version") or 0,
+            actor=request.user,
+            **{k: v for k, v in d.items() if k != "version"},
+        ),
+        _("Đã lưu thay đổi."),
+        org,
+    )
+    return done or render(request, "orgs/form.html", {"form": form, "org": org})
 
 
 def _targets(user, exclude: Organization, kinds):
@@ -159,17 +170,13 @@ def move(request, pk: int):
     if org.kind == Organization.Kind.GROUP:
         kinds = [Organization.Kind.CELL]
     form.fields["new_parent"].queryset = _targets(request.user, org, kinds)
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["new_parent"]
-        check_org_perm(request.user, target, "orgs:write")
-        try:
-            services.move_subtree(org, target, actor=request.user)
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã chuyển %(name)s.") % {"name": org.name})
-            return redirect("orgs:detail", pk=org.pk)
-    return render(
+
+    def move_to(data):
+        check_org_perm(request.user, data["new_parent"], "orgs:write")
+        return services.move_subtree(org, data["new_parent"], actor=request.user)
+
+    done = _form_action(request, form, move_to, _("Đã chuyển %(name)s.") % {"name": org.name}, org)
+    return done or render(
         request, "orgs/action.html", {"form": form, "org": org, "title": _("Chuyển tổ chức")}
     )
 
@@ -181,17 +188,18 @@ def merge(request, pk: int):
         raise PermissionDenied
     form = MergeForm(request.POST or None)
     form.fields["target"].queryset = _targets(request.user, org, [Organization.Kind.CELL])
-    if request.method == "POST" and form.is_valid():
-        target = form.cleaned_data["target"]
-        check_org_perm(request.user, target, "orgs:write")
-        try:
-            services.merge_cells(org, target, actor=request.user)
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã hợp nhất vào %(name)s.") % {"name": target.name})
-            return redirect("orgs:detail", pk=target.pk)
-    return render(
+
+    def merge_into(data):
+        check_org_perm(request.user, data["target"], "orgs:write")
+        return services.merge_cells(org, data["target"], actor=request.user)
+
+    done = _form_action(
+        request,
+        form,
+        merge_into,
+        lambda target: _("Đã hợp nhất vào %(name)s.") % {"name": target.name},
+    )
+    return done or render(
         request, "orgs/action.html", {"form": form, "org": org, "title": _("Hợp nhất chi bộ")}
     )
 
@@ -200,15 +208,14 @@ def merge(request, pk: int):
 def dissolve(request, pk: int):
     org = _writable_org(request, pk)
     form = DissolveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.dissolve(org, actor=request.user)
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã giải thể %(name)s.") % {"name": org.name})
-            return redirect("orgs:detail", pk=org.pk)
-    return render(
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.dissolve(org, actor=request.user),
+        _("Đã giải thể %(name)s.") % {"name": org.name},
+        org,
+    )
+    return done or render(
         request, "orgs/action.html", {"form": form, "org": org, "title": _("Giải thể tổ chức")}
     )
 
@@ -217,23 +224,16 @@ def dissolve(request, pk: int):
 def policy(request, pk: int):
     org = _writable_org(request, pk, "policy:write")
     form = PolicyForm(request.POST or None, initial={"key": request.GET.get("key")})
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.set_policy(
-                org,
-                d["key"],
-                d["value"],
-                d["effective_from"],
-                source=d["source"],
-                actor=request.user,
-            )
-        except services.OrgError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, _("Đã lưu quy định."))
-            return redirect("orgs:detail", pk=org.pk)
-    return render(
+    done = _form_action(
+        request,
+        form,
+        lambda d: services.set_policy(
+            org, d["key"], d["value"], d["effective_from"], source=d["source"], actor=request.user
+        ),
+        _("Đã lưu quy định."),
+        org,
+    )
+    return done or render(
         request,
         "orgs/policy.html",
         {"form": form, "org": org, "policies": services.effective_policies(org)},

@@ -3,8 +3,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lienhe.orgs.models import Organization
-from lienhe.orgs.widgets import OrgPickerFilter
+from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
 
 from .models import Agency, Category, Petition
 
@@ -15,7 +14,7 @@ STATE_CHOICES = [
 ]
 
 
-class PetitionFilter(django_filters.FilterSet):
+class PetitionFilter(ScopedFilterSet):
     q = django_filters.CharFilter(
         label=_("Tìm (nội dung, địa điểm, số)"),
         method="filter_search",
@@ -23,13 +22,7 @@ class PetitionFilter(django_filters.FilterSet):
             attrs={"placeholder": _("ví dụ: duong xuong cap"), "type": "search"}
         ),
     )
-    org = OrgPickerFilter(
-        label=_("Thuộc tổ chức"),
-        queryset=Organization.objects.none(),
-        method="filter_subtree",
-        empty_label=_("Tất cả tổ chức tôi được xem"),
-        max_depth=3,  # the view's org_choices: depth <= 3
-    )
+    org = subtree_filter(max_depth=3)  # the view's org_choices: depth <= 3
     state = django_filters.ChoiceFilter(
         label=_("Trạng thái"),
         choices=STATE_CHOICES,
@@ -70,17 +63,6 @@ class PetitionFilter(django_filters.FilterSet):
     class Meta:
         model = Petition
         fields = ["q", "org", "state", "category", "agency", "source_type", "priority", "overdue"]
-
-    def __init__(self, *args, org_choices=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if org_choices is not None:
-            self.filters["org"].queryset = org_choices
-
-    def filter_search(self, qs, name, value):
-        return qs.search(value)
-
-    def filter_subtree(self, qs, name, value):
-        return qs.in_subtree(value) if value else qs
 
     def filter_state(self, qs, name, value):
         if value == "open":

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lienhe.reports.redflags import RedFlag, days_overdue_score
 
-from .constants import HIGH_LEVELS, Purpose
+from .constants import HIGH_LEVELS
 from .models import ResidenceComment, YearReview
+from .selectors import below_good_comment
 
 CONFLICT_WEIGHT = 20  # no deadline of its own; the year-end review waits for it
 
@@ -45,17 +45,10 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
                 key=f"reviews:comment:{c.pk}",
             )
         )
-    below_good = ResidenceComment.objects.filter(
-        member=OuterRef("member_id"),
-        year=OuterRef("year"),
-        purpose=Purpose.YEARLY,
-        state=ResidenceComment.State.SENT,
-        conclusion__gt=0,
-    )
     conflicts = (
         YearReview.objects.in_subtree(org)
         .filter(state=YearReview.State.PROPOSED, proposal_level__in=list(HIGH_LEVELS))
-        .filter(Exists(below_good))
+        .filter(below_good_comment())
         .select_related("member", "organization")
         .order_by("year", "organization__path", "id")[:limit]
     )

@@ -17,7 +17,7 @@ from . import services
 from .constants import Regulation, ReviewLevel, regulation_for_year
 from .criteria import scoring_basis
 from .forms import ReviewForm
-from .models import YearReview
+from .models import ResidenceComment, YearReview
 
 
 @require_perm("reviews:read")
@@ -39,7 +39,7 @@ def review_list(request):
     ids = [m.pk for m in page.object_list]
     reviews = {r.member_id: r for r in YearReview.objects.filter(member_id__in=ids, year=year)}
     comments = {}
-    for c in services.ResidenceComment.objects.filter(
+    for c in ResidenceComment.objects.filter(
         member_id__in=ids, year=year, purpose="yearly"
     ).exclude(state="superseded"):
         comments[c.member_id] = c

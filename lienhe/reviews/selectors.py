@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from lienhe.orgs.models import Organization
@@ -70,6 +70,20 @@ def review_distribution(org: Organization, year: int) -> list[dict]:
     return [
         {"level": lvl, "label": lvl.label, "n": counts.get(lvl.value, 0)} for lvl in ReviewLevel
     ]
+
+
+def below_good_comment() -> Exists:
+    """For a YearReview queryset: the member's sent yearly comment of that year concludes
+    below "good" (a high proposal then conflicts with it and needs a justification)."""
+    return Exists(
+        ResidenceComment.objects.filter(
+            member=OuterRef("member_id"),
+            year=OuterRef("year"),
+            purpose=Purpose.YEARLY,
+            state=ResidenceComment.State.SENT,
+            conclusion__gt=0,
+        )
+    )
 
 
 def conflicts(org: Organization, year: int):

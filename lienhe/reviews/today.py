@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,8 +19,9 @@ RECENT_COMMENT_DAYS = 30  # "comments received": sent within the last month
 
 
 def workplace_items(scope: TodayScope) -> list[dict]:
-    from .constants import HIGH_LEVELS, Purpose
+    from .constants import HIGH_LEVELS
     from .models import ResidenceComment, YearReview
+    from .selectors import below_good_comment
 
     items: list[dict] = []
     roots = scope.workplace_roots
@@ -41,18 +42,11 @@ def workplace_items(scope: TodayScope) -> list[dict]:
                 reverse("reviews:list") + "?state=sent",
             )
         )
-    below_good = ResidenceComment.objects.filter(
-        member=OuterRef("member_id"),
-        year=OuterRef("year"),
-        purpose=Purpose.YEARLY,
-        state=ResidenceComment.State.SENT,
-        conclusion__gt=0,
-    )
     reviews = (
         YearReview.objects.filter(
             subtree_q(paths, "organization__path"), state=YearReview.State.PROPOSED
         )
-        .annotate(below=Exists(below_good))
+        .annotate(below=below_good_comment())
         .aggregate(
             pending=Count("id"),
             conflicts=Count("id", filter=Q(below=True, proposal_level__in=list(HIGH_LEVELS))),

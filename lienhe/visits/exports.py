@@ -52,9 +52,6 @@ class CommitteeMemberExporter(ListExporter):
     title = "Cấp ủy viên"
     filename = "cap-uy-vien"
 
-    def __init__(self, queryset):
-        self.queryset = queryset
-
     def header(self):
         return [
             _("Họ và tên"),

@@ -119,15 +119,9 @@ class AssignmentForm(forms.Form):
         _with_parents(self.fields["cell"], committee)
 
 
-class VisitPlanForm(forms.Form):
-    committee_member = forms.ModelChoiceField(
-        label=_("Cấp ủy viên"),
-        queryset=CommitteeMember.objects.none(),
-        empty_label=_("— Chọn cấp ủy viên —"),
-    )
-    cell = CellChoiceField(
-        label=_("Chi bộ"), queryset=Organization.objects.none(), empty_label=_("— Chọn chi bộ —")
-    )
+class VisitPlanForm(AssignmentForm):
+    """A committee member and a cell (as for an assignment), and a day or a month."""
+
     planned_on = forms.DateField(
         label=_("Ngày dự"),
         required=False,
@@ -135,14 +129,6 @@ class VisitPlanForm(forms.Form):
         widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
     )
     month = forms.IntegerField(label=_("Tháng"), min_value=1, max_value=12, required=False)
-
-    def __init__(self, *args, committee: Committee, cells, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["committee_member"].queryset = committee.committee_members.filter(
-            is_active=True
-        ).ranked()
-        self.fields["cell"].queryset = cells
-        _with_parents(self.fields["cell"], committee)
 
     def clean(self):
         data = super().clean()
