@@ -15,12 +15,14 @@ Each module has a `<module>/registry.py` whose `register_all()` (called from its
             registry.RedFlag("meetings", _("Sinh hoạt chi bộ"), "meetings:read", flags.red_flags),
             registry.PolicyKey("min_regular_meetings_per_year", …),  # source cited beside it
             registry.TodayTasks(20, today.secretary_items),
+            registry.DailyJob("meetings.schedule", jobs.generate_regular_schedule),
         )
 
 `register` hands each item to the store its readers already use (home panels, member
 page sections, the periodic report, the red-flag board, the Policy parameters, the
-navigation, the "today" panel); an item of any other type raises `TypeError`. The
-stores stay where their readers are; reports reads module data only through them."""
+navigation, the "today" panel, the daily jobs of `manage.py run_daily`); an item of
+any other type raises `TypeError`. The stores stay where their readers are; reports
+reads module data only through them. Nothing registers by being imported."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from typing import Any
 from lienhe.access import navigation
 from lienhe.access.navigation import NavItem
 from lienhe.members import sections as member_sections
+from lienhe.notify import services as notify_services
 from lienhe.orgs import policy
 from lienhe.orgs.policy import Parameter as PolicyKey
 from lienhe.orgs.policy import Preset
@@ -38,6 +41,7 @@ from lienhe.reports import home, periodic, redflags, today_tasks
 from lienhe.reports.periodic import PeriodicSection as Section
 
 __all__ = [
+    "DailyJob",
     "MemberSection",
     "NavItem",
     "Panel",
@@ -91,6 +95,17 @@ class TodayTasks:
     func: Callable[..., list[dict]]
 
 
+@dataclass(frozen=True)
+class DailyJob:
+    """A job of the daily run (`manage.py run_daily`, cron each morning): `func(today)
+    -> int`, how many reminders it sent or rows it changed; idempotent (a second run
+    the same day does nothing). Jobs run in registration order, under `name` in the
+    run's output; a name registered twice keeps its first job."""
+
+    name: str
+    func: Callable[..., int]
+
+
 def _panel(item: Panel) -> None:
     home.register_panel(item.order, item.func, cache=item.cache)
 
@@ -109,6 +124,10 @@ def _today(item: TodayTasks) -> None:
     today_tasks.register_tasks(item.order, item.func)
 
 
+def _daily_job(item: DailyJob) -> None:
+    notify_services.register_daily_job(item.name, item.func)
+
+
 _STORES: dict[type, Callable[[Any], object]] = {
     Panel: _panel,
     MemberSection: _member_section,
@@ -118,6 +137,7 @@ _STORES: dict[type, Callable[[Any], object]] = {
     Preset: policy.register_preset,
     NavItem: navigation.register,
     TodayTasks: _today,
+    DailyJob: _daily_job,
 }
 
 

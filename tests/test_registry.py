@@ -16,6 +16,7 @@ import pytest
 from lienhe import registry
 from lienhe.access.navigation import NAV
 from lienhe.members.sections import MEMBER_SECTIONS
+from lienhe.notify.services import DAILY_JOBS
 from lienhe.orgs.policy import PARAMETERS, PRESETS
 from lienhe.reports.home import HOME_PANELS, LIVE_PANELS
 from lienhe.reports.periodic import SECTIONS
@@ -27,7 +28,9 @@ from .test_layering import PACKAGE, ROOT, imported_modules
 # Apps that plug something into shared pages; each has `registry.register_all()`.
 PLUGGED = [
     "api",
+    "audit",
     "away",
+    "documents",
     "liaison",
     "meetings",
     "members",
@@ -36,11 +39,12 @@ PLUGGED = [
     "petitions",
     "reports",
     "reviews",
+    "summaries",
     "visits",
 ]
 # The store writers: only lienhe/registry.py calls them.
 STORE_WRITERS = {"register_panel", "register_section", "register_red_flags", "register_tasks"}
-STORE_WRITERS |= {"register_preset"}
+STORE_WRITERS |= {"register_preset", "register_daily_job"}
 STORE_MODULES = {"lienhe.access.navigation", "lienhe.orgs.policy"}  # their `register`
 # Modules whose data reports may read only through the registries.
 MODULES = ("liaison", "meetings", "visits", "petitions", "away", "reviews", "notify")
@@ -66,6 +70,7 @@ def _stores() -> tuple:
         list(TODAY_TASKS),
         dict(PARAMETERS),
         dict(PRESETS),
+        list(DAILY_JOBS),
     )
 
 
@@ -113,6 +118,58 @@ def test_every_store_is_filled_by_the_modules():
     assert {"letter_handin_days", "petition_answer_days", "comment_window_due"} <= set(PARAMETERS)
 
 
+# `manage.py run_daily` runs the jobs in this order (INSTALLED_APPS, then each module's
+# `register_all`); its output lists them so, then "notify.digest".
+DAILY_JOB_ORDER = [
+    "audit.recover_stale_tasks",
+    "documents.export_cleanup",
+    "liaison.letter_deadlines",
+    "meetings.schedule",
+    "meetings.invitations",
+    "meetings.not_recorded",
+    "meetings.absences",
+    "away.contacts_overdue",
+    "away.exemptions",
+    "away.transfers_overdue",
+    "away.fee_month",
+    "visits.reminders",
+    "petitions.escalate_overdue",
+    "petitions.remind_due_soon",
+    "reviews.comment_reminders",
+    "summaries.check",
+]
+
+
+def test_every_daily_job_is_registered_once_in_order_from_its_module():
+    assert [name for name, _job in DAILY_JOBS] == DAILY_JOB_ORDER
+    for name, job in DAILY_JOBS:
+        module = name.split(".")[0]
+        assert job.__module__.startswith(f"lienhe.{module}."), (name, job.__module__)
+
+
+def test_a_daily_job_name_registered_twice_keeps_its_first_job():
+    before = list(DAILY_JOBS)
+    name, first = DAILY_JOBS[0]
+    registry.register(registry.DailyJob(name, lambda today: 0))
+    assert DAILY_JOBS == before
+    assert DAILY_JOBS[0][1] is first
+
+
+def test_no_apps_py_imports_a_jobs_module():
+    """Jobs register in `registry.py` like every other item: `ready()` never imports a
+    jobs module (`jobs.py`, `export_jobs.py`) to have its registrations run."""
+    job_modules = {job.__module__.rsplit(".", 1)[1] for _name, job in DAILY_JOBS}
+    job_modules = (job_modules - {"registry"}) | {"jobs"}
+    assert job_modules == {"jobs", "export_jobs"}  # the check below looks for these
+    offenders = []
+    for path in sorted(PACKAGE.glob("*/apps.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                names = {alias.name for alias in node.names} & job_modules
+                offenders += [f"{path.relative_to(ROOT)} imports {n}" for n in sorted(names)]
+    assert offenders == []
+
+
 def _calls_a_store_writer(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
@@ -140,10 +197,11 @@ def test_the_scan_sees_a_direct_registration(tmp_path):
     probe.write_text(
         "from lienhe.reports.home import register_panel\n"
         "from lienhe.orgs.policy import Parameter, register\n"
-        "def f():\n    navigation.register(x)\n",
+        "from lienhe.notify.services import register_daily_job\n"
+        "def f():\n    navigation.register(x)\n    services.register_daily_job('a', g)\n",
         encoding="utf-8",
     )
-    assert len(_calls_a_store_writer(probe)) == 3
+    assert len(_calls_a_store_writer(probe)) == 5
 
 
 def test_modules_register_only_through_lienhe_registry():
@@ -156,6 +214,7 @@ def test_modules_register_only_through_lienhe_registry():
         "lienhe/members/sections.py",
         "lienhe/access/navigation.py",
         "lienhe/orgs/policy.py",
+        "lienhe/notify/services.py",
     }
     offenders = []
     for path in sorted(PACKAGE.rglob("*.py")):

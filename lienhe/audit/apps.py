@@ -8,14 +8,10 @@ class AuditConfig(AppConfig):
     verbose_name = _("Nhật ký")
 
     def ready(self):
-        from lienhe.notify.services import daily_job
-
-        from . import taskwatch
+        from . import registry, taskwatch
 
         # Belt and braces: the daily run also requeues tasks whose worker died.
-        daily_job("audit.recover_stale_tasks")(
-            lambda today: sum(len(v) for v in taskwatch.recover_stale_tasks().values())
-        )
+        registry.register_all()
         # django-tasks-db has no heartbeat; inside `manage.py db_worker` Lienhe adds one
         # and requeues tasks of dead workers (see taskwatch.py).
         if taskwatch.is_worker_process():

@@ -8,6 +8,6 @@ class AwayConfig(AppConfig):
     verbose_name = _("Đảng viên đi làm ăn xa")
 
     def ready(self) -> None:
-        from . import jobs, registry  # noqa: F401  (jobs registers the daily jobs)
+        from . import registry
 
         registry.register_all()

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.notify.services import daily_job, notify
+from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 
@@ -24,7 +24,6 @@ def _by_org(rows):
     return [(orgs[k], v) for k, v in grouped.items()]
 
 
-@daily_job("away.contacts_overdue")
 def remind_overdue_contacts(today: dt.date) -> int:
     """Tell each cell which away members it has not contacted within the interval."""
     sent = 0
@@ -60,7 +59,6 @@ def remind_overdue_contacts(today: dt.date) -> int:
     return sent
 
 
-@daily_job("away.exemptions")
 def exemption_job(today: dt.date) -> int:
     """Member status follows exemption dates; cells are told before an exemption ends."""
     sent = services.sync_exemption_statuses(today)
@@ -84,7 +82,6 @@ def exemption_job(today: dt.date) -> int:
     return sent
 
 
-@daily_job("away.transfers_overdue")
 def transfer_job(today: dt.date) -> int:
     """Letters not received by their hand-in deadline; temporary transfers ending."""
     sent = 0
@@ -103,7 +100,6 @@ def transfer_job(today: dt.date) -> int:
     return sent
 
 
-@daily_job("away.fee_month")
 def fee_month_job(today: dt.date) -> int:
     """Open the month's dues (idempotent); nothing else to send."""
     return fees.open_month(today)

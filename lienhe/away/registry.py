@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe import registry
 
-from . import flags, panels, periodic, policy
+from . import flags, jobs, panels, periodic, policy
 
 
 def register_all() -> None:
@@ -19,4 +19,8 @@ def register_all() -> None:
         registry.Section("away", "Đảng viên đi làm ăn xa, đảng phí", 70, periodic.away_section),
         registry.RedFlag("away", _("Đi làm ăn xa"), "away:read", flags.red_flags, 50),
         *policy.PARAMS,
+        registry.DailyJob("away.contacts_overdue", jobs.remind_overdue_contacts),
+        registry.DailyJob("away.exemptions", jobs.exemption_job),
+        registry.DailyJob("away.transfers_overdue", jobs.transfer_job),
+        registry.DailyJob("away.fee_month", jobs.fee_month_job),
     )

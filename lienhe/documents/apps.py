@@ -12,7 +12,9 @@ class DocumentsConfig(AppConfig):
         # catalogue has no translation yet: every select in Lienhe says it in Vietnamese.
         from django.db.models import fields
 
-        from . import export_jobs, paper_kinds  # noqa: F401  (daily cleanup; every paper kind)
+        from . import paper_kinds, registry  # noqa: F401  (paper_kinds: every paper kind)
+
+        registry.register_all()
 
         fields.BLANK_CHOICE_LABEL = _("— chọn —")
 

@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 
-from lienhe.notify.services import daily_job, notify
+from lienhe.notify.services import notify
 
 from .models import ExportJob
 
@@ -124,7 +124,6 @@ def run(job_id: int) -> ExportJob:
     return job
 
 
-@daily_job("documents.export_cleanup")
 def cleanup(today: dt.date) -> int:
     """Remove export jobs (and their files) older than KEEP_DAYS."""
     limit = timezone.make_aware(

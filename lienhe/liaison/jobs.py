@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.notify.services import daily_job, notify
+from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 
@@ -17,7 +17,6 @@ from .models import Introduction
 from .services import member_user, officers_of, system_event
 
 
-@daily_job("liaison.letter_deadlines")
 def letter_deadlines(today: dt.date) -> int:
     return remind_before_deadline(today) + escalate_overdue(today) + commune_digest(today)
 

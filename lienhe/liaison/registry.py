@@ -1,7 +1,7 @@
 """Everything the liaison module plugs into the rest of the system (`register_all`,
 called from `LiaisonConfig.ready`, through `lienhe.registry.register`): navigation,
 home panel, member section, periodic-report section, red flags, "today" items, policy
-keys; and the member window read by `access.scoping`."""
+keys, daily job; and the member window read by `access.scoping`."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def liaison_card_window(user) -> Q:
 def register_all() -> None:
     from lienhe import registry
 
-    from . import flags, jobs, periodic, policy, sections, today  # noqa: F401  (jobs: daily jobs)
+    from . import flags, jobs, periodic, policy, sections, today
 
     registry.register(
         registry.NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"),
@@ -43,6 +43,7 @@ def register_all() -> None:
         registry.TodayTasks(20, today.overdue_tasks),
         registry.TodayTasks(60, today.member_items),
         *policy.POLICY_KEYS,
+        registry.DailyJob("liaison.letter_deadlines", jobs.letter_deadlines),
     )
 
 

@@ -10,11 +10,7 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         from lienhe.orgs import services as org_services
 
-        from . import (
-            jobs,  # noqa: F401  (registers the daily jobs)
-            registry,
-            services,
-        )
+        from . import registry, services
 
         org_services.organization_merged.connect(
             services.cancel_on_merge, dispatch_uid="meetings.cancel_on_merge"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.models import User
-from lienhe.notify.services import daily_job, notify
+from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
 
@@ -33,7 +33,6 @@ def _officers(org_ids) -> dict[int, list]:
     return out
 
 
-@daily_job("meetings.schedule")
 def generate_regular_schedule(today: dt.date) -> int:
     cells = Organization.objects.filter(
         kind=Organization.Kind.CELL, is_active=True, meeting_day__isnull=False
@@ -41,7 +40,6 @@ def generate_regular_schedule(today: dt.date) -> int:
     return services.generate_schedule(cells, start=today, months=SCHEDULE_MONTHS)
 
 
-@daily_job("meetings.invitations")
 def invitations_and_reminders(today: dt.date) -> int:
     """Invitation a week before, reminder the day before (once each per date)."""
     sent = 0
@@ -83,7 +81,6 @@ def invitations_and_reminders(today: dt.date) -> int:
     return sent
 
 
-@daily_job("meetings.not_recorded")
 def meetings_not_recorded(today: dt.date) -> int:
     """A cell whose meeting day passed more than N days ago with the meeting neither
     recorded as held nor moved/cancelled gets a reminder (its officers)."""
@@ -137,7 +134,6 @@ def _province_limits(rows: list[dict], key: str, today: dt.date) -> dict[str, in
     }
 
 
-@daily_job("meetings.absences")
 def repeated_absences(today: dt.date) -> int:
     """Unexcused absences this year, two counts kept apart:
 

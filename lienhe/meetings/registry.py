@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe import registry
 
-from . import flags, panels, periodic, policy, today
+from . import flags, jobs, panels, periodic, policy, today
 
 
 def register_all() -> None:
@@ -20,4 +20,8 @@ def register_all() -> None:
         registry.TodayTasks(10, today.pending_roll_calls),
         registry.TodayTasks(50, today.residence_absences),
         *policy.POLICY_KEYS,
+        registry.DailyJob("meetings.schedule", jobs.generate_regular_schedule),
+        registry.DailyJob("meetings.invitations", jobs.invitations_and_reminders),
+        registry.DailyJob("meetings.not_recorded", jobs.meetings_not_recorded),
+        registry.DailyJob("meetings.absences", jobs.repeated_absences),
     )

@@ -17,18 +17,17 @@ from .models import ChannelPreference, Delivery, Notification
 
 logger = logging.getLogger("lienhe.notify")
 
+# The daily jobs `(name, func)`, run in registration order (the order of
+# INSTALLED_APPS, then of each module's `register_all`). Modules add theirs with
+# `lienhe.registry.register(DailyJob(name, func))`, never here.
 DAILY_JOBS: list[tuple[str, Callable[..., int]]] = []
 
 
-def daily_job(name: str):
-    """Register an idempotent daily job `(today) -> int` (how many reminders sent)."""
-
-    def decorator(func):
-        if all(existing != name for existing, _ in DAILY_JOBS):
-            DAILY_JOBS.append((name, func))
-        return func
-
-    return decorator
+def register_daily_job(name: str, func: Callable[..., int]) -> None:
+    """Add an idempotent daily job `func(today) -> int` (how many reminders sent);
+    a name already registered is kept (`ready()` may run twice in tests)."""
+    if all(existing != name for existing, _ in DAILY_JOBS):
+        DAILY_JOBS.append((name, func))
 
 
 def notify(

@@ -12,11 +12,7 @@ class PetitionsConfig(AppConfig):
         from lienhe.meetings.signals import minutes_issue_raised
         from lienhe.visits.signals import visit_report_filed
 
-        from . import (
-            jobs,  # noqa: F401  (registers the daily jobs)
-            registry,
-            services,
-        )
+        from . import registry, services
 
         registry.register_all()
         minutes_issue_raised.connect(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe import registry
 
-from . import flags, panels, periodic, policy
+from . import flags, jobs, panels, periodic, policy
 
 
 def register_all() -> None:
@@ -17,4 +17,6 @@ def register_all() -> None:
         registry.Section("petitions", "Kiến nghị, vấn đề bức xúc", 60, periodic.petitions_section),
         registry.RedFlag("petitions", _("Kiến nghị"), "petitions:read", flags.red_flags, 40),
         *policy.POLICY_KEYS,
+        registry.DailyJob("petitions.escalate_overdue", jobs.escalate_overdue),
+        registry.DailyJob("petitions.remind_due_soon", jobs.remind_due_soon),
     )

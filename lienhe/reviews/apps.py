@@ -10,7 +10,7 @@ class ReviewsConfig(AppConfig):
     def ready(self) -> None:
         from lienhe.audit.sealing import register_sealed
 
-        from . import jobs, registry  # noqa: F401  (jobs registers the daily job)
+        from . import registry
         from .services import comment_content, review_content
 
         registry.register_all()

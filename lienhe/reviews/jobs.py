@@ -5,14 +5,13 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.notify.services import daily_job, notify
+from lienhe.notify.services import notify
 
 from .models import ResidenceComment
 
 REMIND_DAYS_BEFORE = (7, 1)
 
 
-@daily_job("reviews.comment_reminders")
 def comment_reminders(today: dt.date) -> int:
     """Remind the residence cell before the due date; escalate overdue comments to
     the commune committee (the cell's parent) once per comment."""

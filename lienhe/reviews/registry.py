@@ -1,6 +1,7 @@
 """What the reviews module adds to shared pages (`register_all`, called from
 `ReviewsConfig.ready`, through `lienhe.registry.register`): navigation, home panel,
-member section, periodic-report section, red flags, "today" items, policy keys."""
+member section, periodic-report section, red flags, "today" items, policy keys, daily
+job."""
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from .models import ResidenceComment
 def register_all() -> None:
     from lienhe import registry
 
-    from . import flags, periodic, policy, today
+    from . import flags, jobs, periodic, policy, today
 
     registry.register(
         registry.NavItem(
@@ -31,6 +32,7 @@ def register_all() -> None:
         ),
         registry.TodayTasks(40, today.workplace_items),
         *policy.POLICY_KEYS,
+        registry.DailyJob("reviews.comment_reminders", jobs.comment_reminders),
     )
 
 

@@ -8,4 +8,6 @@ class SummariesConfig(AppConfig):
     verbose_name = _("Số liệu tổng hợp")
 
     def ready(self) -> None:
-        from . import families, jobs  # noqa: F401  (register the counter families, nightly check)
+        from . import families, registry  # noqa: F401  (families: the counter families)
+
+        registry.register_all()

@@ -1,9 +1,6 @@
 """Nightly check of the summaries, run by `manage.py run_daily` (docs/operations.md)."""
 
-from lienhe.notify.services import daily_job
 
-
-@daily_job("summaries.check")
 def check_summaries(today) -> int:
     """Recount, compare, log and repair; returns the number of mismatched counters
     (0 on a healthy night)."""

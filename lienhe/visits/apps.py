@@ -8,6 +8,6 @@ class VisitsConfig(AppConfig):
     verbose_name = _("Cấp ủy dự sinh hoạt")
 
     def ready(self) -> None:
-        from . import jobs, registry  # noqa: F401  (jobs registers the daily job)
+        from . import registry
 
         registry.register_all()

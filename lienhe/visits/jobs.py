@@ -8,7 +8,7 @@ import datetime as dt
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.notify.services import daily_job, notify
+from lienhe.notify.services import notify
 from lienhe.orgs.services import effective_policy
 
 from . import compliance
@@ -16,7 +16,6 @@ from .models import Committee, Visit
 from .services import report_due_days
 
 
-@daily_job("visits.reminders")
 def visit_reminders(today: dt.date) -> int:
     follow_meetings(today)
     return upcoming_visits(today) + reports_due(today) + behind_minimum(today)

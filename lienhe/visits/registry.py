@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe import registry
 
-from . import flags, panels, periodic, policy, today
+from . import flags, jobs, panels, periodic, policy, today
 
 
 def register_all() -> None:
@@ -20,4 +20,5 @@ def register_all() -> None:
         registry.TodayTasks(30, today.announced_visitors),
         *policy.POLICY_KEYS,
         *policy.PRESETS,
+        registry.DailyJob("visits.reminders", jobs.visit_reminders),
     )
