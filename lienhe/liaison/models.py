@@ -193,6 +193,9 @@ class Introduction(models.Model):
             models.Index(fields=["residence_org", "state"]),
             models.Index(fields=["workplace_org", "state"]),
             models.Index(fields=["state", "due_on"]),
+            # The list's default order (newest first): page 1 reads 50 index entries
+            # instead of sorting the whole scope (issue 21).
+            models.Index(fields=["created_at", "id"]),
         ]
 
     def __str__(self) -> str:
