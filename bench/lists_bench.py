@@ -21,7 +21,7 @@ SEARCH = "nguyen van a"
 TARGET = 20  # issue 21: at most 20x /healthz
 
 
-def _pages(user, root):
+def _pages(user):
     """(name, url) of every list, report and dossier page measured; a dossier is the
     first object of its list for `user` (a stable choice on the same data)."""
     from django.urls import reverse
@@ -44,17 +44,23 @@ def _pages(user, root):
         ("đảng viên: danh sách", reverse("members:list")),
         ("đảng viên: tìm", reverse("members:list") + q),
         *first(
-            Member.objects.visible_to(user).filter(is_working=True), "đảng viên: hồ sơ", "members:detail"
+            Member.objects.visible_to(user).filter(is_working=True),
+            "đảng viên: hồ sơ",
+            "members:detail",
         ),
         ("giấy giới thiệu: danh sách", reverse("liaison:list")),
         ("giấy giới thiệu: tìm", reverse("liaison:list") + q),
         ("giấy giới thiệu: báo cáo", reverse("reports:participation")),
-        *first(Introduction.objects.visible_to(user), "giấy giới thiệu: chi tiết", "liaison:detail"),
+        *first(
+            Introduction.objects.visible_to(user), "giấy giới thiệu: chi tiết", "liaison:detail"
+        ),
         ("sinh hoạt: danh sách", reverse("meetings:list")),
         ("sinh hoạt: tìm", reverse("meetings:list") + q),
         ("sinh hoạt: báo cáo", reverse("meetings:report")),
         *first(
-            Meeting.objects.visible_to(user).filter(state="held"), "sinh hoạt: chi tiết", "meetings:detail"
+            Meeting.objects.visible_to(user).filter(state="held"),
+            "sinh hoạt: chi tiết",
+            "meetings:detail",
         ),
         ("kiến nghị: danh sách", reverse("petitions:list")),
         ("kiến nghị: tìm", reverse("petitions:list") + q),
@@ -73,7 +79,9 @@ def _pages(user, root):
         ("đánh giá: tìm", reverse("reviews:review_list") + q),
         ("nhận xét: báo cáo", reverse("reviews:report")),
         *first(
-            ResidenceComment.objects.visible_to(user), "nhận xét: chi tiết", "reviews:comment_detail"
+            ResidenceComment.objects.visible_to(user),
+            "nhận xét: chi tiết",
+            "reviews:comment_detail",
         ),
         ("cấp ủy: danh sách", reverse("visits:committees")),
         ("dự sinh hoạt: kế hoạch", reverse("visits:plan")),
@@ -116,7 +124,7 @@ def main() -> None:
         return min(samples)
 
     members = Member.objects.count()
-    pages = [p for p in _pages(user, None) if args.only in p[0]]
+    pages = [p for p in _pages(user) if args.only in p[0]]
     health = best("/healthz")
     load = os.getloadavg()
     print(

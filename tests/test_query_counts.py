@@ -18,9 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from lienhe.away import fees
-from lienhe.away.models import AwayPeriod
 from lienhe.away import services as away_services
-from lienhe.liaison.models import Introduction
+from lienhe.away.models import AwayPeriod
 from lienhe.meetings.models import Attendance, Meeting
 from lienhe.members.models import Member
 from lienhe.petitions import services as petition_services
@@ -47,9 +46,7 @@ def _new_members(cast, n: int, tag: str, **fields) -> list[Member]:
     """Members named "Nguyễn Văn <tag> i" (the searches find them), created once."""
     fields.setdefault("organization", cast.cell_a)
     have = Member.objects.filter(full_name__startswith=f"Nguyễn Văn {tag} ").count()
-    return [
-        MemberFactory(full_name=f"Nguyễn Văn {tag} {i}", **fields) for i in range(have, n)
-    ]
+    return [MemberFactory(full_name=f"Nguyễn Văn {tag} {i}", **fields) for i in range(have, n)]
 
 
 # --- builders: bring the module's rows to n ------------------------------------------
