@@ -8,6 +8,8 @@ Each database is built by `seed_demo` (timed), measured in a child process with 
 Django test client logged in as the demo user `tinh` (province organization board),
 then deleted. SQLite files live under /tmp; on PostgreSQL a database
 `lienhe_bench_<pid>_<size>` is created next to the one in DATABASE_URL and dropped.
+With the modules' demo data, bench/lists_bench.py then times every list, report and
+dossier page for `tinh` as a ratio to /healthz on the same database (issue 21).
 """
 
 from __future__ import annotations
@@ -189,15 +191,29 @@ def run(sizes: list[int], repeat: int, backends: list[str], foundation_only: boo
                 try:
                     seed = _seed(url, size, foundation_only)
                     result = _measure(url, repeat, foundation_only)
+                    _print_table(target.name, size, seed, result)
+                    if not foundation_only:  # issue 21: lists, reports, dossiers / healthz
+                        _lists(url, repeat)
                 finally:
                     target.drop(size)
-                _print_table(target.name, size, seed, result)
         finally:
             target.cleanup()
     if "sqlite" in backends:  # issue 9: import 100,000 rows under 60 s on SQLite
         importer = Path(__file__).resolve().parent / "import_members.py"
         subprocess.run([sys.executable, str(importer), "--fresh", str(max(sizes))], check=False)
     print(f"\nTổng thời gian: {time.monotonic() - started:.0f} s")
+
+
+def _lists(database_url: str, repeat: int) -> None:
+    script = Path(__file__).resolve().parent / "lists_bench.py"
+    print(f"\nDanh sách, báo cáo, hồ sơ cho tinh (tỉ lệ với /healthz, tối thiểu {repeat} lần):")
+    sys.stdout.flush()
+    subprocess.run(
+        [PYTHON, str(script), "--repeat", str(repeat)],
+        cwd=ROOT,
+        env=_env(database_url),
+        check=False,
+    )
 
 
 def _print_table(backend: str, size: int, seed: float, result: dict) -> None:

@@ -210,6 +210,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif "postgresql" in DATABASES["default"]["ENGINE"]:
+    # PostgreSQL's JIT compiles any query the planner costs above 100.000 (a list of a
+    # province's 100.000 members is one): 50-150 ms of compiling for a query that runs
+    # in 20 ms. Lienhe's queries are short OLTP reads, so it is off (issue 21).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 # Optional read replica for reports (PostgreSQL streaming replication); see
 # docs/scaling.md and lienhe/dbrouter.py.
 if env("DATABASE_REPLICA_URL"):
@@ -217,6 +222,7 @@ if env("DATABASE_REPLICA_URL"):
         env("DATABASE_REPLICA_URL"), conn_max_age=envint("DB_CONN_MAX_AGE", 60, minimum=0)
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"]["OPTIONS"] = dict(DATABASES["default"].get("OPTIONS", {}))
 DATABASE_ROUTERS = ["lienhe.dbrouter.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -86,9 +86,11 @@ def report_org(
 
 def count_upto(rows, cap: int) -> int:
     """How many rows, counting at most `cap + 1` (a COUNT over a LIMITed subquery for a
-    QuerySet, so the database stops early); `> cap` means "more than cap"."""
+    QuerySet, so the database stops early); `> cap` means "more than cap". The order
+    is dropped: it does not change how many of the first `cap + 1` rows there are, and
+    a sorted subquery would make the database sort the whole scope before counting."""
     if hasattr(rows, "query"):
-        return rows[: cap + 1].count()
+        return rows.order_by()[: cap + 1].count()
     return len(rows)
 
 

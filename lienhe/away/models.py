@@ -186,6 +186,7 @@ class AwayPeriod(models.Model):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["member", "status"]),
             models.Index(fields=["status", "last_contact_on"]),
+            models.Index(fields=["start_on", "id"]),  # the list's order (issue 21)
         ]
 
     def __str__(self) -> str:
@@ -309,6 +310,7 @@ class Exemption(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "end_on"]),
             models.Index(fields=["member", "start_on"]),
+            models.Index(fields=["start_on", "id"]),  # the list's order (issue 21)
         ]
 
     def in_force_on(self, on: dt.date) -> bool:
@@ -440,6 +442,7 @@ class Transfer(models.Model):
         indexes = [
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["to_organization", "status"]),
+            models.Index(fields=["created_at", "id"]),  # the list's order (issue 21)
         ]
 
     @property

@@ -43,13 +43,17 @@ def _report(request):
 @require_perm("away:read")
 def fee_report(request):
     org, month, rows, totals = _report(request)
+    # A province has thousands of cells: the totals cover them all, the table shows
+    # one page of them (issue 21).
+    page, query = _page(request, rows)
     return render(
         request,
         "away/fees.html",
         {
             "org": org,
             "month": month,
-            "rows": rows,
+            "page": page,
+            "query": query,
             "totals": totals,
             "orgs": scope_orgs(request.user).filter(depth__lte=3),
             "pending_claims": FeeClaim.objects.visible_to(request.user)

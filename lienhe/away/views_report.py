@@ -75,10 +75,7 @@ def supervision(org: Organization, on: dt.date) -> dict:
         "exempted",
     )
     expiring = exempt_now.filter(end_on__lte=on + dt.timedelta(days=30)).count()
-    arrears_orgs = fees.arrears_queryset(
-        Organization.objects.in_subtree(org), until=on, min_months=3
-    ).values_list("organization_id", flat=True)
-    add(Counter(arrears_orgs).items(), "arrears")
+    add(fees.arrears_by_organization(org, until=on, min_months=3).items(), "arrears")
     pending = (
         AwayPeriod.objects.in_subtree(org)
         .filter(status__in=AwayPeriod.OPEN)

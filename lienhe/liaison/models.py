@@ -194,6 +194,9 @@ class Introduction(models.Model):
             models.Index(fields=["workplace_org", "state"]),
             models.Index(fields=["state", "due_on"]),
             models.Index(fields=["state", "handed_in_on"]),  # red flags (issue 21)
+            # The list's default order (newest first): page 1 reads 50 index entries
+            # instead of sorting the whole scope (issue 21).
+            models.Index(fields=["created_at", "id"]),
         ]
 
     def __str__(self) -> str:

@@ -138,6 +138,7 @@ class Meeting(SoftDeleteModel, models.Model):
             models.Index(fields=["organization", "planned_at"]),
             models.Index(fields=["organization", "year", "state"]),
             models.Index(fields=["state", "planned_at"]),
+            models.Index(fields=["planned_at", "id"]),  # the calendar's order (issue 21)
         ]
         constraints = [
             models.UniqueConstraint(

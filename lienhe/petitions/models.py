@@ -328,6 +328,7 @@ class Petition(SoftDeleteModel, models.Model):
             models.Index(fields=["agency", "state"]),
             models.Index(fields=["organization", "answered_at"]),
             models.Index(fields=["source_type", "source_id"]),
+            models.Index(fields=["received_on", "id"]),  # the list's order (issue 21)
         ]
 
     def __str__(self) -> str:

@@ -116,7 +116,9 @@ class ResidenceComment(models.Model):
             )
         ]
         indexes = [
-            models.Index(fields=["year", "state"]),
+            # The list of a year is ordered by state, due date, name: the index gives
+            # the first two, so page 1 sorts a few rows by name (issue 21).
+            models.Index(fields=["year", "state", "due_on"]),
             models.Index(fields=["residence_org", "year"]),
             # The comments still to write by deadline (home panel, red flags): read
             # in order and cut at 5-10, not sorted out of the whole table (issue 21).

@@ -56,3 +56,33 @@ def test_fee_month_job_is_idempotent(cast):
     assert created == 5  # every active member of the cast
     assert jobs.fee_month_job(today()) == 0
     assert FeeDue.objects.filter(month=today().replace(day=1)).count() == 5
+
+
+def test_arrears_by_organization_counts_the_members_of_arrears_queryset(cast):
+    """The supervision report's grouped count follows the arrears list's rule: dues
+    minus payments > 0, and at least `min_months` times this month's due."""
+    from collections import Counter
+
+    from lienhe.orgs.models import Organization
+
+    for month in fees.months_between(today() - dt.timedelta(days=100), today()):
+        fees.open_month(month, cast.province)
+    fees.record_payment(
+        cast.members["a1"],
+        actor=cast.users["secretary_a"],
+        month=today(),
+        amount=10**6,
+        method="cash",
+    )  # a1 paid more than owed: not in arrears
+    first = fees.month_start(today() - dt.timedelta(days=100))
+    FeeDue.objects.filter(member=cast.members["b1"]).exclude(month=first).delete()  # 1 month
+    for min_months in (1, 3):
+        expected = Counter(
+            fees.arrears_queryset(
+                Organization.objects.in_subtree(cast.province), until=today(), min_months=min_months
+            ).values_list("organization_id", flat=True)
+        )
+        got = fees.arrears_by_organization(cast.province, until=today(), min_months=min_months)
+        assert got == dict(expected)
+        assert got[cast.cell_a.pk] == 1  # a2; a1 paid ahead
+        assert got[cast.cell_b.pk] == 1  # b1 owes one old month (none due this month)
