@@ -136,7 +136,7 @@ class Command(BaseCommand):
                 server - begun[2] if server is not None and begun[2] is not None else None,
             )
 
-        with transaction.atomic():
+        with timed("total, with COMMIT"), transaction.atomic():
             _skip_fk_triggers()
             with timed("province"):
                 build_province(ctx)
@@ -154,8 +154,6 @@ class Command(BaseCommand):
 
             with timed("summaries"):
                 rebuild_all()  # extenders bulk-write rows; the report summaries follow them
-            with timed("commit"):
-                pass
         self._finish(members, started, quiet)
         if not quiet:  # where the time goes: wall, this process's CPU, the server's CPU
             self.stdout.write(f"  {'':<18} {'wall':>8} {'CPU':>8} {'CPU PG':>8}")
