@@ -89,6 +89,10 @@ bench: install
 # (PostgreSQL) is needed: an empty database is seeded first (LOAD_SEED=1 re-seeds).
 #   createdb -h 127.0.0.1 -U postgres lienhe_load
 #   DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienhe_load make loadtest
+# LOAD_COMPARE=<git ref> (e.g. 5f86d43, the commit issue 21 was filed at) also measures
+# that commit's throughput in the same run: its own git worktree in $TMPDIR, installed
+# with uv, its own database <db>_old_<sha> (created, migrated, seeded once and kept),
+# served by the same gunicorn settings; the ratio is printed at the end.
 LOAD_EMPTY = $(LOCAL_ENV) $(RUN) python manage.py shell -c \
 	"import sys; from lienhe.orgs.models import Organization; sys.exit(Organization.objects.exists())"
 loadtest:
@@ -100,7 +104,7 @@ loadtest:
 	$(LOCAL_ENV) $(RUN) python bench/loadtest.py --mode $${LOAD_MODE:-both} \
 	  --users $${LOAD_USERS:-300} --seconds $${LOAD_SECONDS:-180} \
 	  --burst-users $${LOAD_BURST_USERS:-50} --burst-seconds $${LOAD_BURST_SECONDS:-60} \
-	  --port $${LOAD_PORT:-8190}
+	  --port $${LOAD_PORT:-8190} $${LOAD_COMPARE:+--compare $$LOAD_COMPARE}
 
 lint: install
 	$(RUN) ruff check .

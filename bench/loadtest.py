@@ -3,6 +3,7 @@
     DATABASE_URL=postgres://... python bench/loadtest.py [--mode both|morning|throughput]
         [--users 300] [--think 5-15] [--seconds 180] [--burst-users 50]
         [--burst-seconds 60] [--workers 3] [--threads 4] [--port 8190] [--base URL]
+        [--compare GIT_REF [--keep-compare]]
 
 The database must already hold a demo province (`seed_demo`; `make loadtest` seeds an
 empty database). Unless `--base` points at a running server, the script
@@ -13,6 +14,9 @@ empty database). Unless `--base` points at a running server, the script
    here) and `--workers 3 --threads 4` (gthread): three processes keep both cores
    busy while one waits on PostgreSQL, four threads each overlap the database round
    trips; 12 requests in flight hold 12 database connections;
+   `--max-requests 2000` (jittered) recycles a worker before a slow leak can grow;
+   no `--preload`: each worker imports the app itself, so none inherits a database
+   connection opened in the master;
 3. switches off two-factor enforcement and the login lock-out (demo accounts, every
    officer of a role shares one account's session).
 
@@ -25,6 +29,13 @@ Two modes, each measured in the same run as `/healthz`:
   a comment, answering a petition) with 5–15 s of think time between pages;
 - **throughput**: `--burst-users` officers (default 50) doing the same journeys
   without pause.
+
+`--compare GIT_REF` (`make loadtest LOAD_COMPARE=5f86d43`) then measures the
+throughput mode of that commit the same way, right after this one: the commit is
+checked out into a temporary git worktree, installed with `uv`, given its own database
+next to this one (`bench/old_commit.py`), served by its own gunicorn with the same
+settings, and the ratio of the two throughputs is printed. Its errors are printed but
+do not fail the run.
 
 For each mode it prints requests, throughput, errors, and per step p50/p95/p99 and
 the ratio of the step's p50 to `/healthz`'s p50. An error is a transport failure, a
@@ -460,68 +471,151 @@ def main():
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--base", help="use an already running server instead of gunicorn")
+    parser.add_argument(
+        "--compare",
+        metavar="GIT_REF",
+        help="also measure the throughput mode of this commit (own worktree, venv, database)",
+    )
+    parser.add_argument(
+        "--keep-compare", action="store_true", help="keep the --compare worktree for the next run"
+    )
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows under `make … | tee`
     think = tuple(float(x) for x in args.think.split("-", 1))
     password = os.environ.get("LIENHE_DEMO_PASSWORD", "lienhe-demo")
+    if args.compare and args.base:
+        parser.error("--compare starts both servers itself: not with --base")
+    if args.compare and args.mode == "morning":
+        parser.error("--compare measures throughput: use --mode both or throughput")
     server = None
     base = args.base or f"http://127.0.0.1:{args.port}"
+    env = production_env()
+    old = None
+    if args.compare:
+        import old_commit  # bench/old_commit.py
+
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith("postgres"):
+            parser.error("--compare needs DATABASE_URL=postgres://…")
+        old = old_commit.prepare(args.compare, url, old_commit.member_count(url), env)
     if not args.base:
-        env = production_env()
         subprocess.run(
             [sys.executable, "manage.py", "collectstatic", "--noinput", "-v", "0"],
             cwd=ROOT,
             env=env,
             check=True,
         )
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "lienhe.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{args.port}",
-                "--workers",
-                str(args.workers),
-                "--worker-class",
-                "gthread",
-                "--threads",
-                str(args.threads),
-                "--timeout",
-                "120",
-                "--log-level",
-                "warning",
-            ],
-            cwd=ROOT,
-            env=env,
-        )
+        server = start_server(Path(sys.executable), ROOT, env, args.port, args)
     errors = 0
+    throughput = {}
     try:
         wait_up(base)
-        login_stats = Stats()
-        sessions = {name: log_in(base, name, password, login_stats) for name, _w in ROLE_WEIGHTS}
-        errors += sum(login_stats.errors.values())
-        for line in login_stats.samples:
-            print("  lỗi đăng nhập:", line)
-        load = os.getloadavg()
-        print(f"tải máy trước khi đo (1/5/15 phút): {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        sessions, login_errors = log_in_all(base, password)
+        errors += login_errors
+        print_load("tải máy trước khi đo (1/5/15 phút)")
         if args.mode in ("both", "morning"):
             stats, elapsed = run_mode(base, sessions, args.users, args.seconds, think, args.seed)
             errors += report(
                 f"Buổi sáng (nghỉ {args.think} s giữa các trang)", args.users, stats, elapsed
             )
-            print(f"tải máy: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            print_load("tải máy")
         if args.mode in ("both", "throughput"):
             stats, elapsed = run_mode(
                 base, sessions, args.burst_users, args.burst_seconds, None, args.seed
             )
             errors += report("Thông lượng (không nghỉ)", args.burst_users, stats, elapsed)
-            print(f"tải máy: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+            throughput["new"] = requests_per_second(stats, elapsed)
+            print_load("tải máy")
     finally:
-        if server:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
+        stop_server(server)
+    if old:
+        measure_old(old, env, args, password, throughput)  # its errors are printed, not ours
     return 1 if errors else 0
+
+
+def print_load(label: str) -> None:
+    print(f"{label}: {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
+
+
+def requests_per_second(stats: Stats, elapsed: float) -> float:
+    return sum(len(ts) for ts in stats.times.values()) / elapsed
+
+
+def log_in_all(base: str, password: str) -> tuple[dict, int]:
+    stats = Stats()
+    sessions = {name: log_in(base, name, password, stats) for name, _w in ROLE_WEIGHTS}
+    for line in stats.samples:
+        print("  lỗi đăng nhập:", line)
+    return sessions, sum(stats.errors.values())
+
+
+def start_server(python: Path, root: Path, env: dict, port: int, args) -> subprocess.Popen:
+    """gunicorn as production runs it on two cores: `--workers` processes of
+    `--threads` threads (gthread); each worker is recycled after about 2.000
+    requests (jittered) so a slow leak cannot grow for the whole day."""
+    return subprocess.Popen(
+        [
+            str(python),
+            "-m",
+            "gunicorn",
+            "lienhe.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(args.workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(args.threads),
+            "--max-requests",
+            "2000",
+            "--max-requests-jitter",
+            "200",
+            "--timeout",
+            "120",
+            "--log-level",
+            "warning",
+        ],
+        cwd=root,
+        env=env,
+    )
+
+
+def stop_server(server: subprocess.Popen | None) -> None:
+    if server:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+def measure_old(old, env: dict, args, password: str, throughput: dict) -> int:
+    """The same throughput mode against the old commit, served by its own gunicorn
+    with the same settings on its own database, right after the current one."""
+    import old_commit
+
+    base = f"http://127.0.0.1:{args.port + 1}"
+    server = start_server(old.python, old.root, old.env(env), args.port + 1, args)
+    errors = 0
+    try:
+        wait_up(base)
+        sessions, errors = log_in_all(base, password)
+        print_load(f"tải máy trước khi đo {old.ref} ({old.sha})")
+        stats, elapsed = run_mode(
+            base, sessions, args.burst_users, args.burst_seconds, None, args.seed
+        )
+        errors += report(
+            f"Thông lượng của {old.ref} ({old.sha}, không nghỉ)", args.burst_users, stats, elapsed
+        )
+        throughput["old"] = requests_per_second(stats, elapsed)
+        print_load("tải máy")
+    finally:
+        stop_server(server)
+        old_commit.cleanup(old, keep=args.keep_compare)
+    if throughput.get("new") and throughput.get("old"):
+        print(
+            f"\nThông lượng: {throughput['new']:.1f} / {throughput['old']:.1f} yêu cầu/s "
+            f"= {throughput['new'] / throughput['old']:.2f}× so với {old.ref} ({old.sha})"
+        )
+    return errors
 
 
 if __name__ == "__main__":

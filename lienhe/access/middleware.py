@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY as SESSION_USER_KEY
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -62,3 +63,29 @@ class TwoFactorMiddleware:
             response["HX-Redirect"] = url
             return response
         return redirect(url)
+
+
+class SessionRefreshMiddleware:
+    """Sliding session expiry without a database write on every page (issue 21).
+
+    `SESSION_SAVE_EVERY_REQUEST` re-saved the session row on each request: one UPDATE
+    and commit per page view, all of an officer's tabs on the same row. Here a signed-in
+    session is saved again only when its last refresh is older than
+    `SESSION_REFRESH_SECONDS` (default 300 s), so the idle limit (`SESSION_COOKIE_AGE`)
+    still slides, a few minutes coarser. Requests without a session cookie create
+    nothing."""
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and session.session_key:
+            now = int(time.time())
+            every = getattr(settings, "SESSION_REFRESH_SECONDS", 300)
+            signed_in = session.get(SESSION_USER_KEY) is not None
+            if signed_in and now - session.get(self.KEY, 0) >= every:
+                session[self.KEY] = now  # marks the session modified: saved, expiry moved
+        return self.get_response(request)

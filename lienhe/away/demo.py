@@ -150,7 +150,7 @@ def build_away(ctx: DemoContext) -> None:
     bulk_create(periods)
     periods = list(
         AwayPeriod.objects.filter(member_id__in=[p.member_id for p in periods]).select_related(
-            "member"
+            "member", "destination_unit"
         )
     )
 

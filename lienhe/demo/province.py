@@ -12,7 +12,7 @@ from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.text import fold
 
-from .bulk import bulk_create
+from .bulk import bulk_create, indexes_built_after
 from .context import DemoContext
 from .names import (
     AGENCIES,
@@ -210,13 +210,14 @@ def build_province(ctx: DemoContext) -> None:
     tree.save()
     ctx.progress("Tổ chức đảng", 1, 1)
 
-    saved = {o.path: o for o in Organization.objects.all()}
+    saved = {o.path: o for o in Organization.objects.select_related("admin_unit")}
     ctx.province = saved[province.path]
     ctx.communes = [saved[b.path] for b in commune_bases]
     ctx.residence_cells = [saved[c.path] for c in res_cells]
     ctx.workplace_bases = [saved[b.path] for b in work_bases]
     ctx.workplace_cells = [saved[c.path] for c in work_cells]
-    _build_members(ctx, n_residence, n_working)
+    with indexes_built_after(Member):
+        _build_members(ctx, n_residence, n_working)
     _build_users(ctx)
 
 

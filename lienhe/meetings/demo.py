@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from lienhe.demo.bulk import bulk_create, copy_rows
+from lienhe.demo.bulk import bulk_create, copy_rows, indexes_built_after
 from lienhe.demo.context import DemoContext, extender
 from lienhe.demo.national import Plan, RowWriter, _months_back
 from lienhe.members.models import Member
@@ -251,17 +251,18 @@ def _insert_attendance(ctx: DemoContext, specs, total: int) -> None:
     bulk_create cost about a minute of CPU; this takes a few seconds."""
     table = Attendance._meta.db_table
     if connection.vendor == "postgresql":  # COPY: no SQL text to build for 10⁶ rows
-        copy_rows(
-            table,
-            ["meeting_id", "member_id", "status", "is_working_member", "marked_at", "via"]
-            + ["tap_id", "note"],
-            (
-                (m.pk, mid, status, is_working, m.planned_at + dt.timedelta(minutes=5))
-                + ("roll_call", "", "")
-                for m, marks in specs
-                for mid, status, is_working in marks
-            ),
-        )
+        with indexes_built_after(Attendance):
+            copy_rows(
+                table,
+                ["meeting_id", "member_id", "status", "is_working_member", "marked_at", "via"]
+                + ["tap_id", "note"],
+                (
+                    (m.pk, mid, status, is_working, m.planned_at + dt.timedelta(minutes=5))
+                    + ("roll_call", "", "")
+                    for m, marks in specs
+                    for mid, status, is_working in marks
+                ),
+            )
         return
     columns = "meeting_id, member_id, status, is_working_member, marked_at, via, tap_id, note"
     per_statement = 500  # 8 parameters a row: under SQLite's 32,766 variable limit

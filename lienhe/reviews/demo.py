@@ -214,7 +214,7 @@ def _reviews_of_other_years(last_year: list[YearReview], today: dt.date, now) ->
             )
         )
     _respect_excellent_cap(current)
-    YearReview.objects.bulk_create(older + current, batch_size=2000)
+    bulk_create(older + current)
 
 
 def _respect_excellent_cap(reviews: list[YearReview], percent: int = 20) -> None:
