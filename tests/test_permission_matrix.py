@@ -41,24 +41,57 @@ def _api_case_names() -> set[str]:
 
 
 def _written(case: Case, cast):
-    """What a POST may change: the audit trail and the case's own `effect`."""
+    """What a POST may change: the audit trail (all rows, and those of the case's own
+    action) and the case's own `effect`."""
     from lienhe.audit.models import AuditEvent
 
-    return AuditEvent.objects.count(), case.effect(cast) if case.effect else None
+    return (
+        AuditEvent.objects.count(),
+        AuditEvent.objects.filter(action=case.audit).count() if case.audit else None,
+        case.effect(cast) if case.effect else None,
+    )
 
 
-def _check_effect(case: Case, cast, expected: int, before) -> bool:
-    """Assert the POST's effect; True when an effect was checked."""
+def _check_effect(case: Case, role: str, cast, expected: int, before) -> None:
+    """A refused POST (or one a rule turns away, or one without effect) writes nothing;
+    an allowed one writes its audit row and changes its effect."""
     after = _written(case, cast)
-    if expected in REFUSED:
-        assert after == before, f"refused POST ({expected}) wrote: {before} -> {after}"
-        return True
-    if case.changes:
-        assert after[0] > before[0], "allowed POST left no audit row"
-        if case.effect:
-            assert after[1] != before[1], f"allowed POST changed nothing: {before[1]}"
-        return True
-    return False
+    if expected in REFUSED or role in case.unchanged_for or case.no_effect:
+        assert after == before, (
+            f"{role}: POST ({expected}) should write nothing: {before} -> {after}"
+        )
+        return
+    if case.audit:
+        assert after[1] > before[1], f"{role}: allowed POST wrote no '{case.audit}' audit row"
+    else:
+        assert after[0] == before[0], f"{role}: unaudited POST wrote audit rows"
+    if case.effect:
+        assert after[2] != before[2], f"{role}: allowed POST changed nothing: {before[2]}"
+
+
+def _declares_effect(case: Case) -> bool:
+    if case.no_effect:
+        return not (case.effect or case.audit or case.unaudited)
+    if case.unaudited:
+        return case.effect is not None and not case.audit
+    return bool(case.audit)
+
+
+POSTS = [case for case in CASES if case.method == "post"]
+
+
+def test_every_post_case_declares_its_effect():
+    """A POST case says what it writes (`audit`, with `effect` where a row changes), or
+    why it writes no audit row (`unaudited`, with an `effect`), or why it has no effect
+    (`no_effect`): a new POST case cannot check its status code only."""
+    undeclared = [c.label or c.url_name for c in POSTS if not _declares_effect(c)]
+    assert not undeclared, f"POST không khai báo tác động (audit/effect/no_effect): {undeclared}"
+    stray = [c.label or c.url_name for c in CASES if c.method != "post" and _has_effect(c)]
+    assert not stray, f"tác động khai báo cho một GET: {stray}"
+
+
+def _has_effect(case: Case) -> bool:
+    return bool(case.effect or case.audit or case.unaudited or case.no_effect)
 
 
 def _url_names(resolver=None, prefix="") -> set[str]:
@@ -95,7 +128,7 @@ def test_permission_matrix(case: Case, role: str, cast, login, client):
         f"{role} {case.method.upper()} {url}: {response.status_code} != {expected}"
     )
     if case.method == "post":
-        _check_effect(case, cast, expected, before)
+        _check_effect(case, role, cast, expected, before)
 
 
 def _refused_roles(case: Case) -> list[str]:

@@ -83,6 +83,7 @@ def default_start(org: Organization, on: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(on, at))
 
 
+@transaction.atomic
 def generate_schedule(
     cells: Iterable[Organization] | QuerySet,
     *,
@@ -128,6 +129,18 @@ def generate_schedule(
             )
     Meeting.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
     summary_hooks.changed("meetings", {m.organization_id for m in new})  # issue 21
+    by_cell: dict[int, list[str]] = {}
+    for m in new:
+        by_cell.setdefault(m.organization_id, []).append(m.period)
+    for cell in cells:  # one audit row per cell planned (bulk_create logs nothing)
+        if cell.pk in by_cell:
+            log_action(
+                cell,
+                "meetings.schedule.generated",
+                actor=actor,
+                organization_path=cell.path,
+                data={"periods": by_cell[cell.pk]},
+            )
     return len(new)
 
 

@@ -395,7 +395,9 @@ def meeting_cancel(request, pk: int):
 @require_POST
 def schedule_generate(request):
     cells = selectors.writable_cells(request.user).filter(meeting_day__isnull=False)
-    created = services.generate_schedule(cells, start=timezone.localdate(), months=3)
+    created = services.generate_schedule(
+        cells, start=timezone.localdate(), months=3, actor=request.user
+    )
     messages.success(
         request, _("Đã tạo %(n)s buổi sinh hoạt định kỳ cho 3 tháng tới.") % {"n": created}
     )

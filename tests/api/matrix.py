@@ -28,7 +28,7 @@ CASES = [
         kwargs=_token_of_secretary_a,
         method="post",
         effect=_revoked_tokens,
-        changes=True,
+        audit="api.token.revoked",
     ),
     Case("api:openapi-view", {"default": 200, "anonymous": 200}),
     Case("api:openapi-json", {"default": 200, "anonymous": 200}),

@@ -1,4 +1,4 @@
-from tests.matrix import Case, only
+from tests.matrix import Case, only, rows
 
 from .helpers import letter, task, unintroduced
 
@@ -28,6 +28,21 @@ def by_scope(inside: int, no_right: int, outside: int = 404, writers=RESIDENCE):
 
 def pk(c):
     return {"pk": letter(c).pk}
+
+
+def _today() -> str:
+    from django.utils import timezone
+
+    return timezone.localdate().strftime("%d/%m/%Y")
+
+
+def _group_of_cell_a(c) -> dict:
+    from lienhe.liaison.services import create_group
+
+    return {"group": create_group(c.cell_a, name="Tổ ma trận").pk}
+
+
+LETTERS = rows("liaison.Introduction", "state", "version", "group_id")
 
 
 CASES = [
@@ -73,15 +88,34 @@ CASES = [
     ),
     Case("liaison:detail", {**{r: 200 for r in SEES_LETTER}, "default": 404}, kwargs=pk),
     Case("liaison:pdf", {**{r: 200 for r in SEES_LETTER}, "default": 404}, kwargs=pk),
-    Case("liaison:handin", by_scope(302, 403), kwargs=pk, method="post"),
+    Case(
+        "liaison:handin",
+        by_scope(302, 403),
+        kwargs=lambda c: {"pk": letter(c, "issued").pk},
+        method="post",
+        data=lambda c: {"handed_in_on": _today()},
+        effect=LETTERS,
+        audit="liaison.letter.handed_in",
+    ),
     Case(
         "liaison:issue_draft",
         by_scope(302, 403, writers={"admin", "province_staff", "agency_staff"}),
-        kwargs=pk,
+        kwargs=lambda c: {"pk": letter(c, "draft").pk},
         method="post",
+        data=lambda c: {"issued_on": _today()},
+        effect=LETTERS,
+        audit="liaison.letter.issued",
     ),
     Case("liaison:accept", by_scope(302, 403), kwargs=pk),
-    Case("liaison:place", by_scope(302, 403), kwargs=pk, method="post"),
+    Case(
+        "liaison:place",
+        by_scope(302, 403),
+        kwargs=pk,
+        method="post",
+        data=_group_of_cell_a,
+        effect=LETTERS,
+        audit="liaison.letter.grouped",
+    ),
     Case(
         "liaison:close",
         by_scope(200, 403, writers=RESIDENCE | {"agency_staff"}),
@@ -97,12 +131,25 @@ CASES = [
         by_scope(200, 403, writers={"admin", "province_staff", "agency_staff"}),
         kwargs=pk,
     ),
-    Case("liaison:task_add", by_scope(200, 403), kwargs=pk, method="post"),
+    Case(
+        "liaison:task_add",
+        by_scope(302, 403),
+        kwargs=pk,
+        method="post",
+        data=lambda c: {"kind": "volunteer", "title": "Trực an ninh khu phố", "due_on": _today()},
+        effect=rows("liaison.LocalTask", "title"),
+        audit="liaison.task.assigned",
+    ),
     Case(
         "liaison:message",
         by_scope(302, 403, writers=RESIDENCE | {"agency_staff"}),
         kwargs=pk,
         method="post",
+        data=lambda c: {"body": "Đề nghị chi bộ nơi cư trú nhận xét", "side": "residence"},
+        effect=rows("liaison.ThreadMessage", "body"),
+        audit="liaison.thread.posted",
+        # The workplace's staff cannot write for the residence side (sides_of).
+        unchanged_for=frozenset({"agency_staff"}),
     ),
     # The cross-tree window: the residence cell sees the liaison card of the introduced
     # member (w1 lives in cell A); the sibling cell does not; the workplace sees the

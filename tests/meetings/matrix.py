@@ -2,7 +2,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from tests.matrix import Case, only
+from tests.matrix import Case, only, rows
 
 
 def _meeting(cast):
@@ -40,10 +40,22 @@ def _guest(cast):
     return {"pk": meeting.pk, "guest_pk": guest.pk}
 
 
-def _deleted_meetings(cast) -> int:
-    from lienhe.meetings.models import Meeting
+def _closed(cast):
+    """The matrix meeting with its roll call closed (all unmarked recorded absent)."""
+    from lienhe.meetings.services import close_roll_call
 
-    return Meeting._base_manager.filter(deleted_at__isnull=False).count()
+    meeting = _meeting(cast)
+    close_roll_call(meeting, actor=cast.users["secretary_a"])
+    return {"pk": meeting.pk}
+
+
+def _a1(cast) -> int:
+    return cast.members["a1"].pk
+
+
+MEETINGS = rows("meetings.Meeting", "state", "roll_call_closed_at", "deleted_at", "version")
+ATTENDANCE = rows("meetings.Attendance", "status")
+GUESTS = rows("meetings.Guest", "full_name")
 
 
 def _deleted(cast):
@@ -116,6 +128,11 @@ CASES = [
         "meetings:schedule_generate",
         only(_as(WRITERS_ANYWHERE, 302), 403),
         method="post",
+        effect=MEETINGS,
+        audit="meetings.schedule.generated",
+        # Cell A and cell B have a meeting day; only writers of cell B plan its meetings:
+        # the agency's staff has no cell with a meeting day, so nothing is planned.
+        unchanged_for=frozenset({"agency_staff"}),
     ),
     Case("meetings:report", only(READERS, 403)),
     Case(
@@ -130,22 +147,78 @@ CASES = [
     Case("meetings:move", only(WRITE_A, 404), kwargs=_pk),
     Case("meetings:cancel", only(WRITE_A, 404), kwargs=_pk),
     Case("meetings:roll_call", only(WRITE_A, 404), kwargs=_pk),
-    Case("meetings:roll_call_tap", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
-    Case("meetings:roll_call_close", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case(
+        "meetings:roll_call_tap",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_pk,
+        method="post",
+        data=lambda c: {"member": _a1(c), "status": "present", "tap_id": "ma-tran-1"},
+        effect=ATTENDANCE,
+        audit="meetings.attendance.marked",
+    ),
+    Case(
+        "meetings:roll_call_close",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_pk,
+        method="post",
+        effect=MEETINGS,
+        audit="meetings.meeting.roll_call_closed",
+    ),
     Case(
         "meetings:roll_call_all_present",
         only(_as(WRITE_A, 302), 404),
         kwargs=_pk,
         method="post",
+        effect=ATTENDANCE,
+        audit="meetings.meeting.all_present",
     ),
-    Case("meetings:roll_call_reopen", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
-    Case("meetings:invitee_amend", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case(
+        "meetings:roll_call_reopen",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_closed,
+        method="post",
+        data=lambda c: {"reason": "Chốt nhầm"},
+        effect=MEETINGS,
+        audit="meetings.meeting.roll_call_reopened",
+    ),
+    Case(
+        "meetings:invitee_amend",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_pk,
+        method="post",
+        data=lambda c: {"member": _a1(c), "action": "remove", "reason": "Đi công tác dài ngày"},
+        effect=rows("meetings.Invitee", "member_id"),
+        audit="meetings.meeting.invitee_removed",
+    ),
     Case("meetings:checkin_qr", only(WRITE_A, 404), kwargs=_pk),
-    Case("meetings:guest_add", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
-    Case("meetings:guest_remove", only(_as(WRITE_A, 302), 404), kwargs=_guest, method="post"),
+    Case(
+        "meetings:guest_add",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_pk,
+        method="post",
+        data=lambda c: {"full_name": "Đồng chí Lê Văn Khách", "position": "Phó bí thư phường"},
+        effect=GUESTS,
+        audit="meetings.meeting.guest_added",
+    ),
+    Case(
+        "meetings:guest_remove",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_guest,
+        method="post",
+        effect=GUESTS,
+        audit="meetings.meeting.guest_removed",
+    ),
     Case("meetings:minutes", only(WRITE_A, 404), kwargs=_pk),
     Case("meetings:minutes_pdf", only(SEE_A, 404), kwargs=_with_minutes),
-    Case("meetings:issue_add", only(_as(WRITE_A, 302), 404), kwargs=_pk, method="post"),
+    Case(
+        "meetings:issue_add",
+        only(_as(WRITE_A, 302), 404),
+        kwargs=_pk,
+        method="post",
+        data=lambda c: {"summary": "Đường ngõ 5 ngập khi mưa", "raised_by": "Đ/c An"},
+        effect=rows("meetings.RaisedIssue", "summary"),
+        audit="meetings.meeting.issue_raised",
+    ),
     Case(
         "meetings:rate",
         only(WRITE_A, 404),
@@ -165,8 +238,8 @@ CASES = [
         only(_as(WRITE_A, 302), 404),
         kwargs=_deleted,
         method="post",
-        effect=_deleted_meetings,
-        changes=True,
+        effect=MEETINGS,
+        audit="meetings.meeting.restored",
     ),
 ]
 # Decisions of the minutes become tasks (issue 20 item 11): meetings:write and

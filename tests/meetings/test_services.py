@@ -42,6 +42,17 @@ def test_schedule_is_idempotent(cast):
     assert Meeting.objects.filter(organization=cast.cell_a).count() == 4
 
 
+def test_schedule_writes_one_audit_row_per_cell_planned(cast):
+    """bulk_create logs nothing by itself: the schedule says who planned what."""
+    actor = cast.users["commune_staff"]
+    services.generate_schedule([cast.cell_a], start=dt.date(2027, 1, 1), months=2, actor=actor)
+    services.generate_schedule([cast.cell_a], start=dt.date(2027, 1, 1), months=2, actor=actor)
+    rows = list(AuditEvent.objects.filter(action="meetings.schedule.generated"))
+    assert len(rows) == 1  # the second run planned nothing
+    assert rows[0].actor == actor and rows[0].object_id == str(cast.cell_a.pk)
+    assert rows[0].data == {"periods": ["2027-01", "2027-02"]}
+
+
 def test_schedule_keeps_moved_and_cancelled_meetings(cast):
     services.generate_schedule([cast.cell_a], start=dt.date(2027, 1, 1), months=2)
     jan, feb = Meeting.objects.filter(organization=cast.cell_a).order_by("planned_at")

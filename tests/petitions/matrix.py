@@ -1,7 +1,7 @@
 """Petitions in cell A (commune) assigned to the agency of `handler` (cast.agency)."""
 
 from lienhe.petitions.models import Agency, Category, Petition
-from tests.matrix import Case, only
+from tests.matrix import Case, only, rows
 
 
 def _petition(cast, state="assigned"):
@@ -21,12 +21,6 @@ def _petition(cast, state="assigned"):
     if state == "answered":
         services.answer_petition(p, answer="Đã thay bóng đèn và sửa đường dây.")
     return p
-
-
-def _deleted_petitions(cast) -> int:
-    from lienhe.petitions.models import Petition
-
-    return Petition._base_manager.filter(deleted_at__isnull=False).count()
 
 
 def _deleted(cast):
@@ -145,8 +139,8 @@ CASES = [
         step(WRITERS, 302),
         kwargs=_deleted,
         method="post",
-        effect=_deleted_petitions,
-        changes=True,
+        effect=rows("petitions.Petition", "deleted_at"),
+        audit="petitions.petition.restored",
     ),
     # The visitor's own petition, heard in his visit report: he may write it.
     Case(
@@ -166,6 +160,8 @@ CASES = [
         step({**WRITERS, "visitor": 302}, 302, handler_sees=False),
         kwargs=lambda c: {"pk": _visit_petition(c, deleted=True).pk},
         method="post",
+        effect=rows("petitions.Petition", "deleted_at"),
+        audit="petitions.petition.restored",
         label="petitions:restore own visit petition",
     ),
     Case(

@@ -1,4 +1,4 @@
-from tests.matrix import Case, only
+from tests.matrix import Case, only, rows
 
 from .world import world
 
@@ -27,6 +27,14 @@ VISIT_ACT = only(
 def _with_world(c):
     world(c)
     return {}
+
+
+def _unplanned_assignment(c):
+    """The visitor's assignment to cell B: no visit planned there, so it can be removed."""
+    from lienhe.visits.models import VisitAssignment
+
+    w = world(c)
+    return {"pk": VisitAssignment.objects.get(committee_member=w.visitor_cm, cell=c.cell_b).pk}
 
 
 def _committee(c):
@@ -63,8 +71,10 @@ CASES = [
     Case(
         "visits:assignment_delete",
         only({"admin": 302, "province_staff": 302, "commune_staff": 404, "agency_staff": 404}, 403),
-        kwargs=lambda c: {"pk": world(c).assignment.pk},
+        kwargs=_unplanned_assignment,
         method="post",
+        effect=rows("visits.VisitAssignment"),
+        audit="visits.assignment.removed",
     ),
     Case("visits:visit_detail", VISIT_READ, kwargs=lambda c: {"pk": world(c).planned.pk}),
     Case("visits:visit_missed", VISIT_ACT, kwargs=lambda c: {"pk": world(c).planned.pk}),
