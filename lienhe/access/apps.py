@@ -9,6 +9,11 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import mark_session_refreshed
+
+        user_logged_in.connect(mark_session_refreshed, dispatch_uid="lienhe-session-refreshed")
 
         # Django admin is for superusers only; staff work through the app's pages.
         admin.site.has_permission = lambda request: bool(

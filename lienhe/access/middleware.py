@@ -89,3 +89,10 @@ class SessionRefreshMiddleware:
             if signed_in and now - session.get(self.KEY, 0) >= every:
                 session[self.KEY] = now  # marks the session modified: saved, expiry moved
         return self.get_response(request)
+
+
+def mark_session_refreshed(sender, request, user, **kwargs) -> None:
+    """At login the session is written anyway: stamp it there, so the first page after
+    login does not write it a second time (`user_logged_in` receiver)."""
+    if getattr(request, "session", None) is not None:
+        request.session[SessionRefreshMiddleware.KEY] = int(time.time())

@@ -33,9 +33,13 @@ def home_panel(request) -> dict | None:
             "overdue": c["petitions.overdue"],
             "answered": c["petitions.answered"],
         }
-        qs = Petition.objects.all()
-        if paths is not None:
-            qs = qs.filter(subtree_q(paths, "organization__path") | Q(raised_by_user=user))
+        qs = (
+            Petition.objects.visible_to(user)
+            if paths is None
+            else Petition.objects.filter(
+                subtree_q(paths, "organization__path") | Q(raised_by_user=user)
+            )
+        )
     else:
         qs = Petition.objects.visible_to(user)
         counts = qs.aggregate(
