@@ -62,3 +62,29 @@ class TwoFactorMiddleware:
             response["HX-Redirect"] = url
             return response
         return redirect(url)
+
+
+# Sliding session expiry without a write on every request (issue 21: the save cost
+# 3 queries per view). The expiry moves at most this late; see docs/scaling.md.
+RENEW_SECONDS = 60
+RENEWED_KEY = "_renewed_at"
+
+
+class SessionRenewalMiddleware:
+    """Marks a signed-in session modified when it was last saved RENEW_SECONDS ago or
+    more, so SessionMiddleware saves it (and pushes the expiry SESSION_COOKIE_AGE ahead)
+    about once a minute instead of on every request. Sits after SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.modified or not session.session_key:
+            return response
+        renewed_at = session.get(RENEWED_KEY, 0)  # loads; a stale key becomes None
+        now = time.time()
+        if session.session_key and now - renewed_at >= RENEW_SECONDS:
+            session[RENEWED_KEY] = now
+        return response
