@@ -9,6 +9,11 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
+        from django.contrib.auth.signals import user_logged_in
+
+        from .middleware import stamp_renewal_at_login
+
+        user_logged_in.connect(stamp_renewal_at_login, dispatch_uid="lienhe-session-renewal")
 
         # Django admin is for superusers only; staff work through the app's pages.
         admin.site.has_permission = lambda request: bool(

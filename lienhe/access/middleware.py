@@ -88,3 +88,9 @@ class SessionRenewalMiddleware:
         if session.session_key and now - renewed_at >= RENEW_SECONDS:
             session[RENEWED_KEY] = now
         return response
+
+
+def stamp_renewal_at_login(sender, request, user, **kwargs):
+    """A login saves the session anyway: stamp it so the next views do not save again."""
+    if request is not None and hasattr(request, "session"):
+        request.session[RENEWED_KEY] = time.time()
