@@ -90,7 +90,7 @@ def member_rows(
     members=None,
     today: dt.date | None = None,
 ) -> list[MemberRow]:
-    """One row per active committee member (4 queries + 3 policy look-ups)."""
+    """One row per active committee member (4 queries + 1 policy read)."""
     today = today or timezone.localdate()
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
-from lienhe.orgs.services import effective_policy
+from lienhe.orgs.services import effective_policy, policy_table
 
 from .models import (
     QUOTA_KEYS,
@@ -56,12 +56,12 @@ def yearly_minimum(committee_member: CommitteeMember, year: int) -> int:
 
 
 def minimums_for(committee: Committee, year: int) -> dict[str, int]:
-    """{position: yearly minimum} for a committee (three small queries)."""
+    """{position: yearly minimum} for a committee: one read of the Policy rows of the
+    three keys (the same rule as `effective_policy`, issue 21: was one query each)."""
     on = dt.date(year, 1, 1)
-    return {
-        pos: int(effective_policy(committee.organization, key, on))
-        for pos, key in QUOTA_KEYS.items()
-    }
+    org = committee.organization
+    table = policy_table(org, keys=QUOTA_KEYS.values())
+    return {pos: int(table.value(org.path, key, on)) for pos, key in QUOTA_KEYS.items()}
 
 
 def report_due_days(org: Organization, on: dt.date | None = None) -> int:

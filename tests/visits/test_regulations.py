@@ -133,3 +133,28 @@ def test_compliance_page_shows_the_monthly_rhythm_only_under_the_preset(cast, lo
 
         Policy.objects.filter(organization=cast.province, key="visit_monthly_rhythm").delete()
         assert 'id="monthly-rhythm"' not in http.get(url).content.decode()
+
+
+def test_minimums_of_a_committee_are_one_policy_read_with_the_inheritance_rule(cast):
+    """Issue 21: the visits board's per-position minimums cost one query (was one per
+    position) and give what `effective_policy` gives, a later row included."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lienhe.orgs.services import effective_policy, set_policy
+    from lienhe.visits.models import QUOTA_KEYS
+    from lienhe.visits.services import minimums_for
+    from tests.visits.world import world
+
+    committee = world(cast).committee
+    set_policy(cast.province, "visit_quota_standing_officer", 7, dt.date(2027, 1, 1))
+    for year in (2026, 2027):
+        with CaptureQueriesContext(connection) as ctx:
+            got = minimums_for(committee, year)
+        assert len(ctx.captured_queries) == 1
+        on = dt.date(year, 1, 1)
+        org = committee.organization
+        assert got == {p: int(effective_policy(org, k, on)) for p, k in QUOTA_KEYS.items()}
+    assert 7 in got.values()  # the 2027 row is read
