@@ -17,7 +17,12 @@ empty database). Unless `--base` points at a running server, the script
    `--max-requests 2000` (jittered) recycles a worker before a slow leak can grow;
    no `--preload`: each worker imports the app itself, so none inherits a database
    connection opened in the master;
-3. switches off two-factor enforcement and the login lock-out (demo accounts, every
+3. gives the workers one shared cache, as production needs (the per-user home and
+   red-flag pieces and the reports are cached, and a write in one worker must drop
+   them in all): Redis at 127.0.0.1:6379 database 7 when it answers, else the
+   database cache; `CACHE_BACKEND`/`CACHE_URL` set in the environment win. It is
+   emptied before the run;
+4. switches off two-factor enforcement and the login lock-out (demo accounts, every
    officer of a role shares one account's session).
 
 Two modes, each measured in the same run as `/healthz`:
@@ -455,7 +460,51 @@ def production_env() -> dict[str, str]:
         "AXES_ENABLED": "0",
         "EMAIL_BACKEND": "locmem",
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "ERROR"),
+        **shared_cache_env(),
     }
+
+
+# Redis database used by the load test when none is configured (not 0: a developer's
+# own Redis data stays untouched; it is flushed before each run).
+LOAD_REDIS_DB = 7
+
+
+def shared_cache_env() -> dict[str, str]:
+    """The cache every gunicorn worker shares, as production needs it (docs/operations.md):
+    the per-process `locmem` default would keep a worker's cached pages after another
+    worker's write bumped the versions. `CACHE_BACKEND`/`CACHE_URL` from the environment
+    win; otherwise Redis at 127.0.0.1:6379 when it answers, else the database cache."""
+    if os.environ.get("CACHE_BACKEND") or os.environ.get("CACHE_URL"):
+        return {}
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            pass
+    except OSError:
+        return {"CACHE_BACKEND": "db", "CACHE_LOCATION": "lienhe_cache"}
+    return {"CACHE_BACKEND": "redis", "CACHE_URL": f"redis://127.0.0.1:6379/{LOAD_REDIS_DB}"}
+
+
+def prepare_cache(env: dict[str, str], python: Path, root: Path) -> str:
+    """Empty the shared cache before a run (a previous run's pages must not be served)
+    and create the database cache's table when that is the backend. Returns a label."""
+    subprocess.run(
+        [
+            str(python),
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings; from django.core.cache import cache; "
+            "from django.core.management import call_command; "
+            "b = settings.CACHES['default']['BACKEND']; "
+            "'DatabaseCache' in b and call_command('createcachetable'); cache.clear()",
+        ],
+        cwd=root,
+        env=env,
+        check=True,
+    )
+    return env.get("CACHE_URL") or env.get("CACHE_BACKEND") or "locmem"
 
 
 def main():
@@ -505,6 +554,7 @@ def main():
             env=env,
             check=True,
         )
+        print(f"bộ nhớ đệm dùng chung: {prepare_cache(env, Path(sys.executable), ROOT)}")
         server = start_server(Path(sys.executable), ROOT, env, args.port, args)
     errors = 0
     throughput = {}

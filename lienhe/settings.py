@@ -413,6 +413,14 @@ CACHES = {
         env("CACHE_BACKEND"), env("CACHE_LOCATION", "lienhe_cache"), env("CACHE_URL")
     )
 }
+# Sessions read from Redis when Redis is the cache (shared by every process), written
+# through to the database: one query less per request (issue 21). With the per-process
+# locmem cache a session ended in one process would live on in another: database only.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHES["default"]["BACKEND"] == CACHE_BACKENDS["redis"]
+    else "django.contrib.sessions.backends.db"
+)
 # Per-user home panels and red-flag top 10 kept this many seconds in the cache above,
 # dropped earlier by any write in the user's scope (issue 21, docs/scaling.md); 0 = off.
 LIENHE_PAGE_CACHE_SECONDS = envint("LIENHE_PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)

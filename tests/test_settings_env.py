@@ -108,3 +108,28 @@ def test_a_bad_value_stops_start_up(variables, message):
 def test_the_defaults_start():
     result = _start()
     assert result.returncode == 0, result.stderr
+
+
+def _session_engine(**variables) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CACHE_")}
+    env.update(DJANGO_SETTINGS_MODULE="lienhe.settings", **variables)
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_sessions_are_read_from_the_cache_only_when_it_is_shared():
+    # Redis is shared by every process; locmem (the default) and db are not or gain nothing.
+    assert _session_engine() == "django.contrib.sessions.backends.db"
+    assert _session_engine(CACHE_BACKEND="db") == "django.contrib.sessions.backends.db"
+    assert (
+        _session_engine(CACHE_URL="redis://127.0.0.1:6379/1")
+        == "django.contrib.sessions.backends.cached_db"
+    )
