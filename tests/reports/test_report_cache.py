@@ -184,3 +184,11 @@ def test_the_cache_can_be_turned_off(cast, login, clock, settings):
     _view(client, "reviews:report")
     _html, queries = _view(client, "reviews:report")
     assert _reads(queries, "reviews_residencecomment")
+
+
+def test_an_agency_handler_gets_his_own_petitions_report_uncached(cast, login, clock):
+    """A handler sees only his agencies' petitions, not the subtree's: never shared."""
+    handler = login(cast.users["handler"])
+    _view(handler, "petitions:report")
+    _html, queries = _view(handler, "petitions:report")
+    assert _reads(queries, "petitions_petition")
