@@ -192,3 +192,15 @@ def test_an_agency_handler_gets_his_own_petitions_report_uncached(cast, login, c
     _view(handler, "petitions:report")
     _html, queries = _view(handler, "petitions:report")
     assert _reads(queries, "petitions_petition")
+
+
+def test_the_away_reports_pick_the_organization_by_typed_name(cast, login, clock):
+    """The picker replaces a <select> of every committee: without JavaScript a typed
+    name resolves in the user's scope; an unknown name says so and shows the root."""
+    client = login(cast.users["province_staff"])
+    for name in ("away:report", "away:fees"):
+        html, _q = _view(client, name, {"org_ten": "phuong mot"})
+        assert "— Đảng bộ phường Một</h1>" in html
+        html, _q = _view(client, name, {"org_ten": "khong co"})
+        assert "— Đảng bộ tỉnh Thử</h1>" in html
+        assert "Không có tổ chức nào tên" in html
