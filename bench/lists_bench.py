@@ -7,7 +7,8 @@ constant in rows). In-process Django test client, minimum of 7 runs after a warm
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/lienhe_demo \\
     .venv/bin/python bench/lists_bench.py [--repeat 7] [--only letters] [-v]
 
-`-v` prints every query of the pages measured (with `--only`, a substring of the name).
+`-v` prints every query of the pages measured (with `--only`, a substring of the name);
+`--cold` clears the cache before every view (the first view after a write).
 Also run by `make bench` (bench/run.py) on each seeded demo province.
 """
 
@@ -96,12 +97,16 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--only", default="", help="measure only pages whose name contains this")
     parser.add_argument("-v", action="store_true", help="print the queries of each page")
+    parser.add_argument(
+        "--cold", action="store_true", help="clear the cache before every view (cold path)"
+    )
     args = parser.parse_args()
 
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lienhe.settings")
     django.setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -118,6 +123,8 @@ def main() -> None:
         assert response.status_code == 200, (url, response.status_code)
         samples = []
         for _ in range(args.repeat):
+            if args.cold:
+                cache.clear()
             started = time.perf_counter()
             client.get(url)
             samples.append((time.perf_counter() - started) * 1000)
@@ -137,6 +144,8 @@ def main() -> None:
     over = []
     for name, url in pages:
         ms = best(url)
+        if args.cold:
+            cache.clear()
         with CaptureQueriesContext(connection) as ctx:
             client.get(url)
         sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000

@@ -424,6 +424,11 @@ SESSION_ENGINE = (
 # Per-user home panels and red-flag top 10 kept this many seconds in the cache above,
 # dropped earlier by any write in the user's scope (issue 21, docs/scaling.md); 0 = off.
 LIENHE_PAGE_CACHE_SECONDS = envint("LIENHE_PAGE_CACHE_SECONDS", 60, minimum=0, maximum=3600)
+# Module reports (participation, meetings, petitions, away, fees, comments) cached per
+# organization and parameters this many seconds, dropped earlier by any write through
+# the summaries hooks in the subtree; what no hook follows (a policy edit) shows after
+# at most this long (docs/scaling.md); 0 = off.
+LIENHE_REPORT_CACHE_SECONDS = envint("LIENHE_REPORT_CACHE_SECONDS", 300, minimum=0, maximum=3600)
 
 # SMS gateway class (dotted path); the default only logs messages (docs/liaison.md).
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")

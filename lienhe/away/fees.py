@@ -120,6 +120,8 @@ def open_month(month: dt.date, org: Organization | None = None) -> int:
         created += len(FeeDue.objects.bulk_create(batch, ignore_conflicts=True))
     # Keep the periodic report's fee totals exact (lienhe.reports.summaries).
     rebuild_fee_totals(month, org.path if org is not None else "")
+    # Fees/supervision reports are cached per subtree ("" = every subtree).
+    summary_hooks.paths_changed([org.path if org is not None else ""])
     return created
 
 
@@ -161,6 +163,7 @@ def record_payment(
     payment.receipt_number = f"{paid_on.year}-{payment.pk:07d}"
     payment.save(update_fields=["receipt_number"])
     add_fee(payment.organization_id, month, paid=amount)  # periodic report summary
+    summary_hooks.paths_changed([member.organization.path])  # fees/supervision report cache
     log_action(
         payment,
         "away.fee.paid",
@@ -194,6 +197,7 @@ def reverse_payment(payment: FeePayment, *, actor, note: str) -> FeePayment:
         recorded_by=actor,
     )
     add_fee(original.organization_id, original.month, paid=-original.amount)  # report summary
+    summary_hooks.paths_changed([original.organization.path])  # fees/supervision report cache
     log_action(
         reversal,
         "away.fee.reversed",

@@ -254,6 +254,7 @@ def record_contact(away: AwayPeriod, *, actor, on: dt.date, kind: str, note: str
     contact = Contact.objects.create(away=current, on=on, kind=kind, note=note.strip(), by=actor)
     if current.last_contact_on is None or on > current.last_contact_on:
         AwayPeriod.objects.filter(pk=current.pk).update(last_contact_on=on)
+    summary_hooks.paths_changed([current.organization.path])  # supervision report cache
     log_action(
         current,
         "away.contact.recorded",
@@ -396,6 +397,7 @@ def record_destination_comment(
     comment.received_on = received_on
     comment.recorded_by = actor
     comment.save()
+    summary_hooks.paths_changed([current.organization.path])  # supervision report cache
     log_action(
         current,
         "away.comment.recorded",

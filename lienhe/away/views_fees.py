@@ -42,20 +42,39 @@ def _report(request):
 
 @require_perm("away:read")
 def fee_report(request):
-    org, month, rows, totals = _report(request)
-    # A province has thousands of cells: the totals cover them all, the table shows
-    # one page of them (issue 21).
-    page, query = _page(request, rows)
+    from django.template.loader import render_to_string
+
+    from lienhe.access.requests import query_without_page
+    from lienhe.summaries.cache import cached_for_subtree
+
+    from .views_report import picked_org
+
+    (org, form), month = picked_org(request), _month_arg(request)  # access checked first
+
+    def body() -> str:
+        rows = fees.cell_report(org, month)
+        # A province has thousands of cells: the totals cover them all, the table
+        # shows one page of them (issue 21).
+        page, query = _page(request, rows)
+        totals = fees.report_totals(org, month, rows)
+        return render_to_string(
+            "away/_fees_body.html", {"page": page, "query": query, "totals": totals}
+        )
+
+    # The page links carry the other parameters: they are part of the key.
+    params = {
+        "month": month,
+        "page": request.GET.get("page", ""),
+        "query": query_without_page(request),
+    }
     return render(
         request,
         "away/fees.html",
         {
             "org": org,
             "month": month,
-            "page": page,
-            "query": query,
-            "totals": totals,
-            "orgs": scope_orgs(request.user).filter(depth__lte=3),
+            "body": cached_for_subtree(org.path, "away.fees", params, body),
+            "form": form,
             "pending_claims": FeeClaim.objects.visible_to(request.user)
             .filter(status=FeeClaim.Status.PENDING)
             .count(),

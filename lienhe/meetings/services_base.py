@@ -488,6 +488,10 @@ def recount(meeting: Meeting, *, held: bool = False) -> None:
     )
     if held:
         summary_hooks.changed("meetings", [meeting.organization_id])  # issue 21
+    elif meeting.state == Meeting.State.HELD:
+        # A mark on a held meeting changes its attendance figures in the meetings
+        # report (cached per subtree); no summary counter moves.
+        summary_hooks.paths_changed([meeting.organization.path])
     meeting.expected_count = invited
     meeting.present_count = counts["present"]
     meeting.marked_count = counts["total"]

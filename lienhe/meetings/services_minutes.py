@@ -256,6 +256,8 @@ def rate_meeting(
             "rated_at": timezone.now(),
         },
     )
+    # No summary counts ratings; the meetings report (cached per subtree) shows them.
+    summary_hooks.paths_changed([meeting.organization.path])
     _log(meeting, "rated", actor, by=by, score=score, level=rating.level)
     return rating
 

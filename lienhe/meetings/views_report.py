@@ -72,14 +72,10 @@ def catalogue(report: rep.Report) -> list[dict]:
     return figures.shown(CATALOGUE, report.org, report.as_of, start=start)
 
 
-def _context(request):
-    org, year = _scope(request)
+def _data(org: Organization, year: int) -> dict:
+    """What the report shows of `org` and `year`: the same for every user who may
+    see `org` (the page caches it rendered, summaries.cache)."""
     report = rep.build(org, year, timezone.localdate())
-    ancestors = list(
-        Organization.objects.visible_to(request.user)
-        .filter(path__in=org.ancestor_paths()[:-1])
-        .order_by("depth")
-    )
     return {
         "report": report,
         "rows": [
@@ -97,22 +93,50 @@ def _context(request):
                 report.totals.working_attended, report.totals.working_expected
             ),
         },
-        "ancestors": ancestors,
         "year": year,
-        "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
         "chart": _chart(report),
         "kinds": Meeting.Kind,
         "levels": Rating.Level.choices,
-        "can_export": has_perm_anywhere(request.user, "meetings:export"),
         "catalogue": catalogue(report),
     }
+
+
+def _shell(request, org: Organization, year: int) -> dict:
+    """The per-user part of the page: breadcrumbs, year choices, export button."""
+    ancestors = list(
+        Organization.objects.visible_to(request.user)
+        .filter(path__in=org.ancestor_paths()[:-1])
+        .order_by("depth")
+    )
+    return {
+        "org": org,
+        "ancestors": ancestors,
+        "year": year,
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 5, -1)),
+        "can_export": has_perm_anywhere(request.user, "meetings:export"),
+    }
+
+
+def _context(request):
+    org, year = _scope(request)
+    return {**_data(org, year), **_shell(request, org, year)}
 
 
 @require_perm("meetings:read")
 def frequency_report(request):
     from django.shortcuts import render
+    from django.template.loader import render_to_string
 
-    return render(request, "meetings/report.html", _context(request))
+    from lienhe.summaries.cache import cached_for_subtree
+
+    org, year = _scope(request)  # access checked before the cache is read
+
+    def body() -> str:
+        return render_to_string("meetings/_report_body.html", _data(org, year))
+
+    ctx = _shell(request, org, year)
+    ctx["body"] = cached_for_subtree(org.path, "meetings.frequency", {"year": year}, body)
+    return render(request, "meetings/report.html", ctx)
 
 
 @require_perm("meetings:read")

@@ -215,16 +215,9 @@ def report_data(root: Organization, start: dt.date, end: dt.date, user) -> dict:
     }
 
 
-@require_perm("petitions:read")
-def report(request):
-    root = report_org(request, "petitions:read")
-    start, end = _period(request)
-    by = (
-        request.GET.get("by")
-        if request.GET.get("by") in ("category", "agency", "org")
-        else "category"
-    )
-    data = report_data(root, start, end, request.user)
+def _report_parts(root: Organization, start: dt.date, end: dt.date, by: str, user) -> dict:
+    """Data, rows, headline figure, title and chart of the report (page and exports)."""
+    data = report_data(root, start, end, user)
     rows = data[f"by_{by}"]
     # The headline figure of the subtree, read through the catalogue (issue 16).
     catalogue = figures.shown(
@@ -243,7 +236,57 @@ def report(request):
         title=_("Tỷ lệ trả lời đúng hạn"),
         max_value=100,
     )
+    return {"data": data, "rows": rows, "catalogue": catalogue, "title": title, "chart": chart}
+
+
+def _reads_whole_subtree(user, root: Organization) -> bool:
+    """`Petition.objects.visible_to(user)` holds every petition of `root`'s subtree:
+    then the report is the organization's, shared in the cache by its readers. An
+    agency handler (or a reader of a part only) sees his own report, uncached."""
+    from .models import reader_paths
+
+    return user.is_superuser or any(root.path.startswith(p) for p in reader_paths(user))
+
+
+@require_perm("petitions:read")
+def report(request):
+    root = report_org(request, "petitions:read")
+    start, end = _period(request)
+    by = (
+        request.GET.get("by")
+        if request.GET.get("by") in ("category", "agency", "org")
+        else "category"
+    )
     fmt = request.GET.get("format")
+    if fmt not in ("xlsx", "csv", "pdf"):
+        from django.template.loader import render_to_string
+
+        from lienhe.summaries.cache import cached_for_subtree
+
+        def body() -> str:
+            parts = _report_parts(root, start, end, by, request.user)
+            return render_to_string("petitions/_report_body.html", {**parts, "columns": COLUMNS})
+
+        if _reads_whole_subtree(request.user, root):
+            params = {"year": start.year, "by": by}
+            body_html = cached_for_subtree(root.path, "petitions.report", params, body)
+        else:
+            body_html = body()
+        return render(
+            request,
+            "petitions/report.html",
+            {
+                "root": root,
+                "year": start.year,
+                "by": by,
+                "body": body_html,
+                "orgs": _report_orgs(request.user),
+                "can_export": has_perm_anywhere(request.user, "petitions:export"),
+            },
+        )
+    parts = _report_parts(root, start, end, by, request.user)
+    data, rows, catalogue = parts["data"], parts["rows"], parts["catalogue"]
+    title, chart = parts["title"], parts["chart"]
     if fmt in ("xlsx", "csv"):
         return TableExporter(
             title=title,
@@ -254,49 +297,32 @@ def report(request):
             permission="petitions:export",
             filename="bao-cao-kien-nghi",
         ).export(request, fmt)
-    if fmt == "pdf":
-        from lienhe.documents.services import pdf_response
+    from lienhe.documents.services import pdf_response
 
-        median = data["median_days"]
-        notes = [
-            _("Số ngày trung vị từ khi chuyển cơ quan đến khi trả lời: %(d)s.")
-            % {"d": "—" if median is None else f"{median:g}".replace(".", ",")}
-        ]
-        notes += figures.lines(catalogue)
-        notes += [
-            _("Vấn đề chung “%(t)s”: %(n)s kiến nghị từ %(c)s chi bộ.")
-            % {"t": c["cluster__title"], "n": c["n"], "c": c["cells"]}
-            for c in data["clusters"][:5]
-        ]
-        pdf = render_report_pdf(
-            title=title,
-            subtitle=f"{root.name} — từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
-            columns=COLUMNS,
-            rows=rows,
-            totals=data["totals"],
-            org=root,
-            date=timezone.localdate(),
-            number_key=f"petitions-{start:%Y%m%d}-{end:%Y%m%d}",
-            chart=chart,
-            notes=notes,
-        )
-        return pdf_response(pdf, "bao-cao-kien-nghi.pdf")
-    return render(
-        request,
-        "petitions/report.html",
-        {
-            "root": root,
-            "year": start.year,
-            "by": by,
-            "rows": rows,
-            "data": data,
-            "chart": chart,
-            "columns": COLUMNS,
-            "catalogue": catalogue,
-            "orgs": _report_orgs(request.user),
-            "can_export": has_perm_anywhere(request.user, "petitions:export"),
-        },
+    median = data["median_days"]
+    notes = [
+        _("Số ngày trung vị từ khi chuyển cơ quan đến khi trả lời: %(d)s.")
+        % {"d": "—" if median is None else f"{median:g}".replace(".", ",")}
+    ]
+    notes += figures.lines(catalogue)
+    notes += [
+        _("Vấn đề chung “%(t)s”: %(n)s kiến nghị từ %(c)s chi bộ.")
+        % {"t": c["cluster__title"], "n": c["n"], "c": c["cells"]}
+        for c in data["clusters"][:5]
+    ]
+    pdf = render_report_pdf(
+        title=title,
+        subtitle=f"{root.name} — từ {start:%d/%m/%Y} đến {end:%d/%m/%Y}",
+        columns=COLUMNS,
+        rows=rows,
+        totals=data["totals"],
+        org=root,
+        date=timezone.localdate(),
+        number_key=f"petitions-{start:%Y%m%d}-{end:%Y%m%d}",
+        chart=chart,
+        notes=notes,
     )
+    return pdf_response(pdf, "bao-cao-kien-nghi.pdf")
 
 
 def _report_orgs(user):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -15,6 +16,7 @@ from lienhe.access.scoping import has_perm_anywhere
 from lienhe.documents.services import pdf_response
 from lienhe.members.forms import DateInput
 from lienhe.orgs.models import Organization
+from lienhe.summaries.cache import cached_for_subtree
 
 from .participation import for_org
 from .toolkit import TableExporter, bar_chart_svg, render_report_pdf
@@ -51,8 +53,23 @@ def _subtitle(org, on) -> str:
 
 @require_perm("reports:read")
 def participation(request):
-    org, on, form = _params(request)
-    result, columns = for_org(org, on)
+    org, on, form = _params(request)  # access checked before the cache is read
+    residence = org.side == Organization.Side.RESIDENCE
+    on_param = on.strftime("%d/%m/%Y")
+
+    def body() -> str:
+        result, columns = for_org(org, on)
+        return render_to_string(
+            "reports/_participation_body.html",
+            {
+                "result": result,
+                "chart": _chart(result) if result.rows else "",
+                "on_param": on_param,
+                "residence": residence,
+                "columns": columns,
+            },
+        )
+
     ancestors = list(
         Organization.objects.visible_to(request.user).filter(path__in=org.ancestor_paths()[:-1])
     )
@@ -64,14 +81,11 @@ def participation(request):
             "org": org,
             "on": on,
             "form": form,
-            "result": result,
-            "chart": _chart(result) if result.rows else "",
+            "body": cached_for_subtree(org.path, "participation", {"on": on}, body),
             "ancestors": ancestors,
             "query": query,
             "can_export": has_perm_anywhere(request.user, "reports:export"),
-            "on_param": on.strftime("%d/%m/%Y"),
-            "residence": org.side == Organization.Side.RESIDENCE,
-            "columns": columns,
+            "on_param": on_param,
         },
     )
 

@@ -38,12 +38,20 @@ def comment_counts(org: Organization, year: int, today: dt.date) -> dict:
     return figures
 
 
-def comment_coverage(org: Organization, year: int, today: dt.date | None = None) -> dict:
-    """`comment_counts` and the subtree's working members (the report page)."""
+def comment_coverage(
+    org: Organization, year: int, today: dt.date | None = None, *, counts: dict | None = None
+) -> dict:
+    """`comment_counts` and the subtree's working members (the report page). `counts`:
+    the `comment_counts` of the same subtree, year and date when the caller already has
+    them (the report reads them for its catalogue figure: one scan, not two)."""
     from lienhe.reports import figures
 
     today = today or timezone.localdate()
-    result = comment_counts(org, year, min(today, dt.date(year, 12, 31)))
+    keys = ("requested", "sent", "sent_late", "overdue", "sent_on_time", "pending")
+    if counts is not None:
+        result = {k: counts[k] for k in keys}
+    else:
+        result = comment_counts(org, year, min(today, dt.date(year, 12, 31)))
     result["working_members"] = figures.read("working_members", org, today)["value"]
     return result
 

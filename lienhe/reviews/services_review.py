@@ -16,6 +16,7 @@ from lienhe.liaison.selectors import current_introduction
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.summaries import hooks as summary_hooks
 
 from .constants import (
     HIGH_LEVELS,
@@ -40,6 +41,8 @@ def _save(review: YearReview, action: str, actor, data: dict | None = None) -> N
     """Bump the version, save and write the audit row of a review step."""
     review.version += 1
     review.save()
+    # No summary counts reviews; the comments report (cached per subtree) shows them.
+    summary_hooks.paths_changed([review.organization.path])
     log_action(review, action, actor=actor, organization_path=review.organization.path, data=data)
 
 

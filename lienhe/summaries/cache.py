@@ -7,7 +7,14 @@ through `hooks.changed`) bumps a version key for each ancestor path of the chang
 organizations; a user's cache key carries the versions of the subtrees they hold a
 role on, so a write anywhere in their scope makes their next view recount. Bulk paths
 bump a global generation. What no hook follows (a policy edit, the clock passing a
-deadline, an inbox message) shows after at most the timeout (docs/scaling.md)."""
+deadline, an inbox message) shows after at most the timeout (docs/scaling.md).
+
+Module reports (`cached_for_subtree`) are cached per ORGANIZATION, not per user: the
+key is the report, the organization's path, the parameters that change the output,
+today's date and the versions of that path and of the global generation, kept
+`LIENHE_REPORT_CACHE_SECONDS` (default 300 s). Callers check access first and cache
+only what depends on the organization and the parameters (a rendered fragment or
+plain values, never model instances: unpickling those costs more than the queries)."""
 
 from __future__ import annotations
 
@@ -41,7 +48,8 @@ def bump(paths: Iterable[str]) -> None:
         if path == "":
             keys.add(GENERATION)
         else:
-            keys.update(_vkey(p) for p in _ancestors(path))
+            # The national root (path "") holds every subtree: its reports too.
+            keys.update(_vkey(p) for p in ["", *_ancestors(path)])
     if not keys:
         return
 
@@ -90,4 +98,44 @@ def cached(user, name: str, compute: Callable[[], object]):
         return hit
     value = compute()
     cache.set(key, value, timeout())
+    return value
+
+
+def report_timeout() -> int:
+    return settings.LIENHE_REPORT_CACHE_SECONDS
+
+
+def subtree_key(path: str, name: str, params: dict) -> str:
+    """The cache key of report `name` for the subtree at `path` with `params` (plain
+    values), as of today and the current versions of the subtree and the generation."""
+    from django.utils import timezone, translation
+
+    versions = cache.get_many([GENERATION, _vkey(path)])
+    raw = "|".join(
+        [
+            name,
+            path,
+            repr(sorted((str(k), str(v)) for k, v in params.items())),
+            str(timezone.localdate()),  # a report's "today" changes its figures
+            translation.get_language() or "",
+            versions.get(GENERATION, "0"),
+            versions.get(_vkey(path), "0"),
+        ]
+    )
+    return f"summ:report:{name}:{hashlib.sha1(raw.encode()).hexdigest()[:20]}"
+
+
+def cached_for_subtree(path: str, name: str, params: dict, compute: Callable[[], object]):
+    """`compute()` once per organization subtree, parameters and version for
+    `report_timeout()` seconds, shared by every user who may see that organization.
+    Check access BEFORE calling; `compute` must not depend on the user."""
+    seconds = report_timeout()
+    if seconds <= 0:
+        return compute()
+    key = subtree_key(path, name, params)
+    hit = cache.get(key)
+    if hit is not None:
+        return hit
+    value = compute()
+    cache.set(key, value, seconds)
     return value
