@@ -57,7 +57,10 @@ class SubtreeCounter(models.Model):
     rebuild and the nightly check. `day` is `PLAIN_DAY` for plain counters."""
 
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("tổ chức"),
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("tổ chức"),
         db_index=False,  # the unique (organization, key, day) index serves it
     )
     key = models.CharField(_("chỉ số"), max_length=60)

@@ -156,13 +156,25 @@ def _stored() -> dict[tuple, int]:
 
 def _diff(expected: dict, stored: dict, table: str) -> list[dict]:
     return [
-        {"table": table, "organization_id": k[0], "key": k[1], "day": k[2], "stored": v,
-         "expected": expected.get(k, 0)}
+        {
+            "table": table,
+            "organization_id": k[0],
+            "key": k[1],
+            "day": k[2],
+            "stored": v,
+            "expected": expected.get(k, 0),
+        }
         for k, v in stored.items()
         if expected.get(k, 0) != v
     ] + [
-        {"table": table, "organization_id": k[0], "key": k[1], "day": k[2], "stored": 0,
-         "expected": v}
+        {
+            "table": table,
+            "organization_id": k[0],
+            "key": k[1],
+            "day": k[2],
+            "stored": 0,
+            "expected": v,
+        }
         for k, v in expected.items()
         if k not in stored
     ]

@@ -65,9 +65,12 @@ def test_rollups_follow_writes_a_move_a_merge_a_dissolve_and_a_deletion(cast):
         assert_rolled_up()
         assert figures.members(cast.province, NOW.date())["value"] == province_before
         other = Organization.objects.get(pk=cast.other_commune.pk)
-        assert figures.members(other, NOW.date())["value"] == Member.objects.filter(
-            organization__path__startswith=other.path, status=Member.Status.ACTIVE
-        ).count()
+        assert (
+            figures.members(other, NOW.date())["value"]
+            == Member.objects.filter(
+                organization__path__startswith=other.path, status=Member.Status.ACTIVE
+            ).count()
+        )
 
         # a merge, with a group of the merged cell moving under the survivor
         group = make_org(cast.cell_b, name="Tổ đảng 1", kind="group")
@@ -167,9 +170,15 @@ def test_by_org_and_overlapping_scopes_count_each_organization_once(cast):
         assert services.totals([cast.province.path, cast.commune.path], [key])[key] == whole
         assert services.totals(None, [key])[key] == whole
         per = services.by_org([cast.commune.path, cast.other_commune.path], [key])
-        assert per[(cast.commune.path, key)] == Member.objects.filter(
-            organization__path__startswith=cast.commune.path, status=Member.Status.ACTIVE
-        ).count()
-        assert per[(cast.other_commune.path, key)] == Member.objects.filter(
-            organization__path__startswith=cast.other_commune.path, status=Member.Status.ACTIVE
-        ).count()
+        assert (
+            per[(cast.commune.path, key)]
+            == Member.objects.filter(
+                organization__path__startswith=cast.commune.path, status=Member.Status.ACTIVE
+            ).count()
+        )
+        assert (
+            per[(cast.other_commune.path, key)]
+            == Member.objects.filter(
+                organization__path__startswith=cast.other_commune.path, status=Member.Status.ACTIVE
+            ).count()
+        )
