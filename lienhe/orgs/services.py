@@ -99,9 +99,9 @@ def move_subtree(org: Organization, new_parent: Organization, *, actor=None) -> 
     old_path = org.path
     Organization.objects.move(org, new_parent, "last-child")
     moved = _relabel(org)
-    # Counters belong to organizations and subtree sums follow the current paths, so
-    # a move rewrites no counter; only the cached pages of both ancestries go stale.
-    summary_hooks.paths_changed([old_path, moved.path])
+    # Counters belong to organizations: only the subtree roll-ups of the ancestors left
+    # and joined change (and the cached pages of both ancestries).
+    summary_hooks.subtree_moved(moved, old_path)
     log_action(
         moved,
         "orgs.organization.moved",
@@ -128,7 +128,9 @@ def merge_cells(source: Organization, target: Organization, *, actor=None) -> Or
         )
     # Groups of the merged cell keep existing under the survivor.
     for child in Organization.objects.get_children(source):
+        old_path = child.path
         Organization.objects.move(_relabel(child), _relabel(target), "last-child")
+        summary_hooks.subtree_moved(_relabel(child), old_path)  # issue 21: roll-ups
     source = _relabel(source)
     organization_merged.send(sender=Organization, source=source, target=target, actor=actor)
     source.is_active = False

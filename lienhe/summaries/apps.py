@@ -11,3 +11,17 @@ class SummariesConfig(AppConfig):
         from . import families, registry  # noqa: F401  (families: the counter families)
 
         registry.register_all()
+
+        from django.db.models.signals import pre_delete
+
+        from lienhe.orgs.models import Organization
+
+        # An organization deleted (the admin) takes its counters with it by CASCADE
+        # without a write hook: take them out of its ancestors' roll-ups too.
+        pre_delete.connect(_forget, sender=Organization, dispatch_uid="summaries_forget")
+
+
+def _forget(sender, instance, **kwargs) -> None:
+    from .rollups import forget
+
+    forget(instance)

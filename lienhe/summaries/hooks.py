@@ -37,7 +37,17 @@ def subtree_changed(root, families: Iterable[str] | None = None) -> None:
 
 
 def paths_changed(paths: Iterable[str]) -> None:
-    """No counter changed but subtree sums did (a subtree moved): drop cached pages."""
+    """No counter changed but subtree sums did: drop the cached pages."""
     from .cache import bump
 
     bump(paths)
+
+
+def subtree_moved(org, old_path: str) -> None:
+    """`org` (with its new path) moved from `old_path`, in the move's transaction: its
+    subtree's totals leave the old ancestors' roll-ups and join the new ones' (no
+    per-organization counter changes); the cached pages of both ancestries drop."""
+    from . import rollups
+
+    rollups.move(org.pk, old_path, org.path)
+    paths_changed([old_path, org.path])

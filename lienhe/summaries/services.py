@@ -8,8 +8,9 @@ value)`. The same function serves the write hook (a few organizations), the
 `rebuild_summaries` command and the nightly check, so the three cannot disagree.
 
 Writers call `lienhe.summaries.hooks.changed(family, org_ids)` in their transaction;
-readers call `totals(paths, keys, on=)`: one aggregate over the counters of the
-organizations under `paths`."""
+readers call `totals(paths, keys, on=)`: one aggregate over the subtree roll-ups of
+the roots of `paths` (`lienhe.summaries.rollups`), a few rows whatever the size of the
+subtree."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from django.db.models import Q, Sum
 
 from lienhe.orgs.models import Organization
 
-from .models import OrgCounter
+from . import rollups
+from .models import OrgCounter, SubtreeCounter
 
 log = logging.getLogger("lienhe.summaries")
 
@@ -83,23 +85,42 @@ def _write(rows: dict[tuple, int]) -> None:
 
 def refresh(org_ids: Iterable[int | None], families: Iterable[str] | None = None) -> None:
     """Recount `families` (default all) of these organizations from the source tables
-    and replace their rows, inside the caller's transaction; then invalidate the cached
-    pages of every subtree that contains them (`lienhe.summaries.cache`)."""
+    and replace their rows, inside the caller's transaction; add the change (new − old)
+    to the subtree roll-ups of each organization and its ancestors (`rollups`); then
+    invalidate the cached pages of every subtree that contains them
+    (`lienhe.summaries.cache`)."""
     from .cache import bump
 
     ids = sorted({int(i) for i in org_ids if i})
     if not ids:
         return
     names = list(families or FAMILIES)
+    deltas: dict[tuple, int] = defaultdict(int)
+    paths: dict[int, str] = {}
     # Inside the writer's transaction (no savepoint: a failure rolls the write back).
     with transaction.atomic(savepoint=False):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
-            OrgCounter.objects.filter(_prefix_q(names), organization_id__in=chunk).delete()
-            _write(_collect(names, chunk))
-        bump(Organization.objects.filter(pk__in=ids[:CHUNK]).values_list("path", flat=True))
+            # Lock the organizations (in id order): a second refresh of the same ones
+            # waits for this commit and then counts what it wrote — the old rows read
+            # below are then the rows the roll-ups hold.
+            locked = Organization.objects.select_for_update().filter(pk__in=chunk)
+            paths.update(locked.order_by("pk").values_list("pk", "path"))
+            old = OrgCounter.objects.filter(_prefix_q(names), organization_id__in=chunk)
+            for org_id, key, day, value in old.values_list(
+                "organization_id", "key", "day", "value"
+            ).order_by():
+                deltas[(org_id, key, day)] -= value
+            old.delete()
+            rows = _collect(names, chunk)
+            _write(rows)
+            for k, value in rows.items():
+                deltas[k] += value
+        rollups.apply(deltas, paths)
         if len(ids) > CHUNK:  # a bulk path: drop every cached page
             bump([""])
+        else:
+            bump(paths.values())
 
 
 def rebuild(root: Organization | None = None, families: Iterable[str] | None = None) -> int:
@@ -113,6 +134,7 @@ def rebuild(root: Organization | None = None, families: Iterable[str] | None = N
             OrgCounter.objects.filter(_prefix_q(names)).delete()
             rows = _collect(names, None)
             _write(rows)
+            rollups.rebuild(None if set(names) == set(FAMILIES) else names)
             bump([""])
             return len(rows)
         ids = list(
@@ -132,31 +154,44 @@ def _stored() -> dict[tuple, int]:
     return {k: v for k, v in out.items() if v}
 
 
-def check(*, repair: bool = True) -> list[dict]:
-    """Recount everything and compare with the stored counters. Each mismatch is logged
-    (warning) and, with `repair`, all counters are replaced by the recount in one
-    transaction. Returns the mismatches (empty when the summaries are right)."""
-    expected = _collect(FAMILIES, None)
-    stored = _stored()
-    mismatches = [
+def _diff(expected: dict, stored: dict, table: str) -> list[dict]:
+    return [
         {
+            "table": table,
             "organization_id": k[0],
             "key": k[1],
             "day": k[2],
-            "stored": stored.get(k, 0),
+            "stored": v,
+            "expected": expected.get(k, 0),
+        }
+        for k, v in stored.items()
+        if expected.get(k, 0) != v
+    ] + [
+        {
+            "table": table,
+            "organization_id": k[0],
+            "key": k[1],
+            "day": k[2],
+            "stored": 0,
             "expected": v,
         }
         for k, v in expected.items()
-        if stored.get(k, 0) != v
-    ] + [
-        {"organization_id": k[0], "key": k[1], "day": k[2], "stored": v, "expected": 0}
-        for k, v in stored.items()
-        if k not in expected
+        if k not in stored
     ]
+
+
+def check(*, repair: bool = True) -> list[dict]:
+    """Recount everything and compare with the stored counters and their subtree
+    roll-ups. Each mismatch is logged (warning) and, with `repair`, all counters and
+    roll-ups are replaced by the recount in one transaction. Returns the mismatches
+    (empty when the summaries are right)."""
+    expected = _collect(FAMILIES, None)
+    mismatches = _diff(expected, _stored(), "org")
+    mismatches += _diff(rollups.expected(expected), rollups.stored(), "subtree")
     for m in mismatches[:50]:
         log.warning(
-            "summaries mismatch: org %(organization_id)s %(key)s %(day)s stored %(stored)s "
-            "expected %(expected)s",
+            "summaries mismatch (%(table)s): org %(organization_id)s %(key)s %(day)s "
+            "stored %(stored)s expected %(expected)s",
             m,
         )
     if len(mismatches) > 50:
@@ -167,6 +202,7 @@ def check(*, repair: bool = True) -> list[dict]:
         with transaction.atomic():
             OrgCounter.objects.all().delete()
             _write(expected)
+            rollups.rebuild(None)
             bump([""])
         log.warning("summaries repaired: %s counters rewritten", len(expected))
     return mismatches
@@ -188,78 +224,72 @@ def shared_reads():
         _shared.reset(token)
 
 
-def _subtree_counters(paths: list[str] | None, on: dt.date):
-    qs = OrgCounter.objects.filter(Q(day__isnull=True) | Q(day__lte=on))
-    if paths is not None:
-        from lienhe.access.scoping import subtree_q
+def _roots(paths: list[str] | None) -> list[str] | None:
+    """The scope roots of `paths`: a path under another one of the list is dropped (its
+    subtree is counted by the other's roll-up); None or "" = everything."""
+    if paths is None or "" in paths:
+        return None
+    roots: list[str] = []
+    for path in sorted(set(paths)):  # an ancestor sorts before its descendants
+        if not any(path.startswith(root) for root in roots):
+            roots.append(path)
+    return roots
 
-        qs = qs.filter(subtree_q(paths, "organization__path"))
-    return qs
+
+def _subtree_counters(paths: list[str] | None, on: dt.date):
+    """The roll-up rows of the scope roots of `paths` (None: of the top-level
+    organizations) as of `on`: plain keys carry `PLAIN_DAY`, dated ones their day, so
+    "day <= on" is each key's value on `on`. A few rows per key, whatever the size of
+    the subtree."""
+    roots = _roots(paths)
+    qs = SubtreeCounter.objects.filter(day__lte=on)
+    if roots is None:
+        return qs.filter(organization__depth=1)
+    return qs.filter(organization__path__in=roots)
 
 
 def totals(paths: list[str] | None, keys: Iterable[str], on: dt.date | None = None) -> dict:
-    """{key: sum over the organizations under `paths` (None: everywhere)} in one query.
-    Dated keys are summed as of `on` (default today)."""
+    """{key: sum over the organizations under `paths` (None: everywhere)} in one query
+    of the roots' roll-ups. Dated keys are summed as of `on` (default today)."""
     from django.utils import timezone
 
     keys = list(keys)
+    on = on or timezone.localdate()
     shared = _shared.get()
     if shared is not None:
-        on = on or timezone.localdate()
         ident = (None if paths is None else tuple(sorted(set(paths))), on)
         if ident not in shared:
-            # Plain keys have no day, dated ones always one: "no day or up to `on`"
-            # is each key's value on `on`.
             rows = _subtree_counters(paths, on).values("key").annotate(total=Sum("value"))
             shared[ident] = {r["key"]: r["total"] or 0 for r in rows.order_by()}
         return {k: shared[ident].get(k, 0) for k in keys}
-    dated = set().union(*(f.dated for f in FAMILIES.values()))
-    plain = [k for k in keys if k not in dated]
-    when = [k for k in keys if k in dated]
-    on = on or timezone.localdate()
-    qs = OrgCounter.objects.filter(
-        Q(key__in=plain, day__isnull=True) | Q(key__in=when, day__lte=on)
-    )
-    if paths is not None:
-        from lienhe.access.scoping import subtree_q
-
-        qs = qs.filter(subtree_q(paths, "organization__path"))
     result = dict.fromkeys(keys, 0)
-    for row in qs.values("key").annotate(total=Sum("value")).order_by():
+    rows = _subtree_counters(paths, on).filter(key__in=keys)
+    for row in rows.values("key").annotate(total=Sum("value")).order_by():
         result[row["key"]] = row["total"] or 0
     return result
 
 
 def by_org(paths: list[str], keys: Iterable[str], on: dt.date | None = None) -> dict:
-    """{(path, key): total} for each of `paths` separately (one query): for users whose
-    figure depends on the side of each scope root."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Substr
+    """{(path, key): total} for each of `paths` separately (one query of their
+    roll-ups): for users whose figure depends on the side of each scope root."""
     from django.utils import timezone
 
     keys = list(keys)
     if len(paths) == 1 and _shared.get() is not None:
         one = totals(paths, keys, on)
         return {(paths[0], k): v for k, v in one.items()}
-    dated = set().union(*(f.dated for f in FAMILIES.values()))
     on = on or timezone.localdate()
     result: dict = {(p, k): 0 for p in paths for k in keys}
-    widths = sorted({len(p) for p in paths})
-    from lienhe.access.scoping import subtree_q
-
-    for width in widths:
-        level = [p for p in paths if len(p) == width]
-        qs = (
-            OrgCounter.objects.filter(subtree_q(level, "organization__path"))
-            .filter(
-                Q(key__in=[k for k in keys if k not in dated], day__isnull=True)
-                | Q(key__in=[k for k in keys if k in dated], day__lte=on)
-            )
-            .annotate(prefix=Substr(F("organization__path"), 1, Value(width)))
-            .values("prefix", "key")
-            .annotate(total=Sum("value"))
-            .order_by()
+    if "" in paths:
+        result.update({("", k): v for k, v in totals(None, keys, on).items()})
+    rows = (
+        SubtreeCounter.objects.filter(
+            organization__path__in=[p for p in paths if p], key__in=keys, day__lte=on
         )
-        for row in qs:
-            result[(row["prefix"], row["key"])] = row["total"] or 0
+        .values("organization__path", "key")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for row in rows:
+        result[(row["organization__path"], row["key"])] = row["total"] or 0
     return result

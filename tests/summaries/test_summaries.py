@@ -12,7 +12,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -25,7 +25,7 @@ from lienhe.orgs.models import Organization
 from lienhe.petitions.models import Petition
 from lienhe.reports import figures
 from lienhe.summaries import services
-from lienhe.summaries.models import OrgCounter
+from lienhe.summaries.models import OrgCounter, SubtreeCounter
 from tests.factories import MemberFactory
 from tests.liaison.helpers import letter
 
@@ -204,10 +204,14 @@ def test_nightly_check_logs_and_repairs_a_corrupted_counter(cast, caplog):
         row.value += 7
         row.save()
         OrgCounter.objects.filter(organization=cast.cell_b, key="orgs.cells").delete()
+        # readers read the subtree roll-ups (issue 21): corrupt the commune's too
+        rolled = SubtreeCounter.objects.get(organization=cast.commune, key="members.active")
+        rolled.value += 7
+        rolled.save()
         assert figures.members(cast.commune, today)["value"] == right + 7
         with caplog.at_level(logging.WARNING, logger="lienhe.summaries"):
             done = run_daily(today)
-        assert done["summaries.check"] == 2
+        assert done["summaries.check"] == 3  # two counters, one roll-up
         assert "summaries mismatch" in caplog.text and "members.active" in caplog.text
         assert figures.members(cast.commune, today)["value"] == right
         assert services.check(repair=False) == []
@@ -270,16 +274,20 @@ QUERIES: dict[int, int] = {}
 
 
 def test_counts_by_subtree_are_sums_over_the_path_prefix(cast):
-    """No scan of the source tables: the figure reads only the counters."""
+    """No scan of the source tables nor of the subtree's counters: the figure reads the
+    roll-up rows of the subtree's root, which equal the sums over the path prefix."""
     with CaptureQueriesContext(connection) as ctx:
         figures.working_members(cast.province, NOW.date())
     sql = " ".join(q["sql"] for q in ctx.captured_queries)
     assert len(ctx.captured_queries) == 1
-    assert "summaries_orgcounter" in sql and "members_member" not in sql
+    assert "summaries_subtreecounter" in sql and "members_member" not in sql
+    assert "summaries_orgcounter" not in sql
     total = OrgCounter.objects.filter(
         organization__path__startswith=cast.commune.path, key="members.active"
-    ).aggregate(n=Count("id", filter=Q(value__gt=0)))["n"]
-    assert total == 2  # one row per cell with members, not one per member
+    ).aggregate(n=Count("id", filter=Q(value__gt=0)), sum=Sum("value"))
+    assert total["n"] == 2  # one row per cell with members, not one per member
+    rolled = SubtreeCounter.objects.filter(organization=cast.commune, key="members.active")
+    assert [r.value for r in rolled] == [total["sum"]]  # one row for the subtree
 
 
 def test_residence_comments_are_counted_by_the_review_services(cast):
