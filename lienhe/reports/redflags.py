@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from lienhe.text import fold
@@ -54,6 +54,19 @@ class RedFlag:
     def matches(self, folded_query: str) -> bool:
         text = fold(f"{self.title} {self.org_name} {self.detail}")
         return all(word in text for word in folded_query.split())
+
+
+_FIELDS = tuple(f.name for f in fields(RedFlag))
+
+
+def pack(flags: Iterable[RedFlag]) -> list[tuple]:
+    """Flags as plain tuples for the cache: they pickle and load several times faster
+    than dataclass instances (≈ 2 ms for the 1.000 flags of the 100k demo, issue 21)."""
+    return [tuple(getattr(f, name) for name in _FIELDS) for f in flags]
+
+
+def unpack(rows: Iterable[tuple]) -> list[RedFlag]:
+    return [RedFlag(*row) for row in rows]
 
 
 @dataclass(frozen=True)
