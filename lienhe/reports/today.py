@@ -195,11 +195,12 @@ def home_panel(request) -> dict | None:
     # Not cut from the page's list (`page_flags`): asked for 10, a module cuts its rows
     # in SQL order (deadline, id) where `rank` breaks ties by organization path, so the
     # two top 10s can differ on ties (one row of ten on the 100k demo) — and computing
-    # 10 per module is the cheaper cold path for the home page.
+    # 10 per module is the cheaper cold path for the home page. The key's name changed
+    # with the entry's format (tuples, not RedFlag instances).
     flags = unpack(
         cached(
             user,
-            f"redflags-top:{today.isoformat()}",
+            f"redflags-top10:{today.isoformat()}",
             lambda: pack(spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)),
         )
     )
