@@ -46,6 +46,7 @@ def main() -> None:
         ("home (cache cold)", home, True),
         ("home (cache warm)", home, False),
         ("red flags", reverse("today:redflags"), True),
+        ("red flags (cache warm)", reverse("today:redflags"), False),
     )
     for label, url, cold in pages:
         ms = best(url, cold)

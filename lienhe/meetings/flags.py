@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
-from lienhe.reports.redflags import RedFlag, days_overdue_score, policy
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, url_for
 
 from .models import Meeting
 
@@ -31,24 +31,29 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
     late = (
         Meeting.objects.in_subtree(org)
         .filter(state=Meeting.State.PLANNED, planned_at__lt=cutoff, planned_at__gte=year_start)
-        .select_related("organization")
-        .order_by("planned_at", "id")[:limit]
+        .order_by("planned_at", "id")
+        .values_list(
+            "pk", "planned_at", "title", "kind", "organization__name", "organization__path"
+        )[:limit]
     )
-    for meeting in late:
-        held_on = timezone.localtime(meeting.planned_at).date()
+    # Tuples of what a flag shows, one reverse() and one gettext per call (issue 21).
+    url = url_for("meetings:detail")
+    title = _("Chưa điểm danh, chưa ghi biên bản buổi sinh hoạt ngày %(d)s")
+    kinds = dict(Meeting._meta.get_field("kind").flatchoices)  # get_kind_display
+    for pk, planned_at, meeting_title, kind, org_name, org_path in late:
+        held_on = timezone.localtime(planned_at).date()
         deadline = held_on + dt.timedelta(days=days)
         flags.append(
             RedFlag(
                 module="meetings",
                 score=days_overdue_score(deadline, today, weight=5),
-                title=_("Chưa điểm danh, chưa ghi biên bản buổi sinh hoạt ngày %(d)s")
-                % {"d": held_on.strftime("%d/%m/%Y")},
-                org_name=meeting.organization.name,
-                org_path=meeting.organization.path,
-                url=reverse("meetings:detail", args=[meeting.pk]),
+                title=title % {"d": held_on.strftime("%d/%m/%Y")},
+                org_name=org_name,
+                org_path=org_path,
+                url=url(pk),
                 deadline=deadline,
-                detail=meeting.title or meeting.get_kind_display(),
-                key=f"meetings:unrecorded:{meeting.pk}",
+                detail=meeting_title or str(kinds.get(kind, kind)),
+                key=f"meetings:unrecorded:{pk}",
             )
         )
     last_day = today.replace(day=1) - dt.timedelta(days=1)
@@ -66,22 +71,24 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
             side=Organization.Side.RESIDENCE,
         )
         .filter(~Exists(met))
-        .only("pk", "name", "path")
-        .order_by("path")[:limit]
+        .order_by("path")
+        .values_list("pk", "name", "path")[:limit]
     )
     month = last_day.strftime("%m/%Y")
-    for cell in silent:
+    title = _("Không có buổi sinh hoạt nào trong tháng %(m)s") % {"m": month}
+    list_url = reverse("meetings:list")
+    score = days_overdue_score(last_day, today, weight=15)
+    for pk, name, path in silent:
         flags.append(
             RedFlag(
                 module="meetings",
-                score=days_overdue_score(last_day, today, weight=15),
-                title=_("Không có buổi sinh hoạt nào trong tháng %(m)s") % {"m": month},
-                org_name=cell.name,
-                org_path=cell.path,
-                url=reverse("meetings:list")
-                + f"?organization={cell.pk}&year={last_day.year}&month={last_day.month}",
+                score=score,
+                title=title,
+                org_name=name,
+                org_path=path,
+                url=f"{list_url}?organization={pk}&year={last_day.year}&month={last_day.month}",
                 deadline=last_day,
-                key=f"meetings:silent:{cell.pk}:{month}",
+                key=f"meetings:silent:{pk}:{month}",
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]

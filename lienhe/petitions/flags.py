@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score
+from lienhe.reports.redflags import RedFlag, days_overdue_score, url_for
 
 from .models import Petition
 
@@ -17,34 +16,41 @@ ESCALATED_WEIGHT = 20  # already reported to the higher committee: the board mus
 
 
 def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
-    """One query whatever the subtree size."""
+    """One query whatever the subtree size; tuples of what a flag shows (issue 21)."""
     overdue = (
         Petition.objects.in_subtree(org)
         .overdue(today)
-        .select_related("organization", "agency")
-        .order_by("due_on", "id")[:limit]
+        .order_by("due_on", "id")
+        .values_list(
+            "pk",
+            "summary",
+            "due_on",
+            "escalated_on",
+            "organization__name",
+            "organization__path",
+            "agency__name",
+        )[:limit]
     )
+    url = url_for("petitions:detail")
+    escalated_title = _("Kiến nghị #%(n)s quá hạn trả lời, đã báo cáo cấp trên: %(s)s")
+    late_title = _("Kiến nghị #%(n)s quá hạn trả lời: %(s)s")
+    agency_detail = _("Cơ quan giải quyết: %(a)s")
     flags = []
-    for p in overdue:
-        escalated = p.escalated_on is not None
-        title = (
-            _("Kiến nghị #%(n)s quá hạn trả lời, đã báo cáo cấp trên: %(s)s")
-            if escalated
-            else _("Kiến nghị #%(n)s quá hạn trả lời: %(s)s")
-        ) % {"n": p.pk, "s": p.summary[:80]}
+    for pk, summary, due_on, escalated_on, org_name, org_path, agency in overdue:
+        escalated = escalated_on is not None
         flags.append(
             RedFlag(
                 module="petitions",
                 score=days_overdue_score(
-                    p.due_on, today, weight=10 + (ESCALATED_WEIGHT if escalated else 0)
+                    due_on, today, weight=10 + (ESCALATED_WEIGHT if escalated else 0)
                 ),
-                title=title,
-                org_name=p.organization.name,
-                org_path=p.organization.path,
-                url=reverse("petitions:detail", args=[p.pk]),
-                deadline=p.due_on,
-                detail=_("Cơ quan giải quyết: %(a)s") % {"a": p.agency.name} if p.agency else "",
-                key=f"petitions:overdue:{p.pk}",
+                title=(escalated_title if escalated else late_title) % {"n": pk, "s": summary[:80]},
+                org_name=org_name,
+                org_path=org_path,
+                url=url(pk),
+                deadline=due_on,
+                detail=agency_detail % {"a": agency} if agency is not None else "",
+                key=f"petitions:overdue:{pk}",
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from lienhe.text import fold
@@ -54,6 +54,19 @@ class RedFlag:
     def matches(self, folded_query: str) -> bool:
         text = fold(f"{self.title} {self.org_name} {self.detail}")
         return all(word in text for word in folded_query.split())
+
+
+_FIELDS = tuple(f.name for f in fields(RedFlag))
+
+
+def pack(flags: Iterable[RedFlag]) -> list[tuple]:
+    """Flags as plain tuples for the cache: they pickle and load several times faster
+    than dataclass instances (≈ 2 ms for the 1.000 flags of the 100k demo, issue 21)."""
+    return [tuple(getattr(f, name) for name in _FIELDS) for f in flags]
+
+
+def unpack(rows: Iterable[tuple]) -> list[RedFlag]:
+    return [RedFlag(*row) for row in rows]
 
 
 @dataclass(frozen=True)
@@ -123,6 +136,24 @@ def _collect(roots, today, limit, wanted, allowed, flags, seen) -> None:
 
 
 # ------------------------------------------------------------- shared helpers
+
+
+# Integers no route of the project reaches; `url_for` reverses with them once.
+_URL_MARKS = tuple(987_654_321_000 + i for i in range(3))
+
+
+def url_for(name: str, nargs: int = 1) -> Callable[..., str]:
+    """`reverse(name, args=[…])` for integer arguments as a string template: a module
+    reverses its route once per call and formats each flag's ids into it (a page builds
+    up to 1.300 flags, one `reverse()` each cost a third of the view, issue 21).
+    `url_for("liaison:detail")(pk) == reverse("liaison:detail", args=[pk])`."""
+    from django.urls import reverse
+
+    url = reverse(name, args=_URL_MARKS[:nargs]).replace("{", "{{").replace("}", "}}")
+    for i, mark in enumerate(_URL_MARKS[:nargs]):
+        assert url.count(str(mark)) == 1, (name, url)
+        url = url.replace(str(mark), f"{{{i}}}")
+    return url.format
 
 
 def days_overdue_score(deadline: dt.date | None, today: dt.date, weight: int = 0) -> int:

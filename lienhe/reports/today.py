@@ -23,10 +23,9 @@ from lienhe.orgs.models import Organization
 from lienhe.summaries.cache import cached
 from lienhe.text import fold
 
-from .redflags import MODULE_LABELS, RedFlag, collect, rank
+from .redflags import MODULE_LABELS, RedFlag, collect, pack, rank, unpack
 
 BOARD_PERM = "reports:read"
-PAGE_SIZE = 30
 # Flags asked from each module per scope root on the page and in the export: enough
 # for a province's worst cases, bounded whatever its size (docs/reports.md).
 PAGE_LIMIT = 200
@@ -72,13 +71,33 @@ def board_flags(user, today: dt.date, *, limit: int, module: str = "") -> list[R
     )
 
 
+def page_flags(user, today: dt.date) -> list[RedFlag]:
+    """Every module's ranked flags for the page, its HTMX results and the export: one
+    list per user, day and version of the user's scope (`summaries.cache.cached`; a
+    write in scope through the summaries hooks drops it, else it lives
+    `LIENHE_PAGE_CACHE_SECONDS`). Filters and pages are cut from it in Python; the
+    entries are tuples of str/int/date (`redflags.pack`: ≈ 1.000 flags, 230 kB pickled
+    on the 100k demo, issue 21), never model instances."""
+    if not board_roots(user):
+        raise PermissionDenied  # before the cache: a refused user reads nothing
+    rows = cached(
+        user,
+        f"redflags-page:{today.isoformat()}",
+        lambda: pack(board_flags(user, today, limit=PAGE_LIMIT)),
+    )
+    return unpack(rows)
+
+
 def _filtered(request) -> tuple[list[RedFlag], str, str, dt.date]:
     today = timezone.localdate()
     module = request.GET.get("module", "")
     if module not in MODULE_LABELS:
         module = ""
     query = request.GET.get("q", "").strip()
-    flags = board_flags(request.user, today, limit=PAGE_LIMIT, module=module)
+    flags = page_flags(request.user, today)
+    if module:
+        # The same flags as asking only that module: each module's list is its own.
+        flags = [f for f in flags if f.module == module]
     folded = fold(query)
     if folded:
         flags = [f for f in flags if f.matches(folded)]
@@ -173,10 +192,17 @@ def home_panel(request) -> dict | None:
         return None
     today = timezone.localdate()
     # The top 10 per user, cached a short while (issue 21, lienhe/summaries/cache.py).
-    flags = cached(
-        user,
-        f"redflags-top:{today.isoformat()}",
-        lambda: spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE),
+    # Not cut from the page's list (`page_flags`): asked for 10, a module cuts its rows
+    # in SQL order (deadline, id) where `rank` breaks ties by organization path, so the
+    # two top 10s can differ on ties (one row of ten on the 100k demo) — and computing
+    # 10 per module is the cheaper cold path for the home page. The key's name changed
+    # with the entry's format (tuples, not RedFlag instances).
+    flags = unpack(
+        cached(
+            user,
+            f"redflags-top10:{today.isoformat()}",
+            lambda: pack(spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)),
+        )
     )
     return {
         "template": "reports/_redflags_panel.html",

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score
+from lienhe.reports.redflags import RedFlag, days_overdue_score, url_for
 
 from .constants import HIGH_LEVELS
 from .models import ResidenceComment, YearReview
@@ -20,7 +19,7 @@ CONFLICT_WEIGHT = 20  # no deadline of its own; the year-end review waits for it
 
 
 def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
-    """Two queries whatever the subtree size."""
+    """Two queries whatever the subtree size; tuples of what a flag shows (issue 21)."""
     flags: list[RedFlag] = []
     late = (
         ResidenceComment.objects.in_subtree(org)  # the residence writes, the workplace waits
@@ -28,42 +27,59 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
             state__in=[ResidenceComment.State.REQUESTED, ResidenceComment.State.DRAFT],
             due_on__lt=today,
         )
-        .select_related("member", "residence_org")
-        .order_by("due_on", "id")[:limit]
+        .order_by("due_on", "id")
+        .values_list(
+            "pk",
+            "year",
+            "due_on",
+            "member__full_name",
+            "residence_org__name",
+            "residence_org__path",
+        )[:limit]
     )
-    for c in late:
+    url = url_for("reviews:comment_detail")
+    title = _("Quá hạn gửi nhận xét nơi cư trú năm %(y)s cho %(name)s")
+    for pk, year, due_on, name, org_name, org_path in late:
         flags.append(
             RedFlag(
                 module="reviews",
-                score=days_overdue_score(c.due_on, today, weight=10),
-                title=_("Quá hạn gửi nhận xét nơi cư trú năm %(y)s cho %(name)s")
-                % {"y": c.year, "name": c.member.full_name},
-                org_name=c.residence_org.name,
-                org_path=c.residence_org.path,
-                url=reverse("reviews:comment_detail", args=[c.pk]),
-                deadline=c.due_on,
-                key=f"reviews:comment:{c.pk}",
+                score=days_overdue_score(due_on, today, weight=10),
+                title=title % {"y": year, "name": name},
+                org_name=org_name,
+                org_path=org_path,
+                url=url(pk),
+                deadline=due_on,
+                key=f"reviews:comment:{pk}",
             )
         )
     conflicts = (
         YearReview.objects.in_subtree(org)
         .filter(state=YearReview.State.PROPOSED, proposal_level__in=list(HIGH_LEVELS))
         .filter(below_good_comment())
-        .select_related("member", "organization")
-        .order_by("year", "organization__path", "id")[:limit]
+        .order_by("year", "organization__path", "id")
+        .values_list(
+            "pk",
+            "member_id",
+            "year",
+            "member__full_name",
+            "organization__name",
+            "organization__path",
+        )[:limit]
     )
-    for r in conflicts:
+    url = url_for("reviews:review_edit", 2)
+    title = _("Đề xuất xếp loại %(name)s khác nhận xét nơi cư trú, cần giải trình")
+    detail = _("Năm %(y)s")
+    for pk, member_id, year, name, org_name, org_path in conflicts:
         flags.append(
             RedFlag(
                 module="reviews",
                 score=CONFLICT_WEIGHT,
-                title=_("Đề xuất xếp loại %(name)s khác nhận xét nơi cư trú, cần giải trình")
-                % {"name": r.member.full_name},
-                org_name=r.organization.name,
-                org_path=r.organization.path,
-                url=reverse("reviews:review_edit", args=[r.member_id, r.year]),
-                detail=_("Năm %(y)s") % {"y": r.year},
-                key=f"reviews:conflict:{r.pk}",
+                title=title % {"name": name},
+                org_name=org_name,
+                org_path=org_path,
+                url=url(member_id, year),
+                detail=detail % {"y": year},
+                key=f"reviews:conflict:{pk}",
             )
         )
     return sorted(flags, key=lambda f: -f.score)[:limit]

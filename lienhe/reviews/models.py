@@ -227,7 +227,16 @@ class YearReview(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["member", "year"], name="one_review_per_year")
         ]
-        indexes = [models.Index(fields=["organization", "year"])]
+        indexes = [
+            models.Index(fields=["organization", "year"]),
+            # The board's red flag "proposal against the residence comment" reads the
+            # few proposed reviews of a province (a seq scan of every review otherwise).
+            models.Index(
+                fields=["year", "organization"],
+                condition=models.Q(state="proposed"),
+                name="reviews_review_proposed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year}"

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from lienhe.reports.redflags import (
@@ -17,6 +16,7 @@ from lienhe.reports.redflags import (
     days_overdue_score,
     policy,
     policy_at,
+    url_for,
 )
 
 from .models import QUOTA_KEYS, CommitteeMember, Visit
@@ -32,21 +32,29 @@ def red_flags(org, today: dt.date, limit: int) -> list[RedFlag]:
 
 def overdue_reports(org, today: dt.date, limit: int) -> list[RedFlag]:
     due_days = int(policy(org, "visit_report_due_days", today))
+    # The visit's `planned_on` (its `report_due` rule) and the names a flag shows, one
+    # reverse() and one gettext per call (issue 21).
     visits = (
         Visit.objects.in_subtree(org)
         .filter(state=Visit.State.PLANNED, planned_on__lt=today - dt.timedelta(days=due_days))
-        .select_related("cell", "committee_member")
+        .only("planned_on")
+        .annotate(
+            member_name=F("committee_member__full_name"),
+            cell_name=F("cell__name"),
+            cell_path=F("cell__path"),
+        )
         .order_by("planned_on", "id")[:limit]
     )
+    url = url_for("visits:visit_detail")
+    title = _("%(name)s chưa nộp báo cáo dự sinh hoạt ngày %(d)s")
     return [
         RedFlag(
             module="visits",
             score=days_overdue_score(v.report_due(due_days), today, weight=5),
-            title=_("%(name)s chưa nộp báo cáo dự sinh hoạt ngày %(d)s")
-            % {"name": v.committee_member.full_name, "d": v.planned_on.strftime("%d/%m/%Y")},
-            org_name=v.cell.name,
-            org_path=v.cell.path,
-            url=reverse("visits:visit_detail", args=[v.pk]),
+            title=title % {"name": v.member_name, "d": v.planned_on.strftime("%d/%m/%Y")},
+            org_name=v.cell_name,
+            org_path=v.cell_path,
+            url=url(v.pk),
             deadline=v.report_due(due_days),
             key=f"visits:report:{v.pk}",
         )
@@ -87,6 +95,7 @@ def behind_quota(org, today: dt.date, limit: int) -> list[RedFlag]:
         if required and shortfall > 0:
             rows.append((shortfall, cm, required))
     rows.sort(key=lambda r: (-r[0], r[1].committee.organization.path))
+    url = url_for("visits:member_detail")
     return [
         RedFlag(
             module="visits",
@@ -96,7 +105,7 @@ def behind_quota(org, today: dt.date, limit: int) -> list[RedFlag]:
             % {"name": cm.full_name, "done": cm.done, "req": required},
             org_name=cm.committee.organization.name,
             org_path=cm.committee.organization.path,
-            url=reverse("visits:member_detail", args=[cm.pk]),
+            url=url(cm.pk),
             deadline=year_end,
             detail=cm.get_position_display(),
             key=f"visits:quota:{cm.pk}:{year}",
