@@ -117,8 +117,14 @@ class ResidenceComment(models.Model):
         ]
         indexes = [
             # The list of a year is ordered by state, due date, name: the index gives
-            # the first two, so page 1 sorts a few rows by name (issue 21).
-            models.Index(fields=["year", "state", "due_on"]),
+            # the first two, so page 1 sorts a few rows by name (issue 21). It carries
+            # the member and the two organizations, so the capped count and the page's
+            # ids (visibility, order by name) read the index, not the wide comment rows.
+            models.Index(
+                fields=["year", "state", "due_on"],
+                include=["id", "member", "residence_org", "workplace_org"],
+                name="reviews_comment_list_order",
+            ),
             models.Index(fields=["residence_org", "year"]),
             # The comments still to write by deadline (home panel, red flags): read
             # in order and cut at 5-10, not sorted out of the whole table (issue 21).
