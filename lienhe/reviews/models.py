@@ -28,8 +28,11 @@ class CommentQuerySet(models.QuerySet):
 
         if getattr(user, "is_superuser", False):
             return self
-        paths = paths_with(user, "reviews:read")
-        q = subtree_q(paths, "residence_org__path") | subtree_q(paths, "workplace_org__path")
+        # The organizations as a subquery (hashed once), not two joins tested per row:
+        # the list reads thousands of comments of a due date in index order to sort
+        # them by name, and the joins cost two organization lookups each (issue 21).
+        orgs = Organization.objects.filter(subtree_q(paths_with(user, "reviews:read")))
+        q = Q(residence_org__in=orgs.values("pk")) | Q(workplace_org__in=orgs.values("pk"))
         if getattr(user, "member_id", None):
             q |= Q(member_id=user.member_id, state__in=ResidenceComment.SENT_STATES)
         return self.filter(q)
