@@ -13,7 +13,6 @@ from lienhe.access.scoping import has_org_permission, member_fields_for, paths_w
 from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
-from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.text import fold
 
@@ -39,8 +38,7 @@ def _filtered(request):
         )
     q = fold(request.GET.get("q", ""))
     if q:
-        # A subquery on members (their trigram index), not a filter through the join.
-        qs = qs.filter(member__in=Member.objects.filter(search_name__contains=q).values("pk"))
+        qs = qs.filter(member__search_name__contains=q)
     return qs.order_by("state", "due_on", "member__search_name", "id"), year, state
 
 
