@@ -35,10 +35,17 @@ class ScopedQuerySet(models.QuerySet):
         folded = fold(text)
         if not folded:
             return self
-        return self.filter(
-            models.Q(member__search_name__contains=folded)
-            | models.Q(member__card_number__startswith=text.strip())
-        )
+        return self.filter(member__in=members_matching(text, folded))
+
+
+def members_matching(text: str, folded: str):
+    """The ids of members whose folded name contains `folded` or whose card number
+    starts with `text`, as a subquery. Searching `member__search_name` through the join
+    made PostgreSQL scan all members (an OR across two tables); the subquery reads the
+    members' trigram and card-number indexes (issue 21)."""
+    return Member.objects.filter(
+        models.Q(search_name__contains=folded) | models.Q(card_number__startswith=text.strip())
+    ).values("pk")
 
 
 class TransferQuerySet(ScopedQuerySet):
@@ -76,9 +83,8 @@ class AwayQuerySet(ScopedQuerySet):
         if not folded:
             return self
         return self.filter(
-            models.Q(member__search_name__contains=folded)
+            models.Q(member__in=members_matching(text, folded))
             | models.Q(search_destination__contains=folded)
-            | models.Q(member__card_number__startswith=text.strip())
         )
 
 

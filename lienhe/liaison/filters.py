@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,8 +37,15 @@ class LetterFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return qs
-        members = Member.objects.search(value).values("pk")
-        return qs.filter(Q(member__in=members) | Q(number__icontains=value))
+        # A UNION of the two ways a letter matches, not `member IN (…) OR number LIKE`:
+        # the OR made PostgreSQL walk every letter in list order testing both; each arm
+        # of the union uses its own index (members' and numbers' trigram indexes), so
+        # the list joins only the letters found (issue 21).
+        by_member = Introduction.objects.filter(
+            member__in=Member.objects.search(value).values("pk")
+        )
+        by_number = Introduction.objects.filter(number__icontains=value)
+        return qs.filter(pk__in=by_member.values("pk").union(by_number.values("pk")))
 
     def filter_overdue(self, qs, name, value):
         if value == "1":

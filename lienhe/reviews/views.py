@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import paginate, query_without_page, year_param
+from lienhe.access.requests import paginate_deferred, query_without_page, year_param
 from lienhe.access.scoping import has_org_permission, member_fields_for, paths_with
 from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
@@ -39,13 +39,15 @@ def _filtered(request):
     q = fold(request.GET.get("q", ""))
     if q:
         qs = qs.filter(member__search_name__contains=q)
-    return qs.order_by("state", "due_on", "member__search_name"), year, state
+    return qs.order_by("state", "due_on", "member__search_name", "id"), year, state
 
 
 @require_perm("reviews:read")
 def comment_list(request):
     qs, year, state = _filtered(request)
-    page = paginate(request, qs)
+    # Ordered by member name within (state, due date): thousands of yearly comments
+    # share a due date, so the order is taken on ids and only the page's rows loaded.
+    page = paginate_deferred(request, qs)
     # Link an open comment to its form only where the user may write it (else 403).
     write_roots = paths_with(request.user, "reviews:write")
     for c in page.object_list:
