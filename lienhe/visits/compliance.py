@@ -90,12 +90,14 @@ def member_rows(
     members=None,
     today: dt.date | None = None,
 ) -> list[MemberRow]:
-    """One row per active committee member (4 queries + 1 policy read)."""
+    """One row per active committee member (4 queries + 1 policy read). `members`: a
+    queryset of some of them, or the loaded rows themselves (one query less)."""
     today = today or timezone.localdate()
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)
-    qs = members if members is not None else committee.committee_members.filter(is_active=True)
-    members = list(qs.select_related("user").ranked())
+    if not isinstance(members, list):
+        qs = members if members is not None else committee.committee_members.filter(is_active=True)
+        members = list(qs.select_related("user").ranked())
     minimums = minimums_for(committee, year)
     ids = [m.pk for m in members]
     visits = Visit.objects.filter(committee_member_id__in=ids, planned_on__range=(start, end))

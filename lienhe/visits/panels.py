@@ -80,18 +80,17 @@ def member_section(request, member, full: bool) -> dict | None:
     if not full:
         return None
     seats = list(
-        CommitteeMember.objects.filter(member=member, is_active=True).select_related("committee")
+        CommitteeMember.objects.filter(member=member, is_active=True).select_related(
+            "committee__organization"
+        )
     )
     if not seats:
         return None
     year = timezone.localdate().year
     rows = []
     for cm in seats:
-        rows.extend(
-            compliance.member_rows(
-                cm.committee, year, members=CommitteeMember.objects.filter(pk=cm.pk)
-            )
-        )
+        # The seat as loaded (with its committee): no second read of it (issue 21).
+        rows.extend(compliance.member_rows(cm.committee, year, members=[cm]))
     return {
         "template": "visits/_member_section.html",
         "title": _("Dự sinh hoạt chi bộ (cấp ủy viên)"),
