@@ -234,7 +234,8 @@ def meeting_detail(request, pk: int):
             if selectors.reads_all_attendance(request.user, meeting)
             else [],
             "counts": counts,
-            "figures": services.attendance_figures(meeting),
+            # From the rows read above: all of the meeting's, so the same counts.
+            "figures": services.attendance_figures(meeting, counts),
             "expected": services.expected_members(meeting).count() if meeting.is_upcoming else None,
             "guests": list(meeting.guests.all()),
             "groups": list(meeting.groups.all()),
