@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.scoping import has_perm_anywhere
 
 from . import compliance
-from .models import CommitteeMember, Visit
+from .models import CommitteeMember, Visit, committee_member_visible
 
 
 def my_progress(user, year: int, today=None) -> list[dict]:
@@ -97,12 +97,7 @@ def member_section(request, member, full: bool) -> dict | None:
         "rows": rows,
         "year": year,
         # Only link to the committee member's page for users who may open it.
-        "can_open": {
-            cm.pk
-            for cm in CommitteeMember.objects.visible_to(request.user).filter(
-                pk__in=[seat.pk for seat in seats]
-            )
-        }
+        "can_open": {seat.pk for seat in seats if committee_member_visible(seat, request.user)}
         if has_perm_anywhere(request.user, "visits:read")
         else set(),
     }
