@@ -20,7 +20,7 @@ def residence_section(request, member, full: bool) -> dict | None:
         own = getattr(user, "member_id", None) == member.pk
         if not (own or has_org_permission(user, member.organization, "liaison:read")):
             return None
-        record = residence_record(member, timezone.localdate().year)
+        record = residence_record(member, timezone.localdate().year, memo=True)
         return {
             "template": "liaison/_member_section.html",
             "title": _("Sinh hoạt nơi cư trú năm %(y)s") % {"y": record["year"]},

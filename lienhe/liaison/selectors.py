@@ -88,19 +88,26 @@ def groups_with_size(cell: Organization) -> QuerySet[Organization]:
     )
 
 
-def current_introduction(member: Member) -> Introduction | None:
-    """The member's open record, else the latest closed one."""
-    return (
+def current_introduction(member: Member, *, memo: bool = False) -> Introduction | None:
+    """The member's open record, else the latest closed one. `memo`: read once per
+    member instance (the dossier's sections all ask; issue 21); not for code that
+    writes letters and asks again."""
+    if memo and "_lienhe_current_intro" in member.__dict__:
+        return member.__dict__["_lienhe_current_intro"]
+    intro = (
         Introduction.objects.filter(member=member)
         .select_related("residence_org", "workplace_org", "group")
         .order_by(F("closed_on").desc(nulls_first=True), "-created_at", "-id")
         .first()
     )
+    if memo:
+        member.__dict__["_lienhe_current_intro"] = intro
+    return intro
 
 
-def residence_record(member: Member, year: int) -> dict:
+def residence_record(member: Member, year: int, *, memo: bool = False) -> dict:
     """What the workplace needs about the member's residence side for `year`."""
-    intro = current_introduction(member)
+    intro = current_introduction(member, memo=memo)
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     record: dict = {
         "year": year,

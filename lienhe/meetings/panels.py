@@ -59,7 +59,7 @@ def member_section(request, member, full: bool) -> dict | None:
     if member.is_working:
         from lienhe.liaison.selectors import current_introduction
 
-        intro = current_introduction(member)
+        intro = current_introduction(member, memo=True)
         if intro is not None and intro.residence_org_id:
             residence_meetings = list(
                 Meeting.objects.filter(

@@ -153,13 +153,16 @@ def mark_all_present(meeting: Meeting, *, actor=None, now: dt.datetime | None = 
     return len(rows)
 
 
-def attendance_figures(meeting: Meeting) -> dict:
+def attendance_figures(meeting: Meeting, counts: dict[str, int] | None = None) -> dict:
     """The one set of attendance numbers of a meeting (page, minutes PDF, API):
     invited, present (incl. late), late, excused, absent (without reason), unmarked,
-    and the rate present ÷ invited (None while the roll call is open)."""
-    counts = dict.fromkeys(Attendance.Status.values, 0)
-    for row in Attendance.objects.filter(meeting=meeting).values("status").annotate(n=Count("id")):
-        counts[row["status"]] = row["n"]
+    and the rate present ÷ invited (None while the roll call is open). `counts`: rows
+    per status when the caller has already read all of the meeting's rows (the page)."""
+    if counts is None:
+        counts = dict.fromkeys(Attendance.Status.values, 0)
+        rows = Attendance.objects.filter(meeting=meeting).values("status").annotate(n=Count("id"))
+        for row in rows:
+            counts[row["status"]] = row["n"]
     invited = meeting.expected_count
     present = counts["present"] + counts["late"]
     marked = sum(counts.values())

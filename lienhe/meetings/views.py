@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -183,8 +184,14 @@ def meeting_detail(request, pk: int):
         .order_by("member__search_name")
     )
     counts = {s: 0 for s in Attendance.Status.values}
+    # Labels translated once per page, not once per row (get_FOO_display rebuilds the
+    # choices dict and casts the lazy label for every call).
+    status_labels = {k: str(v) for k, v in Attendance.Status.choices}
+    via_labels = {k: str(v) for k, v in Attendance.Via.choices}
     for a in attendances:
         counts[a.status] += 1
+        a.status_text = status_labels.get(a.status, a.status)
+        a.via_text = via_labels.get(a.via, a.via)
     minutes = Minutes.objects.filter(meeting=meeting).first()
     ratings = {r.by: r for r in Rating.objects.filter(meeting=meeting)}
     own_attendance = None
@@ -207,7 +214,9 @@ def meeting_detail(request, pk: int):
             "can_write": can_write,
             # Decisions of the minutes, each can become a task for a working member.
             "decision_rows": decision_rows,
-            "letters": list(decisions.assignable_letters(meeting)) if can_assign else [],
+            # The same <option>s go under every decision: built once, not once per
+            # decision from model instances (a cell has hundreds of letters, issue 21).
+            "letter_options": _letter_options(meeting) if can_assign else "",
             "can_assign": can_assign,
             "decision_due": timezone.localdate() + dt.timedelta(days=decisions.DEFAULT_DUE_DAYS),
             "task_kinds": decisions.LocalTask.Kind.choices,
@@ -225,7 +234,8 @@ def meeting_detail(request, pk: int):
             if selectors.reads_all_attendance(request.user, meeting)
             else [],
             "counts": counts,
-            "figures": services.attendance_figures(meeting),
+            # From the rows read above: all of the meeting's, so the same counts.
+            "figures": services.attendance_figures(meeting, counts),
             "expected": services.expected_members(meeting).count() if meeting.is_upcoming else None,
             "guests": list(meeting.guests.all()),
             "groups": list(meeting.groups.all()),
@@ -236,6 +246,16 @@ def meeting_detail(request, pk: int):
             "guest_form": GuestForm(),
             "now": timezone.now(),
         },
+    )
+
+
+def _letter_options(meeting: Meeting) -> str:
+    """The "giao cho đồng chí" <option>s of the decisions' forms, escaped like the
+    template would (`{{ }}` autoescape)."""
+    return format_html_join(
+        "",
+        '<option value="{}">{}</option>',
+        decisions.assignable_letters(meeting).values_list("pk", "member__full_name"),
     )
 
 

@@ -52,7 +52,8 @@ def member_export(request):
 @login_required
 def member_detail(request, pk: int):
     member = get_visible_or_404(
-        Member.objects.visible_to(request.user).select_related("organization", "home_unit"), pk=pk
+        Member.objects.visible_to(request.user).select_related("organization", "home_unit__parent"),
+        pk=pk,
     )
     fields = member_fields_for(request.user, member)
     full = fields == MEMBER_DOSSIER_FIELDS

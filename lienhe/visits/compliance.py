@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
 
-from .models import Committee, CommitteeMember, Visit
+from .models import Committee, CommitteeMember, Position, Visit
 from .services import minimums_for, residence_cells
 
 PERIODS = {
@@ -54,6 +54,8 @@ class MemberRow:
     late: int
     remote_done: int
     rescheduled: int
+    # The position's label, translated once per list (not get_position_display per row).
+    position_label: str = ""
 
     @property
     def percent(self) -> float:
@@ -73,12 +75,15 @@ class MemberRow:
 
     @property
     def light_label(self) -> str:
-        return {
-            "ok": _("Đạt"),
-            "warn": _("Đang thực hiện"),
-            "danger": _("Chưa đạt"),
-            "none": _("Không quy định số lần"),
-        }[self.light]
+        return LIGHT_LABELS[self.light]
+
+
+LIGHT_LABELS = {
+    "ok": _("Đạt"),
+    "warn": _("Đang thực hiện"),
+    "danger": _("Chưa đạt"),
+    "none": _("Không quy định số lần"),
+}
 
 
 def member_rows(
@@ -90,12 +95,14 @@ def member_rows(
     members=None,
     today: dt.date | None = None,
 ) -> list[MemberRow]:
-    """One row per active committee member (4 queries + 1 policy read)."""
+    """One row per active committee member (4 queries + 1 policy read). `members`: a
+    queryset of some of them, or the loaded rows themselves (one query less)."""
     today = today or timezone.localdate()
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)
-    qs = members if members is not None else committee.committee_members.filter(is_active=True)
-    members = list(qs.select_related("user").ranked())
+    if not isinstance(members, list):
+        qs = members if members is not None else committee.committee_members.filter(is_active=True)
+        members = list(qs.select_related("user").ranked())
     minimums = minimums_for(committee, year)
     ids = [m.pk for m in members]
     visits = Visit.objects.filter(committee_member_id__in=ids, planned_on__range=(start, end))
@@ -124,11 +131,13 @@ def member_rows(
     empty = dict.fromkeys(
         ("planned", "awaiting", "done", "missed", "rescheduled", "late", "remote_done"), 0
     )
+    labels = {value: str(label) for value, label in Position.choices}
     return [
         MemberRow(
             committee_member=m,
             required=minimums.get(m.position, 0),
             assigned=assigned.get(m.pk, 0),
+            position_label=labels.get(m.position, m.position),
             **agg.get(m.pk, empty),
         )
         for m in members

@@ -89,6 +89,7 @@ class CommitteeMemberQuerySet(models.QuerySet):
     def visible_to(self, user) -> CommitteeMemberQuerySet:
         if getattr(user, "is_superuser", False):
             return self
+        # The same rule for one loaded row: `committee_member_visible` below.
         q = _scope_q(user, "committee__organization__path")
         if getattr(user, "is_authenticated", False):
             q |= models.Q(user=user)
@@ -105,6 +106,19 @@ class CommitteeMemberQuerySet(models.QuerySet):
     def search(self, text: str) -> CommitteeMemberQuerySet:
         folded = fold(text)
         return self.filter(search_name__contains=folded) if folded else self
+
+
+def committee_member_visible(committee_member: CommitteeMember, user) -> bool:
+    """`CommitteeMemberQuerySet.visible_to` for one row already loaded with its
+    committee's organization (the member dossier's section: no query per seat)."""
+    from lienhe.access.scoping import paths_with
+
+    if getattr(user, "is_superuser", False):
+        return True
+    if getattr(user, "is_authenticated", False) and committee_member.user_id == user.pk:
+        return True
+    path = committee_member.committee.organization.path
+    return any(path.startswith(root) for root in paths_with(user, "visits:read"))
 
 
 class CommitteeMember(models.Model):

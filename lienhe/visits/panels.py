@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.scoping import has_perm_anywhere
 
 from . import compliance
-from .models import CommitteeMember, Visit
+from .models import CommitteeMember, Visit, committee_member_visible
 
 
 def my_progress(user, year: int, today=None) -> list[dict]:
@@ -80,30 +80,24 @@ def member_section(request, member, full: bool) -> dict | None:
     if not full:
         return None
     seats = list(
-        CommitteeMember.objects.filter(member=member, is_active=True).select_related("committee")
+        CommitteeMember.objects.filter(member=member, is_active=True).select_related(
+            "committee__organization"
+        )
     )
     if not seats:
         return None
     year = timezone.localdate().year
     rows = []
     for cm in seats:
-        rows.extend(
-            compliance.member_rows(
-                cm.committee, year, members=CommitteeMember.objects.filter(pk=cm.pk)
-            )
-        )
+        # The seat as loaded (with its committee): no second read of it (issue 21).
+        rows.extend(compliance.member_rows(cm.committee, year, members=[cm]))
     return {
         "template": "visits/_member_section.html",
         "title": _("Dự sinh hoạt chi bộ (cấp ủy viên)"),
         "rows": rows,
         "year": year,
         # Only link to the committee member's page for users who may open it.
-        "can_open": {
-            cm.pk
-            for cm in CommitteeMember.objects.visible_to(request.user).filter(
-                pk__in=[seat.pk for seat in seats]
-            )
-        }
+        "can_open": {seat.pk for seat in seats if committee_member_visible(seat, request.user)}
         if has_perm_anywhere(request.user, "visits:read")
         else set(),
     }

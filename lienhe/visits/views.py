@@ -24,6 +24,7 @@ from . import services
 from .common import (
     can_act_on_visit,
     can_manage,
+    committee_choices,
     get_committee,
     get_visit,
     parents_of,
@@ -186,7 +187,8 @@ def _plan_queryset(request, committee, year: int, month: int):
 
 @require_perm("visits:read")
 def plan(request):
-    committee = pick_committee(request)
+    choices = committee_choices(request.user)
+    committee = pick_committee(request, choices)
     year, month = pick_month(request)
     context = {
         "committee": committee,
@@ -209,18 +211,12 @@ def plan(request):
             page=page,
             query=query,
             units=units_under(committee),
-            committees=_committee_choices(request),
+            committees=choices,
             manage=can_manage(request.user, committee),
             due_days=services.report_due_days(committee.organization),
         )
     template = "visits/_plan_results.html" if request.htmx else "visits/plan.html"
     return render(request, template, context)
-
-
-def _committee_choices(request):
-    from .common import visible_committees
-
-    return visible_committees(request.user).order_by("organization__depth", "-term_start")[:50]
 
 
 def _shift(year: int, month: int, delta: int) -> str:

@@ -24,6 +24,7 @@ from lienhe.reports import figures
 from . import assistant, compliance, services
 from .common import (
     can_manage,
+    committee_choices,
     get_committee,
     pick_committee,
     pick_year,
@@ -377,8 +378,8 @@ def assistant_view(request, pk: int):
 # ---------------------------------------------------------------- compliance
 
 
-def _compliance_context(request):
-    committee = pick_committee(request)
+def _compliance_context(request, choices=None):
+    committee = pick_committee(request, choices)
     if committee is None:
         return None
     year = pick_year(request)
@@ -418,11 +419,10 @@ def _compliance_context(request):
 
 @require_perm("visits:read")
 def compliance_view(request):
-    context = _compliance_context(request) or {}
+    choices = committee_choices(request.user)
+    context = _compliance_context(request, choices) or {}
     if context:
-        context["committees"] = visible_committees(request.user).order_by(
-            "organization__depth", "-term_start"
-        )[:50]
+        context["committees"] = choices
         context["query"] = request.GET.urlencode()
     return render(request, "visits/compliance.html", context)
 

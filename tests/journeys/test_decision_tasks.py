@@ -158,3 +158,29 @@ def test_meeting_page_queries_do_not_grow_with_the_tasks_given(cast, login):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(many) == len(few)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_letter_options_are_the_same_under_every_decision_escaped_and_sorted(cast, login):
+    """The <option>s are built once per page (issue 21): each decision's form offers
+    every live letter of the cell, by name, with the name escaped."""
+    first = letter(cast, "active")
+    odd = letter(
+        cast,
+        "active",
+        member=MemberFactory(
+            full_name="An <b>Văn</b> & Tí", organization=cast.agency_cell, is_working=True
+        ),
+    )
+    meeting = _meeting(cast)
+    page = (
+        login(cast.users["secretary_a"])
+        .get(reverse("meetings:detail", args=[meeting.pk]))
+        .content.decode()
+    )
+    options = (
+        f'<option value="{odd.pk}">An &lt;b&gt;Văn&lt;/b&gt; &amp; Tí</option>'
+        f'<option value="{first.pk}">Hoàng Minh Đức</option>'
+    )
+    assert page.count('<option value="">— chọn đảng viên —</option>' + options) == 2
+    assert "<b>Văn</b>" not in page
