@@ -75,11 +75,13 @@ def test_cache_url_alone_selects_redis():
         }
 
 
-def _start(**variables) -> subprocess.CompletedProcess:
+def _start(
+    script: str = "import django; django.setup()", **variables
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CACHE_", "MEMBER_LIST"))}
     env.update(DJANGO_SETTINGS_MODULE="lienhe.settings", **variables)
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", script],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -111,16 +113,7 @@ def test_the_defaults_start():
 
 
 def _session_engine(**variables) -> str:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CACHE_")}
-    env.update(DJANGO_SETTINGS_MODULE="lienhe.settings", **variables)
-    result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    result = _start("from django.conf import settings; print(settings.SESSION_ENGINE)", **variables)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()
 
