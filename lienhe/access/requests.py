@@ -64,10 +64,8 @@ def report_org_for(user, org_id, perm: str, *, kinds: Iterable[str] | None = Non
             visible = visible.filter(kind__in=kinds)
         org = visible.filter(pk=int(org_id)).first()
     else:
-        roots = scope_roots(user, perm)
-        if kinds is not None:
-            roots = roots.filter(kind__in=kinds)
-        org = roots.order_by("depth", "path").first()
+        roots = [o for o in scope_roots(user, perm) if kinds is None or o.kind in kinds]
+        org = min(roots, key=lambda o: (o.depth, o.path), default=None)
     if org is None:
         raise Http404
     check_org_perm(user, org, perm)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from lienhe.access.scoping import paths_with
+from lienhe.access.scoping import paths_with, scope_organizations
 from lienhe.orgs.models import Organization
 
 from .models import AwayPeriod, DestinationComment, Exemption
@@ -46,7 +46,7 @@ def scope_root(user) -> Organization | None:
     paths = paths_with(user, "away:read")
     if not paths:
         return Organization.objects.filter(depth=1).order_by("path").first()
-    return Organization.objects.filter(path=paths[0]).first()
+    return scope_organizations(user, "away:read")[0]
 
 
 def _exemptions_in_force(on: dt.date):

@@ -51,16 +51,16 @@ def home_panel(request) -> dict | None:
     """Home: what waits for me on the liaison (incoming, overdue, my own letter)."""
     from django.utils import timezone
 
-    from lienhe.access.scoping import paths_with
+    from lienhe.access.scoping import scope_organizations
 
     from .models import Introduction
 
     user = request.user
     today = timezone.localdate()
     panel: dict = {"template": "liaison/_home_panel.html", "title": _("Giữ mối liên hệ nơi cư trú")}
-    paths = None if user.is_superuser else paths_with(user, "liaison:read")
-    if paths is None or paths:
-        panel.update(staff_counts(paths, today))
+    roots = None if user.is_superuser else scope_organizations(user, "liaison:read")
+    if roots is None or roots:
+        panel.update(staff_counts(roots, today))
         panel["staff"] = True
     if user.member_id and user.member.is_working:
         mine = Introduction.objects.open().filter(member_id=user.member_id).first()
@@ -74,26 +74,28 @@ def home_panel(request) -> dict | None:
     return panel
 
 
-def staff_counts(paths: list[str] | None, today) -> dict:
+def staff_counts(roots: list | None, today) -> dict:
     """The staff figures of the panel from the summaries (issue 21), one query per
     depth of the scope roots. Per root, as `reports.figures.letters_overdue` counts: a
     residence organization counts the letters addressed to its subtree, any other the
     letters of its subtree's members. `incoming`: issued or handed in, addressed to
-    the scope, waiting for the residence."""
+    the scope, waiting for the residence. `roots`: the scope's top organizations
+    (None: the whole country)."""
     from lienhe.orgs.models import Organization
     from lienhe.summaries.services import by_org, totals
 
     incoming = ("letters.to.issued", "letters.to.handed_in")
     member_keys = ("letters.overdue_members", "letters.handed_in", "letters.active")
     residence_keys = ("letters.to_overdue", "letters.to.handed_in", "letters.to.active")
-    if paths is None:  # superuser: the whole country, counted on the members' side
+    if roots is None:  # superuser: the whole country, counted on the members' side
         c = totals(None, [*incoming, *member_keys], today)
         return {
             "incoming": c[incoming[0]] + c[incoming[1]],
             "overdue": c[member_keys[0]],
             "live": c[member_keys[1]] + c[member_keys[2]],
         }
-    sides = dict(Organization.objects.filter(path__in=paths).values_list("path", "side"))
+    paths = [org.path for org in roots]
+    sides = {org.path: org.side for org in roots}
     c = by_org(paths, {*incoming, *member_keys, *residence_keys}, today)
     out = {"incoming": 0, "overdue": 0, "live": 0}
     for path in paths:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -199,18 +201,48 @@ class PolicyTable:
         return row.value if row else PARAMETERS[key].default
 
 
+# Inside `shared_policy_reads()`: [(root path, table of every key of root's subtree)].
+_subtree_tables: ContextVar[list | None] = ContextVar("policy_subtree_tables", default=None)
+
+
+@contextmanager
+def shared_policy_reads():
+    """Within the block, a policy table read for a whole subtree (`subtree=True`, every
+    key) answers every later `policy_table` of an organization in that subtree: it holds
+    all their rows (their ancestors are the root's or inside it). A page whose panels
+    read the same regulations (home, red flags) pays one query (issue 21). Read-only
+    blocks: a Policy written inside is not seen."""
+    if _subtree_tables.get() is not None:
+        yield
+        return
+    token = _subtree_tables.set([])
+    try:
+        yield
+    finally:
+        _subtree_tables.reset(token)
+
+
 def policy_table(
     org: Organization, *, subtree: bool = False, keys: Iterable[str] | None = None
 ) -> PolicyTable:
     """The Policy rows that can apply to `org` (its ancestors; with `subtree=True` also
-    every organization below it), in one query."""
+    every organization below it), in one query (none inside `shared_policy_reads` when
+    a subtree above `org` was read)."""
+    shared = _subtree_tables.get()
+    if shared is not None:
+        for root_path, table in shared:
+            if org.path.startswith(root_path):
+                return table
     where = Q(organization__path__in=org.ancestor_paths())
     if subtree:
         where |= Q(organization__path__startswith=org.path)
     rows = Policy.objects.filter(where).select_related("organization")
     if keys is not None:
         rows = rows.filter(key__in=list(keys))
-    return PolicyTable(rows)
+    table = PolicyTable(rows)
+    if shared is not None and subtree and keys is None:
+        shared.append((org.path, table))
+    return table
 
 
 def effective_policy(org: Organization, key: str, on: dt.date | None = None) -> Any:

@@ -42,13 +42,9 @@ def pick(request):
     return JsonResponse({"results": rows, "more": more})
 
 
-def _scope_roots(user):
-    return list(scope_roots(user, "orgs:read"))
-
-
 @require_perm("orgs:read")
 def tree(request):
-    roots = _scope_roots(request.user)
+    roots = scope_roots(request.user, "orgs:read")
     if len(roots) == 1:
         return redirect("orgs:detail", pk=roots[0].pk)
     return render(request, "orgs/tree.html", {"roots": roots})

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
-from contextvars import ContextVar
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from lienhe.orgs.services import shared_policy_reads
 from lienhe.text import fold
 
 # Module key → its label on the board, in the modules' `order`: filled by the modules'
@@ -113,11 +113,8 @@ def collect(
     wanted = set(modules) if modules else None
     flags: list[RedFlag] = []
     seen: set[str] = set()
-    token = _resolvers.set({})
-    try:
+    with shared_policy_reads():
         _collect(roots, today, limit, wanted, allowed, flags, seen)
-    finally:
-        _resolvers.reset(token)
     return rank(flags)
 
 
@@ -173,20 +170,11 @@ def policy_for_paths(root, keys: Iterable[str] | None = None) -> Callable[..., o
     return policy_table(root, subtree=True, keys=keys).value
 
 
-# One resolver per scope root while `collect` runs, so the modules' policy look-ups
-# cost one query in all instead of one each.
-_resolvers: ContextVar[dict | None] = ContextVar("redflag_policy", default=None)
-
-
 def policy_at(root, path: str, key: str, on: dt.date):
-    """Policy `key` on `on` for the organization at `path` inside `root`'s subtree."""
-    cache = _resolvers.get()
-    if cache is None:
-        return policy_for_paths(root, [key])(path, key, on)
-    resolver = cache.get(root.path)
-    if resolver is None:
-        resolver = cache[root.path] = policy_for_paths(root)
-    return resolver(path, key, on)
+    """Policy `key` on `on` for the organization at `path` inside `root`'s subtree.
+    While `collect` runs (`shared_policy_reads`), the root's rows are read once for
+    every module's look-ups."""
+    return policy_for_paths(root)(path, key, on)
 
 
 def policy(org, key: str, on: dt.date):

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.requests import paginate, query_without_page
-from lienhe.access.scoping import has_org_permission, paths_with
+from lienhe.access.scoping import has_org_permission, scope_organizations
 from lienhe.documents.exports import ListExporter
 from lienhe.orgs.models import Organization
 from lienhe.summaries.cache import cached
@@ -48,12 +48,7 @@ def board_roots(user) -> list[Organization]:
 
         roots = [national_root()]
     else:
-        paths = paths_with(user, BOARD_PERM)
-        roots = (
-            list(Organization.objects.filter(path__in=paths).exclude(kind__in=CELL_KINDS))
-            if paths
-            else []
-        )
+        roots = [o for o in scope_organizations(user, BOARD_PERM) if o.kind not in CELL_KINDS]
     user._lienhe_board_roots = roots  # the panel and the page ask twice per request
     return roots
 

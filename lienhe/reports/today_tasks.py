@@ -23,7 +23,7 @@ from functools import cached_property
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe.access.scoping import grants, paths_with
+from lienhe.access.scoping import grants, scope_organizations
 
 TODAY_TASKS: list[tuple[int, Callable]] = []
 
@@ -57,12 +57,8 @@ class TodayScope:
         """Workplace-side organizations where the user reads reviews (staff's items)."""
         from lienhe.orgs.models import Organization
 
-        read = paths_with(self.user, "reviews:read")
-        return list(
-            Organization.objects.filter(path__in=read, side=Organization.Side.WORKPLACE).only(
-                "pk", "path", "depth"
-            )
-        )
+        read = scope_organizations(self.user, "reviews:read")
+        return [org for org in read if org.side == Organization.Side.WORKPLACE]
 
 
 def home_panel(request) -> dict | None:

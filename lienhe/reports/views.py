@@ -7,9 +7,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 
-from lienhe.access.scoping import paths_with
+from lienhe.access.scoping import paths_with, scope_organizations
 from lienhe.members.figures import subtree_totals
-from lienhe.orgs.models import Organization
 from lienhe.summaries.cache import cached
 from lienhe.summaries.services import shared_reads
 
@@ -20,16 +19,20 @@ from .home import home_panels
 def home(request):
     user = request.user
     paths = None if user.is_superuser else paths_with(user, "members:read")
-    figures = subtree_totals(paths) if (paths is None or paths) else None
-    scope = list(Organization.objects.filter(path__in=paths)) if paths else []
+    scope = scope_organizations(user, "members:read") if paths else []
     # Panels per user, rendered once and cached a short while; any write in the user's
     # scope drops them (issue 21, lienhe/summaries/cache.py). HTML, not the panels'
     # model instances: unpickling those cost more than the queries saved. Panels
-    # registered with cache=False are computed on every view. When recounted, the
-    # panels' counts share one read of the scope's summary counters (`shared_reads`;
-    # not the figures above: a warm view needs only theirs).
-    panels = cached(user, "home-panels", lambda: _recounted(request))
-    panels = sorted([*panels, *home_panels(request, live=True)], key=lambda p: p["order"])
+    # registered with cache=False are computed on every view. The figures and, when
+    # recounted, the panels' counts share one read of the scope's summary counters
+    # and of its regulations (`shared_reads`).
+    with shared_reads():
+        figures = subtree_totals(paths) if (paths is None or paths) else None
+        panels = cached(
+            user, "home-panels", lambda: _rendered(request, home_panels(request, live=False))
+        )
+        live = home_panels(request, live=True)
+    panels = sorted([*panels, *live], key=lambda p: p["order"])
     return render(
         request,
         "home.html",
@@ -42,11 +45,6 @@ def home(request):
 
 
 PANEL_END = "<!--/panel-->"
-
-
-def _recounted(request) -> list[dict]:
-    with shared_reads():
-        return _rendered(request, home_panels(request, live=False))
 
 
 def _rendered(request, panels: list[dict]) -> list[dict]:

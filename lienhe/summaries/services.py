@@ -216,10 +216,14 @@ _shared: ContextVar[dict | None] = ContextVar("summaries_shared_reads", default=
 def shared_reads():
     """Within the block, `totals` (and `by_org` of one root) over the same subtrees and
     date read every counter of them in ONE query and answer the later calls from it:
-    the home page's figures and panels share one read (issue 21). Read-only pages."""
+    the home page's figures and panels share one read (issue 21); so do their policy
+    look-ups (`orgs.services.shared_policy_reads`). Read-only pages."""
+    from lienhe.orgs.services import shared_policy_reads
+
     token = _shared.set({})
     try:
-        yield
+        with shared_policy_reads():
+            yield
     finally:
         _shared.reset(token)
 

@@ -81,6 +81,21 @@ def test_role_covers_subtree_and_nested_grants_collapse(cast):
     assert paths_with(user, "members:read") == [cast.commune.path]
 
 
+def test_scope_organizations_come_with_the_roles(cast, django_assert_num_queries):
+    """The scope's top organizations are read with the roles (one query for both), in
+    path order, nested grants collapsed like `paths_with`."""
+    from lienhe.access.models import Role
+    from lienhe.access.scoping import scope_organizations
+
+    user = cast.users["commune_staff"]
+    Role.objects.create(user=user, organization=cast.cell_a, role="viewer")
+    user._lienhe_grants = None
+    with django_assert_num_queries(1):
+        roots = scope_organizations(user, "members:read")
+        assert roots == [cast.commune] and roots[0].name == cast.commune.name
+        assert scope_organizations(user, "members:read") == roots
+
+
 def test_roles_at_dissolved_organizations_grant_nothing(cast):
     Organization.objects.filter(pk=cast.cell_b.pk).update(is_active=False)
     user = cast.users["secretary_b"]

@@ -78,3 +78,22 @@ def test_set_policy_validation(cast):
         services.set_policy(cast.province, KEY, -3, JAN)
     with pytest.raises(KeyError):
         services.effective_policy(cast.province, "no_such_key")
+
+
+def test_shared_policy_reads_answer_the_subtree_from_one_read(cast, django_assert_num_queries):
+    """Inside `shared_policy_reads`, one read of a subtree's rows (every key) answers the
+    later look-ups of any organization in it by the same inheritance rule; outside the
+    subtree, or outside the block, each look-up reads again."""
+    services.set_policy(cast.province, KEY, 20, JAN)
+    services.set_policy(cast.commune, KEY, 25, JAN)
+    with services.shared_policy_reads():
+        with django_assert_num_queries(1):
+            table = services.policy_table(cast.commune, subtree=True)
+            assert table.value(cast.cell_a.path, KEY, JUL) == 25
+            assert services.effective_policy(cast.cell_a, KEY, JUL) == 25
+            assert services.effective_policy(cast.commune, KEY, JUL) == 25
+            assert services.policy_table(cast.cell_a, keys=[KEY]) is table
+        with django_assert_num_queries(1):  # above the subtree read: a read of its own
+            assert services.effective_policy(cast.province, KEY, JUL) == 20
+    with django_assert_num_queries(1):
+        assert services.effective_policy(cast.cell_a, KEY, JUL) == 25
