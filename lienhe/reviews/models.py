@@ -143,15 +143,26 @@ class ResidenceComment(models.Model):
 
     @property
     def is_locked(self) -> bool:
-        return self.state in self.SENT_STATES
+        return self.locked(self.state)
 
     @property
     def sent_late(self) -> bool | None:
-        if not self.sent_at:
+        return self.late(self.sent_at, self.due_on)
+
+    # The two rules as functions of the columns, for rows read as values (the list).
+    @classmethod
+    def locked(cls, state: str) -> bool:
+        """Sent (or corrected after sending): no longer edited."""
+        return state in cls.SENT_STATES
+
+    @staticmethod
+    def late(sent_at, due_on) -> bool | None:
+        """Sent after the due date (local date); None when not sent."""
+        if not sent_at:
             return None
         from django.utils import timezone
 
-        return timezone.localtime(self.sent_at).date() > self.due_on
+        return timezone.localtime(sent_at).date() > due_on
 
 
 class ReviewQuerySet(models.QuerySet):

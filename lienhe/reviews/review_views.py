@@ -11,6 +11,7 @@ from lienhe.access.requests import paginate, query_without_page, year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.liaison.selectors import current_introduction
 from lienhe.members.models import Member
+from lienhe.reports.redflags import url_for
 from lienhe.text import fold
 
 from . import services
@@ -32,19 +33,46 @@ def review_list(request):
         members = members.filter(search_name__contains=q)
     if request.GET.get("conflict") == "1":
         members = members.filter(year_reviews__year=year, year_reviews__conflict=True)
+    # The page's rows as values, links and labels made once per page (issue 21).
     page = paginate(
         request,
-        members.select_related("organization").order_by("organization__path", "search_name"),
+        members.order_by("organization__path", "search_name").values(
+            "pk", "full_name", "is_working", "organization__name"
+        ),
     )
-    ids = [m.pk for m in page.object_list]
-    reviews = {r.member_id: r for r in YearReview.objects.filter(member_id__in=ids, year=year)}
+    ids = [m["pk"] for m in page.object_list]
+    levels = {value: str(label) for value, label in ReviewLevel.choices}
+    reviews = {
+        member_id: {
+            "proposal": levels.get(proposal, proposal),
+            "decision": levels.get(decision, decision),
+            "conflict": conflict,
+        }
+        for member_id, proposal, decision, conflict in YearReview.objects.filter(
+            member_id__in=ids, year=year
+        ).values_list("member_id", "proposal_level", "decision_level", "conflict")
+    }
+    states = {value: str(label) for value, label in ResidenceComment.State.choices}
     comments = {}
-    for c in ResidenceComment.objects.filter(
-        member_id__in=ids, year=year, purpose="yearly"
-    ).exclude(state="superseded"):
-        comments[c.member_id] = c
+    for member_id, state, due_on, conclusion_label in (
+        ResidenceComment.objects.filter(member_id__in=ids, year=year, purpose="yearly")
+        .exclude(state="superseded")
+        .values_list("member_id", "state", "due_on", "conclusion_label")
+    ):
+        comments[member_id] = {
+            "is_locked": ResidenceComment.locked(state),
+            "state_label": states.get(state, state),
+            "due_on": due_on,
+            "conclusion_label": conclusion_label,
+        }
+    edit = url_for("reviews:review_edit", 2)
     rows = [
-        {"member": m, "review": reviews.get(m.pk), "comment": comments.get(m.pk)}
+        {
+            "member": m,
+            "href": edit(m["pk"], year),
+            "review": reviews.get(m["pk"]),
+            "comment": comments.get(m["pk"]),
+        }
         for m in page.object_list
     ]
     query = query_without_page(request)

@@ -14,6 +14,7 @@ from lienhe.documents.papers import Signer, collective_name, make_paper, signing
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
 from lienhe.orgs.models import Organization
+from lienhe.reports.redflags import url_for
 from lienhe.text import fold
 
 from . import services
@@ -42,18 +43,61 @@ def _filtered(request):
     return qs.order_by("state", "due_on", "member__search_name", "id"), year, state
 
 
+# What a row of the list shows: the page's 50 rows are read as these values, not as
+# comments with their member and organizations (issue 21).
+_LIST_VALUES = (
+    "member__full_name",
+    "residence_org__name",
+    "residence_org__path",
+    "workplace_org__name",
+    "purpose",
+    "state",
+    "due_on",
+    "sent_at",
+    "conclusion_label",
+)
+
+
+def _list_rows(values, superuser: bool, write_roots) -> list[dict]:
+    """The list's rows from `_LIST_VALUES`: the link (an open comment links to its form
+    only where the user may write it, else to its page: a 403 otherwise), the labels,
+    whether it is locked and was sent late; links reversed and labels translated once
+    per page instead of once per row (issue 21)."""
+    edit, detail = url_for("reviews:comment_edit"), url_for("reviews:comment_detail")
+    states = {value: str(label) for value, label in ResidenceComment.State.choices}
+    purposes = {value: str(label) for value, label in Purpose.choices}
+    open_states = (ResidenceComment.State.REQUESTED, ResidenceComment.State.DRAFT)
+    rows = []
+    for v in values:
+        state, path = v["state"], v["residence_org__path"]
+        can_write = superuser or any(path.startswith(root) for root in write_roots)
+        rows.append(
+            {
+                "pk": v["pk"],
+                "href": (edit if can_write and state in open_states else detail)(v["pk"]),
+                "member_name": v["member__full_name"],
+                "residence_org": v["residence_org__name"],
+                "workplace_org": v["workplace_org__name"],
+                "purpose": v["purpose"],
+                "purpose_label": purposes.get(v["purpose"], v["purpose"]),
+                "state_label": states.get(state, state),
+                "due_on": v["due_on"],
+                "is_locked": ResidenceComment.locked(state),
+                "sent_late": ResidenceComment.late(v["sent_at"], v["due_on"]),
+                "conclusion_label": v["conclusion_label"],
+            }
+        )
+    return rows
+
+
 @require_perm("reviews:read")
 def comment_list(request):
     qs, year, state = _filtered(request)
     # Ordered by member name within (state, due date): thousands of yearly comments
     # share a due date, so the order is taken on ids and only the page's rows loaded.
-    page = paginate_deferred(request, qs)
-    # Link an open comment to its form only where the user may write it (else 403).
+    page = paginate_deferred(request, qs, values=_LIST_VALUES)
     write_roots = paths_with(request.user, "reviews:write")
-    for c in page.object_list:
-        c.can_write = request.user.is_superuser or any(
-            c.residence_org.path.startswith(root) for root in write_roots
-        )
+    page.object_list = _list_rows(page.object_list, request.user.is_superuser, write_roots)
     query = query_without_page(request)
     return render(
         request,

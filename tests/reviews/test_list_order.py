@@ -4,9 +4,11 @@ rows, across pages, with the search on the member's folded name."""
 
 import datetime as dt
 
+import pytest
 from django.test import override_settings
 from django.urls import reverse
 
+from lienhe.access.scoping import has_org_permission
 from lienhe.reviews.constants import DUTY_KEYS, Purpose
 from lienhe.reviews.models import ResidenceComment
 from tests.factories import MemberFactory
@@ -42,8 +44,8 @@ def _page(client, **params) -> list[int]:
     response = client.get(reverse("reviews:list"), {"year": YEAR, **params})
     assert response.status_code == 200
     rows = response.context["page"].object_list
-    assert all(c.member.full_name and c.residence_org.name for c in rows)  # loaded whole
-    return [c.pk for c in rows]
+    assert all(c["member_name"] and c["residence_org"] for c in rows)  # the page's values
+    return [c["pk"] for c in rows]
 
 
 @override_settings(LIST_PAGE_SIZE=5)
@@ -63,3 +65,44 @@ def test_pages_keep_the_order_of_state_due_date_and_name(cast, login):
     names = [ResidenceComment.objects.get(pk=pk).member.full_name for pk in found]
     assert names and all("Văn Ánh" in n or "Văn Ân" in n for n in names)
     assert _page(staff, q="khong co ai") == []
+
+
+@pytest.mark.parametrize("who", ["province_staff", "agency_staff", "secretary_a"])
+def test_rows_link_and_label_by_the_comments_own_rules(cast, login, who):
+    """The list reads its rows as values (issue 21): each row's link, labels, lock and
+    lateness are those of the comment instance (form only where the user writes)."""
+    _comments(cast)
+    sent = ResidenceComment.objects.filter(state=ResidenceComment.State.SENT).order_by("pk")
+    ResidenceComment.objects.filter(pk=sent[0].pk).update(
+        sent_at=dt.datetime(YEAR, 12, 20, 9, tzinfo=dt.UTC)  # after both due dates
+    )
+    ResidenceComment.objects.filter(pk=sent[1].pk).update(
+        sent_at=dt.datetime(YEAR, 10, 1, 9, tzinfo=dt.UTC), purpose=Purpose.REWARD
+    )
+    user = cast.users[who]
+    client = login(user)
+    response = client.get(reverse("reviews:list"), {"year": YEAR})
+    rows = response.context["page"].object_list
+    assert rows
+    for row in rows:
+        c = ResidenceComment.objects.select_related("member", "residence_org", "workplace_org").get(
+            pk=row["pk"]
+        )
+        writes = has_org_permission(user, c.residence_org, "reviews:write")
+        name = "reviews:comment_edit" if writes and not c.is_locked else "reviews:comment_detail"
+        assert row["href"] == reverse(name, args=[c.pk])
+        assert row["member_name"] == c.member.full_name
+        assert row["residence_org"] == c.residence_org.name
+        assert row["workplace_org"] == c.workplace_org.name
+        assert row["state_label"] == c.get_state_display()
+        assert row["purpose"] == c.purpose
+        assert row["purpose_label"] == c.get_purpose_display()
+        assert row["is_locked"] == c.is_locked
+        assert row["sent_late"] == c.sent_late
+        assert row["due_on"] == c.due_on
+        assert row["conclusion_label"] == c.conclusion_label
+    html = response.content.decode()
+    if any(r["sent_late"] and r["is_locked"] for r in rows):
+        assert "gửi muộn" in html
+    if any(r["purpose"] != Purpose.YEARLY for r in rows):
+        assert str(Purpose.REWARD.label) in html
