@@ -94,13 +94,18 @@ def _add_row_labels(petitions) -> None:
     """Cells are named alike ("Chi bộ thôn An 3" in several communes): show the commune
     (the cell's parent) next to it, in one query for the page. The state and priority
     labels are translated once for the page, not by get_FOO_display on every row
-    (which rebuilds the field's translated choices each time; issue 21)."""
+    (which rebuilds the field's translated choices each time), and the detail link is
+    reversed once (`url_for`), not by `{% url %}` on every row (issue 21)."""
+    from lienhe.reports.redflags import url_for
+
     petitions = list(petitions)
     parents = {p.organization.path[:-4] for p in petitions if p.organization.depth > 1}
     names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
     states = {value: str(label) for value, label in Petition.State.choices}
     priorities = {value: str(label) for value, label in Petition.Priority.choices}
+    detail_url = url_for("petitions:detail")
     for p in petitions:
+        p.detail_url = detail_url(p.pk)
         p.parent_name = names.get(p.organization.path[:-4], "")
         p.state_label = states.get(p.state, p.state)
         p.priority_label = priorities.get(p.priority, p.priority)
