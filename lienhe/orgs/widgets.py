@@ -10,7 +10,9 @@ from django.utils.html import format_html, format_html_join
 class FastSelect(forms.Select):
     """A plain <select> rendered in Python. The template renderer costs about 0.3 ms
     per <option>; a province has thousands of cells, so the organization filter
-    would dominate the member list page."""
+    would dominate the member list page. A model choice field's options are read with
+    one `values_list("pk", "name")` query: only for models shown by their `name`
+    (`__str__`), e.g. organizations, petition categories and agencies."""
 
     def render(self, name, value, attrs=None, renderer=None):
         final = self.build_attrs(self.attrs, attrs)
@@ -18,7 +20,7 @@ class FastSelect(forms.Select):
         selected = {str(v) for v in self.format_value(value)}
         choices = self.choices
         if isinstance(choices, ModelChoiceIterator):
-            # Organizations label as their name: skip building model instances.
+            # Labelled by their name: no model instances, no server-side cursor.
             field = choices.field
             empty = [("", field.empty_label)] if field.empty_label is not None else []
             choices = empty + list(field.queryset.values_list("pk", "name"))

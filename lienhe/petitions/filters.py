@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
+from lienhe.orgs.widgets import FastSelect
 
 from .models import Agency, Category, Petition
 
@@ -28,24 +29,41 @@ class PetitionFilter(ScopedFilterSet):
         choices=STATE_CHOICES,
         method="filter_state",
         empty_label=_("Mọi trạng thái"),
+        widget=FastSelect,
     )
+    # The <select>s are rendered in Python (FastSelect): the category and agency
+    # options come from one values_list query each, not a model iterator on a
+    # server-side cursor (DECLARE/FETCH/CLOSE), and no template per <option> (issue 21).
     category = django_filters.ModelChoiceFilter(
-        label=_("Lĩnh vực"), queryset=Category.objects.all(), empty_label=_("Mọi lĩnh vực")
+        label=_("Lĩnh vực"),
+        queryset=Category.objects.all(),
+        empty_label=_("Mọi lĩnh vực"),
+        widget=FastSelect,
     )
     agency = django_filters.ModelChoiceFilter(
-        label=_("Cơ quan giải quyết"), queryset=Agency.objects.all(), empty_label=_("Mọi cơ quan")
+        label=_("Cơ quan giải quyết"),
+        queryset=Agency.objects.all(),
+        empty_label=_("Mọi cơ quan"),
+        widget=FastSelect,
     )
     source_type = django_filters.ChoiceFilter(
-        label=_("Nguồn"), choices=Petition.Source.choices, empty_label=_("Mọi nguồn")
+        label=_("Nguồn"),
+        choices=Petition.Source.choices,
+        empty_label=_("Mọi nguồn"),
+        widget=FastSelect,
     )
     priority = django_filters.ChoiceFilter(
-        label=_("Mức độ"), choices=Petition.Priority.choices, empty_label=_("Mọi mức độ")
+        label=_("Mức độ"),
+        choices=Petition.Priority.choices,
+        empty_label=_("Mọi mức độ"),
+        widget=FastSelect,
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Hạn trả lời"),
         choices=[("1", _("Đã quá hạn")), ("late", _("Trả lời muộn"))],
         method="filter_overdue",
         empty_label=_("Tất cả"),
+        widget=FastSelect,
     )
     received_from = django_filters.DateFilter(
         label=_("Tiếp nhận từ ngày"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -33,9 +34,11 @@ def _visible(request):
     return Petition.objects.visible_to(request.user)
 
 
-def _get(request, pk: int) -> Petition:
+def _get(request, pk: int, visible=None) -> Petition:
+    """The petition `pk` if `request.user` sees it, else 404; `visible` is the view's
+    `_visible(request)` when it reads more petitions (one scope check per request)."""
     return get_visible_or_404(
-        _visible(request).select_related(
+        (visible if visible is not None else _visible(request)).select_related(
             "organization", "category", "agency", "cluster", "admin_unit", "merged_into"
         ),
         pk=pk,
@@ -69,23 +72,50 @@ def _filtered(request):
     )
 
 
-def _add_parent_names(petitions) -> None:
+# What a row of the list shows (petitions/_list_results.html): the page reads only
+# these columns, not the texts (details, answer, search text) it never prints.
+LIST_FIELDS = (
+    "received_on",
+    "summary",
+    "priority",
+    "cluster",
+    "state",
+    "answered_late",
+    "due_on",
+    "category__name",
+    "organization__name",
+    "organization__path",
+    "organization__depth",
+    "agency__name",
+)
+
+
+def _add_row_labels(petitions) -> None:
     """Cells are named alike ("Chi bộ thôn An 3" in several communes): show the commune
-    (the cell's parent) next to it, in one query for the page."""
-    from lienhe.orgs.models import Organization
+    (the cell's parent) next to it, in one query for the page. The state and priority
+    labels are translated once for the page, not by get_FOO_display on every row
+    (which rebuilds the field's translated choices each time), and the detail link is
+    reversed once (`url_for`), not by `{% url %}` on every row (issue 21)."""
+    from lienhe.reports.redflags import url_for
 
     petitions = list(petitions)
     parents = {p.organization.path[:-4] for p in petitions if p.organization.depth > 1}
     names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
+    states = {value: str(label) for value, label in Petition.State.choices}
+    priorities = {value: str(label) for value, label in Petition.Priority.choices}
+    detail_url = url_for("petitions:detail")
     for p in petitions:
+        p.detail_url = detail_url(p.pk)
         p.parent_name = names.get(p.organization.path[:-4], "")
+        p.state_label = states.get(p.state, p.state)
+        p.priority_label = priorities.get(p.priority, p.priority)
 
 
 @require_perm("petitions:read")
 def petition_list(request):
     filterset = _filtered(request)
-    page = paginate(request, filterset.qs)
-    _add_parent_names(page.object_list)
+    page = paginate(request, filterset.qs.only(*LIST_FIELDS))
+    _add_row_labels(page.object_list)
     query = query_without_page(request)
     template = "petitions/_list_results.html" if request.htmx else "petitions/list.html"
     return render(
@@ -189,7 +219,10 @@ def petition_submit(request):
 
 @login_required
 def petition_detail(request, pk: int):
-    petition = _get(request, pk)
+    # One scope for every petition the page reads (visible_to asks whether the user
+    # handles an agency's petitions: once, not once per list).
+    visible = _visible(request)
+    petition = _get(request, pk, visible)
     user = request.user
     rights = {
         "write": can_write(user, petition),
@@ -200,25 +233,30 @@ def petition_detail(request, pk: int):
     similar = []
     if petition.cluster_id:
         similar = list(
-            _visible(request)
-            .filter(cluster_id=petition.cluster_id)
+            visible.filter(cluster_id=petition.cluster_id)
             .exclude(pk=petition.pk)
             .select_related("organization", "agency")[:20]
         )
+    # The parts split from it and the petitions merged into it, in one query.
+    related = list(
+        visible.filter(Q(split_from=petition) | Q(merged_into=petition)).select_related(
+            "organization"
+        )
+    )
     return render(
         request,
         "petitions/detail.html",
         {
             "p": petition,
-            "cluster_title": services.cluster_titles(user, [petition.cluster_id]).get(
-                petition.cluster_id, ""
-            ),
+            "cluster_title": services.cluster_titles(
+                user, [petition.cluster_id], visible=visible
+            ).get(petition.cluster_id, ""),
             "rights": rights,
             "events": events,
             "attachments": list(petition.attachments.all()),
             "similar": similar,
-            "parts": list(_visible(request).filter(split_from=petition)),
-            "merged": list(_visible(request).filter(merged_into=petition)),
+            "parts": [r for r in related if r.split_from_id == petition.pk],
+            "merged": [r for r in related if r.merged_into_id == petition.pk],
             "overdue": petition.is_overdue(),
             "answer_form": f.AnswerForm(initial={"version": petition.version}),
             "attach_form": f.AttachmentForm(),

@@ -1,6 +1,10 @@
 import datetime as dt
+from zoneinfo import ZoneInfo
 
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -229,3 +233,70 @@ def test_agency_register(cast, login):
     assert list(agency.handlers.all()) == [cast.users["handler"]]
     page = client.get(reverse("petitions:agencies"), {"q": "so xay dung"})
     assert "Sở Xây dựng" in page.content.decode()
+
+
+# --- issue 21: the list and the detail page, queries constant in rows ----------------
+
+NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def _queries(client, url):
+    assert client.get(url).status_code == 200  # the session row is written the first time
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return response, [q["sql"] for q in ctx.captured_queries]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_list_queries_do_not_grow_with_rows_and_open_no_cursor(cast, login, agency):
+    """Session, user, roles, handled agencies, count, page, the cells' communes, unread
+    notifications, then the category and agency options: 10 queries with 10 or 60
+    petitions (more than a page). The filter's <select>s read their options with a
+    plain query (no server-side cursor, three round trips each on PostgreSQL), and the
+    page reads no long text it does not show."""
+    client = login(cast.users["province_staff"])
+    url = reverse("petitions:list") + "?state=open"
+    counts = []
+    for n in (10, 60):
+        for i in range(Petition.objects.count(), n):
+            p = make_petition((cast.cell_a, cast.other_cell)[i % 2], f"Đường thôn số {i}")
+            if i % 3 == 0:
+                services.assign(p, agency)
+        response, sql = _queries(client, url)
+        counts.append(len(sql))
+        assert not any(q.lstrip().upper().startswith("DECLARE") for q in sql)
+        page_sql = next(q for q in sql if "ORDER BY" in q and '"summary"' in q)
+        assert '"details"' not in page_sql and '"search_text"' not in page_sql
+    assert counts == [10, 10]
+    html = response.content.decode()
+    assert f'<option value="{agency.pk}">{agency.name}</option>' in html
+    assert f'<option value="{category().pk}">{category().name}</option>' in html
+    assert '<option value="open" selected>' in html
+    assert ">Mới tiếp nhận</span>" in html and ">Đã chuyển cơ quan</span>" in html
+
+
+@time_machine.travel(NOW, tick=False)
+def test_detail_lists_parts_and_merged_petitions_in_constant_queries(cast, login):
+    """The parts split from a petition and the petitions merged into one come from one
+    query (with their cells), whatever their number."""
+    client = login(cast.users["province_staff"])
+    counts = []
+    for n in (2, 5):
+        whole = make_petition(cast.cell_a, f"Ngõ {n}: đèn, cống, đường")
+        parts = services.split(whole, [{"summary": f"Việc {n}.{i}"} for i in range(n)])
+        target = parts[0]
+        others = [make_petition(cast.cell_b, f"Cùng việc {n}.{i}") for i in range(n - 1)]
+        services.merge(others, target)
+        response, sql = _queries(client, reverse("petitions:detail", args=[whole.pk]))
+        html = response.content.decode()
+        assert "Các kiến nghị tách ra" in html
+        assert all(f"#{p.pk} {p.summary}" in html for p in parts)
+        whole_count = len(sql)
+        response, sql = _queries(client, reverse("petitions:detail", args=[target.pk]))
+        html = response.content.decode()
+        assert "Các kiến nghị đã gộp vào" in html
+        assert all(f"#{o.pk} {o.summary}</a> — {cast.cell_b.name}" in html for o in others)
+        assert "Các kiến nghị tách ra" not in html
+        counts.append((whole_count, len(sql)))
+    assert counts[0] == counts[1]
