@@ -2,6 +2,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -128,6 +130,41 @@ def test_roll_call_page_and_idempotent_tap(cast, login, django_assert_max_num_qu
     plain = http.post(url, {**tap, "status": "late", "tap_id": "z"})
     assert plain.status_code == 302
     assert Attendance.objects.get(meeting=meeting, member=cast.members["a1"]).status == "late"
+
+
+def test_roll_call_queries_do_not_grow_with_rows(cast, login):
+    """Issue 21: the same queries for 10 and 200 rows, own members and members marked
+    from outside the invited list (working members: their organization was read one
+    query per row); each row's buttons show its own mark."""
+    meeting = make_meeting(cast.cell_a)
+    http = login(cast.users["secretary_a"])
+    url = reverse("meetings:roll_call", args=[meeting.pk])
+
+    def grow(n):
+        have = Attendance.objects.filter(meeting=meeting).count()
+        for i in range(have, n):
+            MemberFactory(organization=cast.cell_a)
+            outsider = MemberFactory(organization=cast.cell_b)
+            Attendance.objects.create(
+                meeting=meeting, member=outsider, status=("late", "excused")[i % 2]
+            )
+        http.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = http.get(url)
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    small, _html = grow(10)
+    large, html = grow(200)
+    assert large == small
+    assert html.count('<li class="rc-row"') >= 400
+    assert html.count("<small>đang công tác</small>") == 200
+    late = Attendance.objects.filter(meeting=meeting, status="late").first()
+    row = html.split(f'id="m{late.member_id}"', 1)[1].split("</li>", 1)[0]
+    assert 'value="late" class="rc-late" aria-pressed="true"' in row
+    assert row.count('aria-pressed="true"') == 1
+    assert f'action="{reverse("meetings:roll_call_tap", args=[meeting.pk])}"' in row
+    assert 'name="csrfmiddlewaretoken"' in row
 
 
 def test_close_roll_call(cast, login):
