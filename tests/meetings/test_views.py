@@ -167,6 +167,40 @@ def test_roll_call_queries_do_not_grow_with_rows(cast, login):
     assert 'name="csrfmiddlewaretoken"' in row
 
 
+def test_meeting_page_queries(cast, login):
+    """Issue 21: the meeting page as the province board reads 13 queries (15 before:
+    the minutes are joined to the meeting, the previous meeting is a subquery of the
+    answered petitions), the same with 10 and 200 attendance rows."""
+    meeting = make_meeting(cast.cell_a, state=Meeting.State.HELD)
+    Minutes.objects.create(meeting=meeting, resolutions="- Vệ sinh môi trường\n- Trồng cây")
+    services.add_guest(meeting, full_name="Lê Văn Khách", position="Bí thư Đảng ủy xã")
+    http = login(cast.users["province_staff"])
+    url = reverse("meetings:detail", args=[meeting.pk])
+
+    def grow(n):
+        have = Attendance.objects.filter(meeting=meeting).count()
+        for i in range(have, n):
+            member = MemberFactory(organization=cast.cell_a)
+            Attendance.objects.create(
+                meeting=meeting,
+                member=member,
+                status=("present", "absent")[i % 2],
+                marked_at=meeting.planned_at,
+            )
+        http.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = http.get(url)
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    small, _html = grow(10)
+    large, html = grow(200)
+    assert small == large == 13
+    assert "Lê Văn Khách" in html and "Trồng cây" in html
+    marked = timezone.localtime(meeting.planned_at).strftime("%H:%M %d/%m/%Y")
+    assert html.count(f'<td data-label="Lúc">{marked}</td>') == 200
+
+
 def test_close_roll_call(cast, login):
     meeting = make_meeting(cast.cell_a)
     http = login(cast.users["secretary_a"])
