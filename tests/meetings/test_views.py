@@ -305,6 +305,17 @@ def test_list_search_without_diacritics_filter_and_export(
     assert rows[0][0] == "Chi bộ" and len(rows) == 17
 
 
+def test_list_row_shows_time_link_and_kind(cast, login):
+    """The row's link, time and kind are worked out once per page in the view (issue
+    21); they read as the template printed them."""
+    when = timezone.now() + dt.timedelta(days=3)
+    meeting = make_meeting(cast.cell_a, when, kind="thematic", title="Chuyển đổi số")
+    html = login(cast.users["secretary_a"]).get(reverse("meetings:list")).content.decode()
+    local = timezone.localtime(when).strftime("%H:%M %d/%m/%Y")
+    assert f'<a href="{reverse("meetings:detail", args=[meeting.pk])}">{local}</a>' in html
+    assert '<td data-label="Loại">Sinh hoạt chuyên đề: Chuyển đổi số</td>' in html
+
+
 def test_frequency_report_flags_cells_below_minimum(cast, login, django_assert_max_num_queries):
     year = timezone.localdate().year - 1  # a closed year: full minimums apply
     start = dt.date(year, 1, 1)
