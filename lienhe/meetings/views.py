@@ -21,6 +21,7 @@ from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
+from lienhe.reports.redflags import url_for
 from lienhe.text import fold
 
 from . import decisions, selectors, services
@@ -38,9 +39,12 @@ from .forms import (
 from .models import Attendance, Guest, Meeting, Minutes, Rating
 
 
-def get_meeting(request, pk: int, perm: str | None = None) -> Meeting:
+def get_meeting(request, pk: int, perm: str | None = None, *, related: tuple = ()) -> Meeting:
+    """The meeting `pk` if visible (404), with its organization and `related` joined;
+    `perm` at its organization (403)."""
     meeting = get_visible_or_404(
-        Meeting.objects.visible_to(request.user).select_related("organization"), pk=pk
+        Meeting.objects.visible_to(request.user).select_related("organization", *related),
+        pk=pk,
     )
     if perm:
         check_org_perm(request.user, meeting.organization, perm)
@@ -108,10 +112,24 @@ def _filtered(request):
     return form, qs
 
 
+def hm_dmy(value: dt.datetime | None) -> str:
+    """What `|date:"H:i d/m/Y"` prints (local time), for rows formatted in the view."""
+    return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
+
+
 @require_perm("meetings:read")
 def meeting_list(request):
     form, qs = _filtered(request)
     page = paginate(request, qs)
+    # Per page, not per row: the route reversed once, the kind labels translated once
+    # (get_kind_display rebuilds the choices for every call), the time formatted
+    # without a template filter (issue 21).
+    detail_url = url_for("meetings:detail")
+    kind_labels = {k: str(v) for k, v in Meeting.Kind.choices}
+    for m in page.object_list:
+        m.url = detail_url(m.pk)
+        m.kind_text = kind_labels.get(m.kind, m.kind)
+        m.planned_text = hm_dmy(m.planned_at)
     query = query_without_page(request)
     template = "meetings/_list_results.html" if request.htmx else "meetings/list.html"
     return render(
@@ -176,7 +194,7 @@ def meeting_export(request):
 
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = get_meeting(request, pk)
+    meeting = get_meeting(request, pk, related=("minutes",))
     can_write = has_org_permission(request.user, meeting.organization, "meetings:write")
     attendances = list(
         Attendance.objects.filter(meeting=meeting)
@@ -192,7 +210,12 @@ def meeting_detail(request, pk: int):
         counts[a.status] += 1
         a.status_text = status_labels.get(a.status, a.status)
         a.via_text = via_labels.get(a.via, a.via)
-    minutes = Minutes.objects.filter(meeting=meeting).first()
+        # What `|date:"H:i d/m/Y"` printed, without a template filter per row.
+        a.marked_text = hm_dmy(a.marked_at)
+    try:
+        minutes = meeting.minutes  # joined above (None cached when there are none)
+    except Minutes.DoesNotExist:
+        minutes = None
     ratings = {r.by: r for r in Rating.objects.filter(meeting=meeting)}
     own_attendance = None
     if request.user.member_id:

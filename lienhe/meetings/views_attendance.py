@@ -10,8 +10,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -42,7 +44,12 @@ def roll_call_rows(meeting: Meeting) -> list[dict]:
     seen = {m.pk for m in expected}
     extra = [mid for mid in marked if mid not in seen]
     if extra:
-        expected += list(Member.objects.filter(pk__in=extra).only("pk", "full_name", "search_name"))
+        # organization_id too: `working` below reads it (deferred, it was one query per row).
+        expected += list(
+            Member.objects.filter(pk__in=extra).only(
+                "pk", "full_name", "search_name", "organization_id"
+            )
+        )
     expected.sort(key=lambda m: (m.search_name.rsplit(" ", 1)[-1], m.search_name))
     return [
         {
@@ -56,22 +63,47 @@ def roll_call_rows(meeting: Meeting) -> list[dict]:
     ]
 
 
+ROLL_CALL_STATUSES = [
+    ("present", "Có mặt"),
+    ("late", "Đến muộn"),
+    ("excused", "Vắng có lý do"),
+    ("absent", "Vắng không lý do"),
+]
+
+
+def _status_buttons(statuses) -> dict[str, str]:
+    """{row status: the row's four status buttons}, built once per page: a row's
+    buttons differ only in which one is pressed (a few hundred rows × four buttons
+    rendered by the template were most of the page's time, issue 21)."""
+    return {
+        current: format_html_join(
+            "",
+            '<button type="submit" name="status" value="{}" class="rc-{}" '
+            'aria-pressed="{}">{}</button>',
+            (
+                (value, value, "true" if current == value else "false", label)
+                for value, label in statuses
+            ),
+        )
+        for current in ["", *(value for value, _label in statuses)]
+    }
+
+
 @login_required
 def roll_call(request, pk: int):
     meeting = get_meeting(request, pk, "meetings:write")
     rows = roll_call_rows(meeting)
+    buttons = _status_buttons(ROLL_CALL_STATUSES)
+    for row in rows:
+        row["buttons"] = buttons.get(row["status"], buttons[""])
     return render(
         request,
         "meetings/roll_call.html",
         {
             "meeting": meeting,
             "rows": rows,
-            "statuses": [
-                ("present", "Có mặt", "P"),
-                ("late", "Đến muộn", "M"),
-                ("excused", "Vắng có lý do", "VL"),
-                ("absent", "Vắng không lý do", "V"),
-            ],
+            # One hidden CSRF field for every row's form, rendered once.
+            "csrf_field": csrf_input(request),
             "marked": sum(1 for r in rows if r["status"]),
             "present": sum(1 for r in rows if r["status"] in ("present", "late")),
             "now_ms": int(timezone.now().timestamp() * 1000),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import Exists, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,17 +114,20 @@ def answered_since_last_meeting(meeting) -> list[Petition]:
         .exclude(pk=meeting.pk)
         .exclude(state=Meeting.State.CANCELLED)
         .order_by("-planned_at")
-        .values_list("planned_at", flat=True)
-        .first()
+        .values("planned_at")[:1]
     )
-    qs = Petition.objects.filter(
-        organization_id=meeting.organization_id,
-        answered_at__isnull=False,
-        answered_at__lte=meeting.planned_at,
-        state__in=(S.ANSWERED, S.CLOSED),
-    ).exclude(outcome__in=(Petition.Outcome.SPLIT, Petition.Outcome.MERGED))
-    if previous is not None:
-        qs = qs.filter(answered_at__gt=previous)
+    # The previous meeting's start as a subquery (one query, issue 21); no previous
+    # meeting: no lower bound.
+    qs = (
+        Petition.objects.filter(
+            organization_id=meeting.organization_id,
+            answered_at__isnull=False,
+            answered_at__lte=meeting.planned_at,
+            state__in=(S.ANSWERED, S.CLOSED),
+        )
+        .exclude(outcome__in=(Petition.Outcome.SPLIT, Petition.Outcome.MERGED))
+        .filter(Q(answered_at__gt=Subquery(previous)) | ~Exists(previous))
+    )
     return list(qs.select_related("agency").order_by("answered_at")[:30])
 
 

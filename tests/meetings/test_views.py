@@ -2,6 +2,8 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -130,6 +132,75 @@ def test_roll_call_page_and_idempotent_tap(cast, login, django_assert_max_num_qu
     assert Attendance.objects.get(meeting=meeting, member=cast.members["a1"]).status == "late"
 
 
+def test_roll_call_queries_do_not_grow_with_rows(cast, login):
+    """Issue 21: the same queries for 10 and 200 rows, own members and members marked
+    from outside the invited list (working members: their organization was read one
+    query per row); each row's buttons show its own mark."""
+    meeting = make_meeting(cast.cell_a)
+    http = login(cast.users["secretary_a"])
+    url = reverse("meetings:roll_call", args=[meeting.pk])
+
+    def grow(n):
+        have = Attendance.objects.filter(meeting=meeting).count()
+        for i in range(have, n):
+            MemberFactory(organization=cast.cell_a)
+            outsider = MemberFactory(organization=cast.cell_b)
+            Attendance.objects.create(
+                meeting=meeting, member=outsider, status=("late", "excused")[i % 2]
+            )
+        http.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = http.get(url)
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    small, _html = grow(10)
+    large, html = grow(200)
+    assert large == small
+    assert html.count('<li class="rc-row"') >= 400
+    assert html.count("<small>đang công tác</small>") == 200
+    late = Attendance.objects.filter(meeting=meeting, status="late").first()
+    row = html.split(f'id="m{late.member_id}"', 1)[1].split("</li>", 1)[0]
+    assert 'value="late" class="rc-late" aria-pressed="true"' in row
+    assert row.count('aria-pressed="true"') == 1
+    assert f'action="{reverse("meetings:roll_call_tap", args=[meeting.pk])}"' in row
+    assert 'name="csrfmiddlewaretoken"' in row
+
+
+def test_meeting_page_queries(cast, login):
+    """Issue 21: the meeting page as the province board reads 13 queries (15 before:
+    the minutes are joined to the meeting, the previous meeting is a subquery of the
+    answered petitions), the same with 10 and 200 attendance rows."""
+    meeting = make_meeting(cast.cell_a, state=Meeting.State.HELD)
+    Minutes.objects.create(meeting=meeting, resolutions="- Vệ sinh môi trường\n- Trồng cây")
+    services.add_guest(meeting, full_name="Lê Văn Khách", position="Bí thư Đảng ủy xã")
+    http = login(cast.users["province_staff"])
+    url = reverse("meetings:detail", args=[meeting.pk])
+
+    def grow(n):
+        have = Attendance.objects.filter(meeting=meeting).count()
+        for i in range(have, n):
+            member = MemberFactory(organization=cast.cell_a)
+            Attendance.objects.create(
+                meeting=meeting,
+                member=member,
+                status=("present", "absent")[i % 2],
+                marked_at=meeting.planned_at,
+            )
+        http.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            page = http.get(url)
+        assert page.status_code == 200
+        return len(ctx.captured_queries), page.content.decode()
+
+    small, _html = grow(10)
+    large, html = grow(200)
+    assert small == large == 13
+    assert "Lê Văn Khách" in html and "Trồng cây" in html
+    marked = timezone.localtime(meeting.planned_at).strftime("%H:%M %d/%m/%Y")
+    assert html.count(f'<td data-label="Lúc">{marked}</td>') == 200
+
+
 def test_close_roll_call(cast, login):
     meeting = make_meeting(cast.cell_a)
     http = login(cast.users["secretary_a"])
@@ -232,6 +303,17 @@ def test_list_search_without_diacritics_filter_and_export(
     ws = load_workbook(io.BytesIO(export.content)).active
     rows = list(ws.values)[int(ws.freeze_panes[1:]) - 2 :]  # from the header row on
     assert rows[0][0] == "Chi bộ" and len(rows) == 17
+
+
+def test_list_row_shows_time_link_and_kind(cast, login):
+    """The row's link, time and kind are worked out once per page in the view (issue
+    21); they read as the template printed them."""
+    when = timezone.now() + dt.timedelta(days=3)
+    meeting = make_meeting(cast.cell_a, when, kind="thematic", title="Chuyển đổi số")
+    html = login(cast.users["secretary_a"]).get(reverse("meetings:list")).content.decode()
+    local = timezone.localtime(when).strftime("%H:%M %d/%m/%Y")
+    assert f'<a href="{reverse("meetings:detail", args=[meeting.pk])}">{local}</a>' in html
+    assert '<td data-label="Loại">Sinh hoạt chuyên đề: Chuyển đổi số</td>' in html
 
 
 def test_frequency_report_flags_cells_below_minimum(cast, login, django_assert_max_num_queries):
