@@ -41,11 +41,8 @@ class IntroductionQuerySet(models.QuerySet):
             return self
         from lienhe.access.scoping import paths_with
 
-        # The organizations as a subquery (hashed once), not two joins tested per row,
-        # as for residence comments: the list's capped count reads up to 10.001 letters
-        # and each cost two organization lookups (issue 21).
-        orgs = Organization.objects.filter(subtree_q(paths_with(user, "liaison:read")))
-        q = Q(workplace_org__in=orgs.values("pk")) | Q(residence_org__in=orgs.values("pk"))
+        paths = paths_with(user, "liaison:read")
+        q = subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
         if getattr(user, "member_id", None):
             q |= Q(member_id=user.member_id)
         return self.filter(q)
