@@ -161,18 +161,15 @@ def paginate(request, rows, *, param: str = "page") -> Page:
     return CappedPaginator(rows).get_page(request.GET.get(param))
 
 
-def paginate_deferred(request, rows, *, param: str = "page", load=None) -> Page:
+def paginate_deferred(request, rows, *, param: str = "page") -> Page:
     """`paginate` for a list whose order reads many more rows than a page (a sort key
     from a joined table): the count and the order run on the ids alone, then the page's
     full rows (with `rows`' select_related) are loaded by id, in that order. One query
     more than `paginate`, but the database no longer fetches every wide row the sort
-    reads before cutting the page (issue 21). `load`: the queryset the page's rows are
-    read from (default `rows`), for `rows` whose filter is costly to run a third time
-    (a search): the ids already passed it, so only the scope need stay (e.g. the
-    `visible_to` queryset with its select_related)."""
+    reads before cutting the page (issue 21)."""
     page = paginate(request, rows.values_list("pk", flat=True), param=param)
     ids = list(page.object_list)
-    found = (rows if load is None else load).order_by().in_bulk(ids) if ids else {}
+    found = rows.order_by().in_bulk(ids) if ids else {}
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
 
