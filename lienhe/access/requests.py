@@ -19,9 +19,11 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Page, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -177,6 +179,62 @@ def paginate_deferred(
         found = rows.order_by().in_bulk(ids)
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
+
+
+def paginate_search(request, rows, *, load, param: str = "page") -> Page:
+    """`paginate_deferred` for a search, whose matching is the costly part: the page's
+    ids and the number of matches come from ONE query (a window count over the
+    matches, which the sort reads in full anyway) instead of a capped count and then
+    the ids, each running the search. Same pages as `paginate` (total capped at
+    COUNT_CAP + 1, a bad number gives the first or the last page); a page number past
+    the end costs a count and the last page's ids (two queries more). The page's rows
+    are read from `load` by id (issue 21)."""
+    ids_qs = rows.values_list("pk", flat=True)
+    paginator = CappedPaginator(ids_qs)
+    per_page = paginator.per_page
+    raw = request.GET.get(param)
+    try:
+        guess = max(int(raw), 1)
+    except (TypeError, ValueError):
+        guess = 1
+    bottom = (guess - 1) * per_page
+    found = list(
+        rows.annotate(_matches=Window(Count("pk"))).values_list("pk", "_matches")[
+            bottom : bottom + per_page
+        ]
+    )
+    if found:
+        paginator.__dict__["count"] = min(found[0][1], paginator.cap + 1)
+    elif guess == 1:
+        paginator.__dict__["count"] = 0
+    try:
+        number = paginator.validate_number(raw)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    if number == guess:
+        ids = [pk for pk, _ in found]
+    else:
+        bottom = (number - 1) * per_page
+        ids = list(ids_qs[bottom : bottom + per_page])
+    if paginator.capped:
+        more = bool(found) and found[0][1] > number * per_page
+        page = CappedPage(ids, number, paginator, more=more)
+    else:
+        page = Page(ids, number, paginator)
+    loaded = load.order_by().in_bulk(ids) if ids else {}
+    page.object_list = [loaded[pk] for pk in ids if pk in loaded]
+    return page
+
+
+def pk_url(url_name: str):
+    """`pk -> reverse(url_name, kwargs={"pk": pk})` for the rows of a list, reversing
+    once per page instead of once per row (`{% url %}` in a 50-row table is a
+    measurable share of the page; issue 21). The same URL as `reverse`."""
+    marker = 987654321
+    head, _, tail = reverse(url_name, kwargs={"pk": marker}).rpartition(str(marker))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def query_without_page(request, param: str = "page") -> str:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lienhe.members.models import Member
 from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
+from lienhe.orgs.widgets import FastSelect
 
 from .models import Introduction
 
@@ -21,12 +22,14 @@ class LetterFilter(ScopedFilterSet):
         label=_("Trạng thái"),
         choices=Introduction.State.choices,
         empty_label=_("Mọi trạng thái"),
+        widget=FastSelect,  # no template per <option> (issue 21)
     )
     overdue = django_filters.ChoiceFilter(
         label=_("Hạn nộp"),
         choices=[("1", _("Quá hạn chưa nộp")), ("late", _("Nộp chậm"))],
         empty_label=_("Tất cả"),
         method="filter_overdue",
+        widget=FastSelect,
     )
 
     class Meta:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import get_visible_or_404, require_perm
-from lienhe.access.requests import paginate, query_without_page
+from lienhe.access.requests import paginate, paginate_search, pk_url, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
 
@@ -61,12 +61,29 @@ def _form_page(request, intro, form, title, submit, template="liaison/action.htm
 def _letters_page(request, filterset, title: str, url_name: str, **extra):
     """One page of letters (the results only for an htmx filter request)."""
     template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
+    # A search finds, counts and orders its matches (thousands for a common name) in
+    # one query on the letters alone, then loads the page's 50 full rows: the search
+    # ran twice (count, page) and the page sorted every match joined with its member
+    # and three organizations (issue 21).
+    searching = bool(filterset.form.is_valid() and filterset.form.cleaned_data.get("q"))
+    if searching:
+        page = paginate_search(request, filterset.qs, load=_letters(request.user))
+    else:
+        page = paginate(request, filterset.qs)
+    # Per page, not per row (issue 21): the state labels translated once (not
+    # get_state_display, which rebuilds the choices and casts each lazy label on every
+    # call) and the detail links built from one reverse().
+    labels = {k: str(v) for k, v in Introduction.State.choices}
+    detail_url = pk_url("liaison:detail")
+    for letter in page.object_list:
+        letter.state_text = labels.get(letter.state, letter.state)
+        letter.detail_url = detail_url(letter.pk)
     return render(
         request,
         template,
         {
             "filter": filterset,
-            "page": paginate(request, filterset.qs),
+            "page": page,
             "query": query_without_page(request),
             "today": timezone.localdate(),
             "title": title,

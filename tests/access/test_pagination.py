@@ -95,3 +95,39 @@ def test_capped_list_query_count_does_not_grow(
     with django_assert_max_num_queries(12):
         response = client.get(LIST, {"page": 2})
     assert response.status_code == 200 and len(response.context["page"].object_list) == 4
+
+
+@pytest.mark.parametrize("cap", [100, 4])
+@pytest.mark.parametrize("number", [None, "1", "2", "3", "4", "9", "0", "-3", "abc", "2.0"])
+def test_paginate_search_gives_the_pages_of_paginate(cast, settings, monkeypatch, cap, number):
+    """`paginate_search` (one query for the ids and the number of matches, issue 21)
+    serves the same page as `paginate` for any page number, below and above the cap."""
+    settings.LIST_PAGE_SIZE = 3
+    monkeypatch.setattr(req, "COUNT_CAP", cap)
+    cell = make_org(cast.commune, name="Chi bộ Tìm")
+    MemberFactory.create_batch(8, organization=cell)
+    rows = Member.objects.filter(organization=cell).order_by("-pk")
+    request = RequestFactory().get("/", {} if number is None else {"page": number})
+    want = req.paginate(request, rows)
+    got = req.paginate_search(request, rows, load=Member.objects.filter(organization=cell))
+    assert [m.pk for m in got.object_list] == [m.pk for m in want.object_list]
+    assert got.number == want.number
+    assert (got.has_next(), got.has_previous()) == (want.has_next(), want.has_previous())
+    assert (got.start_index(), got.end_index()) == (want.start_index(), want.end_index())
+    assert got.paginator.count == want.paginator.count
+    assert got.paginator.count_text == want.paginator.count_text
+    assert got.paginator.capped == (cap == 4)
+
+
+def test_paginate_search_reads_ids_and_count_in_one_query_then_the_rows(cast, settings):
+    settings.LIST_PAGE_SIZE = 3
+    cell = make_org(cast.commune, name="Chi bộ Tìm")
+    MemberFactory.create_batch(8, organization=cell)
+    rows = Member.objects.filter(organization=cell).order_by("pk")
+    request = RequestFactory().get("/", {"page": "2"})
+    with CaptureQueriesContext(connection) as queries:
+        page = req.paginate_search(request, rows, load=Member.objects.filter(organization=cell))
+    assert len(queries) == 2 and "OVER ()" in queries[0]["sql"].upper()
+    assert page.paginator.count == 8 and len(page.object_list) == 3
+    empty = req.paginate_search(RequestFactory().get("/"), rows.none(), load=Member.objects.none())
+    assert empty.paginator.count == 0 and list(empty.object_list) == [] and empty.number == 1
