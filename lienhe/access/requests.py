@@ -23,7 +23,6 @@ from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect
-from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -226,15 +225,6 @@ def paginate_search(request, rows, *, load, param: str = "page") -> Page:
     loaded = load.order_by().in_bulk(ids) if ids else {}
     page.object_list = [loaded[pk] for pk in ids if pk in loaded]
     return page
-
-
-def pk_url(url_name: str):
-    """`pk -> reverse(url_name, kwargs={"pk": pk})` for the rows of a list, reversing
-    once per page instead of once per row (`{% url %}` in a 50-row table is a
-    measurable share of the page; issue 21). The same URL as `reverse`."""
-    marker = 987654321
-    head, _, tail = reverse(url_name, kwargs={"pk": marker}).rpartition(str(marker))
-    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 def query_without_page(request, param: str = "page") -> str:

@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import get_visible_or_404, require_perm
-from lienhe.access.requests import paginate, paginate_search, pk_url, query_without_page
+from lienhe.access.requests import paginate, paginate_search, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
+from lienhe.reports.redflags import url_for
 
 from .exports import LetterExporter
 from .filters import LetterFilter
@@ -74,7 +75,7 @@ def _letters_page(request, filterset, title: str, url_name: str, **extra):
     # get_state_display, which rebuilds the choices and casts each lazy label on every
     # call) and the detail links built from one reverse().
     labels = {k: str(v) for k, v in Introduction.State.choices}
-    detail_url = pk_url("liaison:detail")
+    detail_url = url_for("liaison:detail")
     for letter in page.object_list:
         letter.state_text = labels.get(letter.state, letter.state)
         letter.detail_url = detail_url(letter.pk)
