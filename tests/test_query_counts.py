@@ -260,3 +260,46 @@ def test_comment_and_review_lists_pin_their_queries(cast, login):
         reviews(cast, 200)
         large = _counts(client, urls)
     assert small == large == dict.fromkeys(urls, 8)
+
+
+# Pages made cheaper in issue 21, session 7 (s7-visits): their counts, pinned. The
+# compliance page reads its committee rows once, with their counts (was twice, each in
+# three queries: 19 → 12); the dossier of a committee member counts his seat's visits
+# with one query less, the fee balance in one query, and reads no destination comment
+# without an away period (22 → 19).
+PINNED = {
+    "visits:compliance": 12,
+    "members:detail": 19,
+}
+
+
+def test_pinned_counts_for_10_and_200_rows(cast, login):
+    with time_machine.travel(NOW, tick=False):
+        client = login(cast.users["province_staff"])
+        w = world(cast)
+        seat = CommitteeMember.objects.create(
+            committee=w.committee,
+            member=cast.members["w1"],
+            full_name=cast.members["w1"].full_name,
+            position=Position.EXECUTIVE_COMMITTEE,
+        )
+        urls = {
+            "visits:compliance": reverse("visits:compliance") + "?year=2026",
+            "members:detail": reverse("members:detail", kwargs={"pk": seat.member_id}),
+        }
+        counts = []
+        for n in (10, 200):
+            visits(cast, n)
+            Visit.objects.bulk_create(
+                Visit(
+                    committee_member=seat,
+                    cell=(cast.cell_a, cast.cell_b, cast.other_cell)[i % 3],
+                    planned_on=dt.date(2026, 1 + i % 12, 1 + i % 28),
+                    year=2026,
+                    state=(Visit.State.PLANNED, Visit.State.DONE, Visit.State.MISSED)[i % 3],
+                )
+                for i in range(seat.visits.count(), n)
+            )
+            got = _counts(client, urls.values())
+            counts.append({name: got[url] for name, url in urls.items()})
+    assert counts == [PINNED, PINNED]

@@ -400,22 +400,28 @@ class Balance:
 
 
 def balances(member_ids: Iterable[int], *, until: dt.date) -> dict[int, Balance]:
-    """Dues and payments up to and including `until`'s month. Two queries."""
+    """Dues and payments up to and including `until`'s month. One query (the two sums,
+    UNION ALL: issue 21, the member dossier)."""
+    from django.db.models import Value
+
     ids = list(member_ids)
     limit = month_start(until)
-    due = dict(
+    due = (
         FeeDue.objects.filter(member_id__in=ids, month__lte=limit)
         .values("member_id")
-        .annotate(s=Sum("amount"))
-        .values_list("member_id", "s")
+        .annotate(s=Sum("amount"), paid=Value(False))
+        .values_list("member_id", "s", "paid")
+        .order_by()
     )
-    paid = dict(
+    paid = (
         FeePayment.objects.filter(member_id__in=ids, month__lte=limit)
         .values("member_id")
-        .annotate(s=Sum("amount"))
-        .values_list("member_id", "s")
+        .annotate(s=Sum("amount"), paid=Value(True))
+        .values_list("member_id", "s", "paid")
+        .order_by()
     )
-    return {i: Balance(i, due.get(i) or 0, paid.get(i) or 0) for i in ids}
+    sums = {(mid, is_paid): s for mid, s, is_paid in due.union(paid, all=True)}
+    return {i: Balance(i, sums.get((i, False)) or 0, sums.get((i, True)) or 0) for i in ids}
 
 
 def arrears_queryset(orgs, *, until: dt.date, min_months: int = 1):

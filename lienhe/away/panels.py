@@ -90,11 +90,14 @@ def member_section(request, member, full: bool):
         "applications": applications,
         # The decision button only once the cell has proposed (no empty decision form).
         "proposed": any(a.status == ExemptionApplication.Status.PROPOSED for a in applications),
+        # A destination comment belongs to an away period: none without one (no query).
         "comments": list(
             DestinationComment.objects.filter(
                 away__member=member, received_on__isnull=False
             ).order_by("-year")[:3]
-        ),
+        )
+        if periods
+        else [],
         "transfers": list(
             Transfer.objects.filter(member=member).select_related("to_organization")[:5]
         ),

@@ -49,33 +49,50 @@ def register(figure: FigureDef) -> FigureDef:
     return figure
 
 
-def read(name: str, org: Organization, on: dt.date, *, start: dt.date | None = None) -> dict:
+def read(
+    name: str,
+    org: Organization,
+    on: dt.date,
+    *,
+    start: dt.date | None = None,
+    given: dict | None = None,
+) -> dict:
     """{"name", "label", "kind", "value", **counts} of one figure as of `on` (never a
     future date: a running period is read as of today); a flow figure counts from
-    `start` (default 1 January of `on`'s year)."""
+    `start` (default 1 January of `on`'s year). `given`: {figure name: keyword arguments}
+    of rows the caller already loaded, which that figure's compute reads instead of
+    querying them again when they count exactly what it counts (the compliance page's
+    committee rows for `visits_done_vs_required`)."""
     from django.utils import timezone
 
     figure = FIGURES[name]
     today = timezone.localdate()
     on = min(on, today)
+    extra = (given or {}).get(name, {})
     if not figure.history and on < today:
         out = {"value": None}
     elif figure.period:
-        out = figure.compute(org, on, start or dt.date(on.year, 1, 1))
+        out = figure.compute(org, on, start or dt.date(on.year, 1, 1), **extra)
     else:
-        out = figure.compute(org, on)
+        out = figure.compute(org, on, **extra)
     return {"name": name, "label": str(figure.label), "kind": figure.kind, **out}
 
 
 def shown(
-    names: list[str], org: Organization, on: dt.date, *, start: dt.date | None = None
+    names: list[str],
+    org: Organization,
+    on: dt.date,
+    *,
+    start: dt.date | None = None,
+    given: dict | None = None,
 ) -> list[dict]:
     """The catalogue figures an output prints, each with its displayed `text`: module
     report pages and PDFs include `reports/_catalogue_figures.html` (HTML, id
-    `fig-<name>`) or `_catalogue_lines.html` (PDF, "label: value") with this list."""
+    `fig-<name>`) or `_catalogue_lines.html` (PDF, "label: value") with this list.
+    `given`: as in `read`."""
     out = []
     for name in names:
-        figure = read(name, org, on, start=start)
+        figure = read(name, org, on, start=start, given=given)
         figure["text"] = value_text(figure)
         out.append(figure)
     return out
@@ -287,11 +304,14 @@ def comments_on_time(org: Organization, on: dt.date, start: dt.date) -> dict:
 # --- committee visits ----------------------------------------------------------------------
 
 
-def visits_done_vs_required(org: Organization, on: dt.date, start: dt.date) -> dict:
+def visits_done_vs_required(org: Organization, on: dt.date, start: dt.date, *, rows=None) -> dict:
     """Visits done by the members of the organization's committee (the term in force on
     `on`) in [start, on], each member counted up to the minimum of his position, ÷ the
-    sum of those minimums (`visits.compliance.member_rows` / `totals`, the compliance
-    page's "chỉ tiêu"). No committee at the organization: no figure."""
+    sum of those minimums (`visits.compliance.member_rows`, the compliance page's "chỉ
+    tiêu"). No committee at the organization: no figure. `rows`: that committee's
+    `member_rows` the caller already has (the compliance page, counted to the end of its
+    period with `as_of`): read when they count [start, on] for every active member
+    against the minimums of `on`'s year, else read again."""
     from lienhe.visits import compliance
     from lienhe.visits.models import Committee
 
@@ -302,8 +322,12 @@ def visits_done_vs_required(org: Organization, on: dt.date, start: dt.date) -> d
     )
     if not committee:  # no committee (or the unsaved national root)
         return {"value": None, "done": None, "required": None}
-    t = compliance.totals(compliance.member_rows(committee, on.year, start=start, end=on, today=on))
-    return {"value": ratio(t["done"], t["required"]), "done": t["done"], "required": t["required"]}
+    if rows is None or not rows.counts(committee, on.year, start, on):
+        committee.organization = org  # the organization filtered on: no second read
+        rows = compliance.member_rows(committee, on.year, start=start, end=on, today=on)
+    done = sum(min(r.done_as_of, r.required) for r in rows)
+    required = sum(r.required for r in rows)
+    return {"value": ratio(done, required), "done": done, "required": required}
 
 
 # --- petitions ----------------------------------------------------------------------------

@@ -5,16 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, FilteredRelation, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
 
-from .models import Committee, CommitteeMember, Position, Visit
+from .models import Committee, CommitteeMember, Position, Visit, VisitAssignment
 from .services import minimums_for, residence_cells
 
 PERIODS = {
@@ -56,6 +56,9 @@ class MemberRow:
     rescheduled: int
     # The position's label, translated once per list (not get_position_display per row).
     position_label: str = ""
+    # Visits done in [start, as_of] (`member_rows(as_of=…)`): the catalogue figure
+    # `visits_done_vs_required` counts a running period up to today, not to its end.
+    done_as_of: int = 0
 
     @property
     def percent(self) -> float:
@@ -86,6 +89,74 @@ LIGHT_LABELS = {
 }
 
 
+class MemberRows(list):
+    """The rows of `member_rows` with what they count: the committee, the year of the
+    minimums, the window [start, end], the as-of date of `done_as_of` and whether they
+    are all the committee's active members (`whole`)."""
+
+    def __init__(self, rows, *, committee, year, start, end, as_of, whole):
+        super().__init__(rows)
+        self.committee, self.year, self.start, self.end = committee, year, start, end
+        self.as_of, self.whole = as_of, whole
+
+    def counts(self, committee: Committee, year: int, start: dt.date, as_of: dt.date) -> bool:
+        """True when `done_as_of` and `required` are those of every active member of
+        `committee` for visits done in [start, as_of] against the minimums of `year`."""
+        return (
+            self.whole
+            and self.committee.pk == committee.pk
+            and self.year == year
+            and self.start == start
+            and self.as_of == as_of
+            and as_of <= self.end
+        )
+
+
+# Counts per committee member, each a filter on the member's visits in the window
+# (`window`, a FilteredRelation on `visits`): the same definitions as before issue 21's
+# session 7, now read with the members in one query.
+def _counts(year: int, start: dt.date, end: dt.date, today: dt.date, as_of: dt.date) -> dict:
+    done = Q(window__state=Visit.State.DONE)
+    assigned = (
+        VisitAssignment.objects.filter(committee_member=OuterRef("pk"), year=year)
+        .values("committee_member")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "c_planned": Count(
+            "window", filter=Q(window__state=Visit.State.PLANNED, window__planned_on__gte=today)
+        ),
+        "c_awaiting": Count(
+            "window", filter=Q(window__state=Visit.State.PLANNED, window__planned_on__lt=today)
+        ),
+        "c_done": Count("window", filter=done),
+        "c_done_as_of": Count("window", filter=done & Q(window__planned_on__lte=as_of)),
+        "c_missed": Count("window", filter=Q(window__state=Visit.State.MISSED)),
+        "c_rescheduled": Count(
+            "window",
+            filter=Q(window__state=Visit.State.MISSED, window__rescheduled_to__isnull=False),
+        ),
+        "c_late": Count("window", filter=done & Q(window__report__days_late__gt=0)),
+        "c_remote_done": Count(
+            "window__cell_id", filter=done & Q(window__cell__is_remote=True), distinct=True
+        ),
+        "c_assigned": Coalesce(Subquery(assigned), 0),
+    }
+
+
+_COUNTED = (
+    "planned",
+    "awaiting",
+    "done",
+    "done_as_of",
+    "missed",
+    "rescheduled",
+    "late",
+    "remote_done",
+)
+
+
 def member_rows(
     committee: Committee,
     year: int,
@@ -94,54 +165,54 @@ def member_rows(
     end: dt.date | None = None,
     members=None,
     today: dt.date | None = None,
-) -> list[MemberRow]:
-    """One row per active committee member (4 queries + 1 policy read). `members`: a
-    queryset of some of them, or the loaded rows themselves (one query less)."""
+    as_of: dt.date | None = None,
+) -> MemberRows:
+    """One row per active committee member, ranked (2 queries: the members with their
+    counts, and the minimums). `members`: a queryset of some of them, or the loaded rows
+    themselves. `as_of`: also count the visits done in [start, as_of] (`done_as_of`;
+    default `end`)."""
     today = today or timezone.localdate()
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)
-    if not isinstance(members, list):
+    as_of = end if as_of is None else as_of
+    window = FilteredRelation("visits", condition=Q(visits__planned_on__range=(start, end)))
+    counts = _counts(year, start, end, today, as_of)
+    whole = members is None
+    if isinstance(members, list):
+        loaded = members
+        by_pk = {
+            row.pop("pk"): row
+            for row in CommitteeMember.objects.filter(pk__in=[m.pk for m in loaded])
+            .annotate(window=window)
+            .values("pk")
+            .annotate(**counts)
+            .order_by()
+        }
+        counted = [by_pk[m.pk] for m in loaded]
+    else:
         qs = members if members is not None else committee.committee_members.filter(is_active=True)
-        members = list(qs.select_related("user").ranked())
+        loaded = list(qs.select_related("user").ranked().annotate(window=window).annotate(**counts))
+        counted = [{name: getattr(m, name) for name in counts} for m in loaded]
     minimums = minimums_for(committee, year)
-    ids = [m.pk for m in members]
-    visits = Visit.objects.filter(committee_member_id__in=ids, planned_on__range=(start, end))
-    agg = {
-        row.pop("committee_member_id"): row
-        for row in visits.values("committee_member_id").annotate(
-            planned=Count("id", filter=Q(state=Visit.State.PLANNED, planned_on__gte=today)),
-            awaiting=Count("id", filter=Q(state=Visit.State.PLANNED, planned_on__lt=today)),
-            done=Count("id", filter=Q(state=Visit.State.DONE)),
-            missed=Count("id", filter=Q(state=Visit.State.MISSED)),
-            rescheduled=Count(
-                "id", filter=Q(state=Visit.State.MISSED, rescheduled_to__isnull=False)
-            ),
-            late=Count("id", filter=Q(state=Visit.State.DONE, report__days_late__gt=0)),
-            remote_done=Count(
-                "cell_id", filter=Q(state=Visit.State.DONE, cell__is_remote=True), distinct=True
-            ),
-        )
-    }
-    assigned = dict(
-        committee.committee_members.filter(pk__in=ids, assignments__year=year)
-        .values("pk")
-        .annotate(n=Count("assignments"))
-        .values_list("pk", "n")
-    )
-    empty = dict.fromkeys(
-        ("planned", "awaiting", "done", "missed", "rescheduled", "late", "remote_done"), 0
-    )
     labels = {value: str(label) for value, label in Position.choices}
-    return [
-        MemberRow(
-            committee_member=m,
-            required=minimums.get(m.position, 0),
-            assigned=assigned.get(m.pk, 0),
-            position_label=labels.get(m.position, m.position),
-            **agg.get(m.pk, empty),
-        )
-        for m in members
-    ]
+    return MemberRows(
+        [
+            MemberRow(
+                committee_member=m,
+                required=minimums.get(m.position, 0),
+                assigned=c["c_assigned"],
+                position_label=labels.get(m.position, m.position),
+                **{name: c["c_" + name] for name in _COUNTED},
+            )
+            for m, c in zip(loaded, counted, strict=True)
+        ],
+        committee=committee,
+        year=year,
+        start=start,
+        end=end,
+        as_of=as_of,
+        whole=whole,
+    )
 
 
 @dataclass
@@ -171,29 +242,38 @@ def unit_rows(
         .order_by("path")
     )
     plen = len(root.path) + root.steplen
-    cells = defaultdict(lambda: [0, 0])
-    for path, remote in residence_cells(root).values_list("path", "is_remote"):
-        slot = cells[path[:plen]]
-        slot[0] += 1
-        slot[1] += 1 if remote else 0
-    done = defaultdict(lambda: [0, set(), set()])
-    for path, cell_id, remote in Visit.objects.filter(
-        cell__path__startswith=root.path,
-        state=Visit.State.DONE,
-        planned_on__range=(start, end),
-    ).values_list("cell__path", "cell_id", "cell__is_remote"):
-        slot = done[path[:plen]]
-        slot[0] += 1
-        slot[1].add(cell_id)
-        if remote:
-            slot[2].add(cell_id)
+    # Counted per unit in SQL (the unit's path is the first `plen` characters of a cell's):
+    # a province's 2.000 cells were read row by row before (issue 21).
+    cells = {
+        c["unit"]: (c["n"], c["remote"])
+        for c in residence_cells(root)
+        .annotate(unit=Substr("path", 1, plen))
+        .values("unit")
+        .annotate(n=Count("pk"), remote=Count("pk", filter=Q(is_remote=True)))
+        .order_by()
+    }
+    done = {
+        d["unit"]: (d["n"], d["cells"], d["remote"])
+        for d in Visit.objects.filter(
+            cell__path__startswith=root.path,
+            state=Visit.State.DONE,
+            planned_on__range=(start, end),
+        )
+        .annotate(unit=Substr("cell__path", 1, plen))
+        .values("unit")
+        .annotate(
+            n=Count("pk"),
+            cells=Count("cell_id", distinct=True),
+            remote=Count("cell_id", distinct=True, filter=Q(cell__is_remote=True)),
+        )
+        .order_by()
+    }
     rows = []
     for unit in units:
         n, r = cells.get(unit.path, (0, 0))
         if not n:
             continue
-        d = done.get(unit.path, (0, set(), set()))
-        rows.append(UnitRow(unit, n, r, d[0], len(d[1]), len(d[2])))
+        rows.append(UnitRow(unit, n, r, *done.get(unit.path, (0, 0, 0))))
     return rows
 
 

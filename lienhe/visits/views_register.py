@@ -387,7 +387,10 @@ def _compliance_context(request, choices=None):
     if period not in compliance.PERIODS:
         period = "year"
     start, end = compliance.period_bounds(year, period)
-    rows = compliance.member_rows(committee, year, start=start, end=end)
+    # The catalogue figure counts a running period up to today (never a future date):
+    # the rows count that too (`done_as_of`), so the figure reads them (issue 21).
+    on = min(timezone.localdate(), end)
+    rows = compliance.member_rows(committee, year, start=start, end=end, as_of=on)
     light = request.GET.get("light", "")
     shown = [r for r in rows if r.light == light] if light in ("ok", "warn", "danger") else rows
     return {
@@ -411,8 +414,9 @@ def _compliance_context(request, choices=None):
         "catalogue": figures.shown(
             ["visits_done_vs_required"],
             committee.organization,
-            min(timezone.localdate(), end),
+            on,
             start=start,
+            given={"visits_done_vs_required": {"rows": rows}},
         ),
     }
 
