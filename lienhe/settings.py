@@ -214,8 +214,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif "postgresql" in DATABASES["default"]["ENGINE"]:
     # PostgreSQL's JIT compiles any query the planner costs above 100.000 (a list of a
     # province's 100.000 members is one): 50-150 ms of compiling for a query that runs
-    # in 20 ms. Lienhe's queries are short OLTP reads, so it is off (issue 21).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+    # in 20 ms. Parallel workers likewise: a list's page of ids ran in 12 ms with two
+    # workers and 6 ms without, and under load the workers take the cores the other
+    # requests need. Lienhe's queries are short OLTP reads, so both are off (issue 21;
+    # `?options=` in DATABASE_URL overrides, docs/operations.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "options", "-c jit=off -c max_parallel_workers_per_gather=0"
+    )
 # Optional read replica for reports (PostgreSQL streaming replication); see
 # docs/scaling.md and lienhe/dbrouter.py.
 if env("DATABASE_REPLICA_URL"):
