@@ -14,6 +14,7 @@ from .models import (
     ExemptionApplication,
     Transfer,
 )
+from .selectors import records_present
 
 
 def home_panel(request):
@@ -74,9 +75,21 @@ def member_section(request, member, full: bool):
     if not (own or has_org_permission(user, member.organization, "away:read")):
         return None
     today = services.today()
-    periods = list(AwayPeriod.objects.filter(member=member).select_related("destination_unit")[:5])
-    applications = list(
-        ExemptionApplication.objects.filter(member=member, status__in=ExemptionApplication.OPEN)[:3]
+    # Only the lists the member has records in are read (issue 21: most have none).
+    present = records_present(member.pk)
+    periods = (
+        list(AwayPeriod.objects.filter(member=member).select_related("destination_unit")[:5])
+        if present["has_periods"]
+        else []
+    )
+    applications = (
+        list(
+            ExemptionApplication.objects.filter(
+                member=member, status__in=ExemptionApplication.OPEN
+            )[:3]
+        )
+        if present["has_applications"]
+        else []
     )
     return {
         "title": _("Đi làm ăn xa, tạm miễn, chuyển sinh hoạt, đảng phí"),
@@ -86,7 +99,9 @@ def member_section(request, member, full: bool):
         "has_open": any(
             p.status in (*AwayPeriod.OPEN, AwayPeriod.Status.APPROVED) for p in periods
         ),
-        "exemptions": list(Exemption.objects.filter(member=member)[:5]),
+        "exemptions": list(Exemption.objects.filter(member=member)[:5])
+        if present["has_exemptions"]
+        else [],
         "applications": applications,
         # The decision button only once the cell has proposed (no empty decision form).
         "proposed": any(a.status == ExemptionApplication.Status.PROPOSED for a in applications),
@@ -100,7 +115,9 @@ def member_section(request, member, full: bool):
         else [],
         "transfers": list(
             Transfer.objects.filter(member=member).select_related("to_organization")[:5]
-        ),
+        )
+        if present["has_transfers"]
+        else [],
         "balance": fees.balances([member.pk], until=today)[member.pk],
         "today": today,
         "can_write": own or has_org_permission(user, member.organization, "away:write"),

@@ -7,12 +7,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lienhe.access.scoping import paths_with, scope_organizations
 from lienhe.orgs.models import Organization
 
-from .models import AwayPeriod, DestinationComment, Exemption
+from .models import AwayPeriod, DestinationComment, Exemption, ExemptionApplication, Transfer
 
 
 @dataclass(frozen=True)
@@ -139,3 +139,26 @@ def contact_counts(org: Organization, on: dt.date) -> dict[str, int]:
     counts["in_contact"] = counts["away"] - counts["overdue"]
     counts["interval"] = interval
     return counts
+
+
+def records_present(member_id: int) -> dict[str, bool]:
+    """Which of a member's away records exist, in one query: {"has_periods",
+    "has_applications" (open ones), "has_exemptions", "has_transfers"}. The dossier
+    reads only the lists present (issue 21: most members have none, each was a query)."""
+    from lienhe.members.models import Member
+
+    of_member = {"member": OuterRef("pk")}
+    return (
+        Member.objects.filter(pk=member_id)
+        .values(
+            has_periods=Exists(AwayPeriod.objects.filter(**of_member)),
+            has_applications=Exists(
+                ExemptionApplication.objects.filter(
+                    **of_member, status__in=ExemptionApplication.OPEN
+                )
+            ),
+            has_exemptions=Exists(Exemption.objects.filter(**of_member)),
+            has_transfers=Exists(Transfer.objects.filter(**of_member)),
+        )
+        .get()
+    )

@@ -194,18 +194,9 @@ def member_rows(
         loaded = list(qs.select_related("user").ranked().annotate(window=window).annotate(**counts))
         counted = [{name: getattr(m, name) for name in counts} for m in loaded]
     minimums = minimums_for(committee, year)
-    labels = {value: str(label) for value, label in Position.choices}
+    labels = _position_labels()
     return MemberRows(
-        [
-            MemberRow(
-                committee_member=m,
-                required=minimums.get(m.position, 0),
-                assigned=c["c_assigned"],
-                position_label=labels.get(m.position, m.position),
-                **{name: c["c_" + name] for name in _COUNTED},
-            )
-            for m, c in zip(loaded, counted, strict=True)
-        ],
+        [_row(m, c, minimums, labels) for m, c in zip(loaded, counted, strict=True)],
         committee=committee,
         year=year,
         start=start,
@@ -213,6 +204,45 @@ def member_rows(
         as_of=as_of,
         whole=whole,
     )
+
+
+def _position_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in Position.choices}
+
+
+def _row(m: CommitteeMember, c, minimums: dict[str, int], labels: dict[str, str]) -> MemberRow:
+    """A MemberRow from a committee member and its counts (`c_…`, a dict or the
+    annotated member itself)."""
+    get = c.__getitem__ if isinstance(c, dict) else lambda name: getattr(c, name)
+    return MemberRow(
+        committee_member=m,
+        required=minimums.get(m.position, 0),
+        assigned=get("c_assigned"),
+        position_label=labels.get(m.position, m.position),
+        **{name: get("c_" + name) for name in _COUNTED},
+    )
+
+
+def seat_rows(seats, year: int, *, today: dt.date | None = None) -> list[MemberRow]:
+    """Rows of some seats, possibly in several committees (a member's dossier), in the
+    order of `seats` (a queryset): the seats with their counts for `year` in one query,
+    then the minimums once per committee (issue 21: was the seats, then their counts)."""
+    today = today or timezone.localdate()
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    window = FilteredRelation("visits", condition=Q(visits__planned_on__range=(start, end)))
+    loaded = list(
+        seats.select_related("committee__organization")
+        .annotate(window=window)
+        .annotate(**_counts(year, start, end, today, end))
+    )
+    minimums: dict[int, dict[str, int]] = {}
+    labels = _position_labels()
+    rows = []
+    for m in loaded:
+        if m.committee_id not in minimums:
+            minimums[m.committee_id] = minimums_for(m.committee, year)
+        rows.append(_row(m, m, minimums[m.committee_id], labels))
+    return rows
 
 
 @dataclass

@@ -79,18 +79,12 @@ def home_panel(request) -> dict | None:
 def member_section(request, member, full: bool) -> dict | None:
     if not full:
         return None
-    seats = list(
-        CommitteeMember.objects.filter(member=member, is_active=True).select_related(
-            "committee__organization"
-        )
-    )
-    if not seats:
-        return None
     year = timezone.localdate().year
-    rows = []
-    for cm in seats:
-        # The seat as loaded (with its committee): no second read of it (issue 21).
-        rows.extend(compliance.member_rows(cm.committee, year, members=[cm]))
+    # The seats with their counts in one query (issue 21: was the seats, then their counts).
+    rows = compliance.seat_rows(CommitteeMember.objects.filter(member=member, is_active=True), year)
+    if not rows:
+        return None
+    seats = [r.committee_member for r in rows]
     return {
         "template": "visits/_member_section.html",
         "title": _("Dự sinh hoạt chi bộ (cấp ủy viên)"),

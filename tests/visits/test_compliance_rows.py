@@ -161,3 +161,16 @@ def test_compliance_page_shows_the_catalogue_figure(cast, login, query):
     start, end = compliance.period_bounds(year, period)
     figure = figures.shown([NAME], cast.province, min(TODAY, end), start=start)[0]
     assert f'<span id="fig-{NAME}">{figure["text"]}</span>' in response.text
+
+
+@time_machine.travel(NOW, tick=False)
+def test_seat_rows_are_the_member_rows_of_the_seats(cast):
+    w = world(cast)
+    _visits(cast, w)
+    by_committee = {r.committee_member.pk: r for r in compliance.member_rows(w.committee, 2026)}
+    seats = CommitteeMember.objects.filter(committee=w.committee, is_active=True)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = compliance.seat_rows(seats, 2026)
+    assert len(ctx.captured_queries) == 2  # seats with counts, minimums of their committee
+    assert [r.committee_member.pk for r in rows] == list(seats.values_list("pk", flat=True))
+    assert [vars(r) for r in rows] == [vars(by_committee[r.committee_member.pk]) for r in rows]
