@@ -11,6 +11,13 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value or "")
 
 
+def choice_labels(choices) -> dict[str, str]:
+    """{value: label} of a field's choices in the active language, translated once:
+    a page's rows read their labels from it (`get_FOO_display` rebuilds the translated
+    choices on every call, a measurable share of a 50-row list; issue 21)."""
+    return {value: str(label) for value, label in choices}
+
+
 def fold(value: str) -> str:
     """Lower-case, strip Vietnamese diacritics (đ → d) and collapse spaces.
 

@@ -16,6 +16,7 @@ from lienhe.access.requests import paginate, paginate_search, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
 from lienhe.reports.redflags import url_for
+from lienhe.text import choice_labels
 
 from .exports import LetterExporter
 from .filters import LetterFilter
@@ -74,7 +75,7 @@ def _letters_page(request, filterset, title: str, url_name: str, **extra):
     # Per page, not per row (issue 21): the state labels translated once (not
     # get_state_display, which rebuilds the choices and casts each lazy label on every
     # call) and the detail links built from one reverse().
-    labels = {k: str(v) for k, v in Introduction.State.choices}
+    labels = choice_labels(Introduction.State.choices)
     detail_url = url_for("liaison:detail")
     for letter in page.object_list:
         letter.state_text = labels.get(letter.state, letter.state)

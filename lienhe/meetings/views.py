@@ -22,7 +22,7 @@ from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
 from lienhe.reports.redflags import url_for
-from lienhe.text import fold
+from lienhe.text import choice_labels, fold
 
 from . import decisions, selectors, services
 from .forms import (
@@ -125,7 +125,7 @@ def meeting_list(request):
     # (get_kind_display rebuilds the choices for every call), the time formatted
     # without a template filter (issue 21).
     detail_url = url_for("meetings:detail")
-    kind_labels = {k: str(v) for k, v in Meeting.Kind.choices}
+    kind_labels = choice_labels(Meeting.Kind.choices)
     for m in page.object_list:
         m.url = detail_url(m.pk)
         m.kind_text = kind_labels.get(m.kind, m.kind)
@@ -204,8 +204,8 @@ def meeting_detail(request, pk: int):
     counts = {s: 0 for s in Attendance.Status.values}
     # Labels translated once per page, not once per row (get_FOO_display rebuilds the
     # choices dict and casts the lazy label for every call).
-    status_labels = {k: str(v) for k, v in Attendance.Status.choices}
-    via_labels = {k: str(v) for k, v in Attendance.Via.choices}
+    status_labels = choice_labels(Attendance.Status.choices)
+    via_labels = choice_labels(Attendance.Via.choices)
     for a in attendances:
         counts[a.status] += 1
         a.status_text = status_labels.get(a.status, a.status)

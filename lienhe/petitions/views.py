@@ -17,6 +17,7 @@ from lienhe.access.guards import check_org_perm, get_visible_or_404, require_per
 from lienhe.access.requests import paginate, query_without_page, run_form_action
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
+from lienhe.text import choice_labels
 
 from . import forms as f
 from . import services
@@ -101,8 +102,8 @@ def _add_row_labels(petitions) -> None:
     petitions = list(petitions)
     parents = {p.organization.path[:-4] for p in petitions if p.organization.depth > 1}
     names = dict(Organization.objects.filter(path__in=parents).values_list("path", "name"))
-    states = {value: str(label) for value, label in Petition.State.choices}
-    priorities = {value: str(label) for value, label in Petition.Priority.choices}
+    states = choice_labels(Petition.State.choices)
+    priorities = choice_labels(Petition.Priority.choices)
     detail_url = url_for("petitions:detail")
     for p in petitions:
         p.detail_url = detail_url(p.pk)

@@ -12,7 +12,7 @@ from lienhe.access.scoping import has_org_permission
 from lienhe.liaison.selectors import current_introduction
 from lienhe.members.models import Member
 from lienhe.reports.redflags import url_for
-from lienhe.text import fold
+from lienhe.text import choice_labels, fold
 
 from . import services
 from .constants import Regulation, ReviewLevel, regulation_for_year
@@ -41,7 +41,7 @@ def review_list(request):
         ),
     )
     ids = [m["pk"] for m in page.object_list]
-    levels = {value: str(label) for value, label in ReviewLevel.choices}
+    levels = choice_labels(ReviewLevel.choices)
     reviews = {
         member_id: {
             "proposal": levels.get(proposal, proposal),
@@ -52,7 +52,7 @@ def review_list(request):
             member_id__in=ids, year=year
         ).values_list("member_id", "proposal_level", "decision_level", "conflict")
     }
-    states = {value: str(label) for value, label in ResidenceComment.State.choices}
+    states = choice_labels(ResidenceComment.State.choices)
     comments = {}
     for member_id, state, due_on, conclusion_label in (
         ResidenceComment.objects.filter(member_id__in=ids, year=year, purpose="yearly")

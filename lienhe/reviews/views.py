@@ -15,7 +15,7 @@ from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
 from lienhe.orgs.models import Organization
 from lienhe.reports.redflags import url_for
-from lienhe.text import fold
+from lienhe.text import choice_labels, fold
 
 from . import services
 from .constants import Purpose, duty_rows, upgrade_legacy
@@ -64,8 +64,8 @@ def _list_rows(values, superuser: bool, write_roots) -> list[dict]:
     whether it is locked and was sent late; links reversed and labels translated once
     per page instead of once per row (issue 21)."""
     edit, detail = url_for("reviews:comment_edit"), url_for("reviews:comment_detail")
-    states = {value: str(label) for value, label in ResidenceComment.State.choices}
-    purposes = {value: str(label) for value, label in Purpose.choices}
+    states = choice_labels(ResidenceComment.State.choices)
+    purposes = choice_labels(Purpose.choices)
     open_states = (ResidenceComment.State.REQUESTED, ResidenceComment.State.DRAFT)
     rows = []
     for v in values:

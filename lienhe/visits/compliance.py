@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lienhe.orgs.models import Organization
+from lienhe.text import choice_labels
 
 from .models import Committee, CommitteeMember, Position, Visit, VisitAssignment
 from .services import minimums_for, residence_cells
@@ -194,7 +195,7 @@ def member_rows(
         loaded = list(qs.select_related("user").ranked().annotate(window=window).annotate(**counts))
         counted = [{name: getattr(m, name) for name in counts} for m in loaded]
     minimums = minimums_for(committee, year)
-    labels = _position_labels()
+    labels = choice_labels(Position.choices)
     return MemberRows(
         [_row(m, c, minimums, labels) for m, c in zip(loaded, counted, strict=True)],
         committee=committee,
@@ -204,10 +205,6 @@ def member_rows(
         as_of=as_of,
         whole=whole,
     )
-
-
-def _position_labels() -> dict[str, str]:
-    return {value: str(label) for value, label in Position.choices}
 
 
 def _row(m: CommitteeMember, c, minimums: dict[str, int], labels: dict[str, str]) -> MemberRow:
@@ -236,7 +233,7 @@ def seat_rows(seats, year: int, *, today: dt.date | None = None) -> list[MemberR
         .annotate(**_counts(year, start, end, today, end))
     )
     minimums: dict[int, dict[str, int]] = {}
-    labels = _position_labels()
+    labels = choice_labels(Position.choices)
     rows = []
     for m in loaded:
         if m.committee_id not in minimums:
