@@ -15,7 +15,8 @@ deadline, an inbox message) shows after at most the timeout (docs/scaling.md).
 
 Module reports (`cached_for_subtree`) are cached per ORGANIZATION, not per user: the
 key is the report, the organization's path, the parameters that change the output,
-today's date and the versions of that path and of the global generation, kept
+today's date and the versions of that path (of the families it declares, when it
+does) and of the global generation, kept
 `LIENHE_REPORT_CACHE_SECONDS` (default 300 s). Callers check access first and cache
 only what depends on the organization and the parameters (a rendered fragment or
 plain values, never model instances: unpickling those costs more than the queries)."""
