@@ -77,13 +77,17 @@ class MemberSection:
 class RedFlag:
     """A module's red-flag collector on the organization board: `collect(org, today,
     limit) -> list[lienhe.reports.redflags.RedFlag]`, shown under `label` to users
-    holding `perm`; `order` places the module in the board's filter."""
+    holding `perm`; `order` places the module in the board's filter. `families`: the
+    summary families (`lienhe.summaries.families`) whose writes change the module's
+    flags; the flags of a subtree are then shared and kept across the other modules'
+    writes (`lienhe.summaries.cache.cached_for_subtree`). None: any write drops them."""
 
     module: str
     label: Any
     perm: str
     collect: Callable[..., list]
     order: int = 0
+    families: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +120,12 @@ def _member_section(item: MemberSection) -> None:
 
 def _red_flag(item: RedFlag) -> None:
     redflags.register_red_flags(
-        item.collect, module=item.module, perm=item.perm, label=item.label, order=item.order
+        item.collect,
+        module=item.module,
+        perm=item.perm,
+        label=item.label,
+        order=item.order,
+        families=item.families,
     )
 
 

@@ -73,7 +73,7 @@ def fee_report(request):
         {
             "org": org,
             "month": month,
-            "body": cached_for_subtree(org.path, "away.fees", params, body),
+            "body": cached_for_subtree(org.path, "away.fees", params, body, families=("fees",)),
             "form": form,
             "pending_claims": FeeClaim.objects.visible_to(request.user)
             .filter(status=FeeClaim.Status.PENDING)

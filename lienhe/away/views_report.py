@@ -184,7 +184,13 @@ def report(request):
     ctx = {
         "org": org,
         "form": form,
-        "body": cached_for_subtree(org.path, "away.supervision", {"on": on}, body),
+        "body": cached_for_subtree(
+            org.path,
+            "away.supervision",
+            {"on": on},
+            body,
+            families=("away", "transfers", "fees"),
+        ),
     }
     return render(request, "away/report.html", ctx)
 

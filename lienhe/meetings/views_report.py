@@ -135,7 +135,9 @@ def frequency_report(request):
         return render_to_string("meetings/_report_body.html", _data(org, year))
 
     ctx = _shell(request, org, year)
-    ctx["body"] = cached_for_subtree(org.path, "meetings.frequency", {"year": year}, body)
+    ctx["body"] = cached_for_subtree(
+        org.path, "meetings.frequency", {"year": year}, body, families=("meetings",)
+    )
     return render(request, "meetings/report.html", ctx)
 
 

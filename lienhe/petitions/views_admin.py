@@ -269,7 +269,9 @@ def report(request):
 
         if _reads_whole_subtree(request.user, root):
             params = {"year": start.year, "by": by}
-            body_html = cached_for_subtree(root.path, "petitions.report", params, body)
+            body_html = cached_for_subtree(
+                root.path, "petitions.report", params, body, families=("petitions",)
+            )
         else:
             body_html = body()
         return render(

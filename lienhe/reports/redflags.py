@@ -74,16 +74,44 @@ class Source:
     func: Callable[..., list[RedFlag]]
     module: str
     perm: str
+    families: tuple[str, ...] | None = None
+
+    def flags(self, root, today: dt.date, limit: int) -> list[RedFlag]:
+        """The module's flags of `root`'s subtree, shared by every user who may read
+        them there and kept until a write of the module's families (or
+        `LIENHE_PAGE_CACHE_SECONDS`): after a comment is saved, a province's board
+        recounts only the comments' flags, not all six modules' (issue 21)."""
+        from lienhe.summaries.cache import cached_for_subtree, timeout
+
+        return unpack(
+            cached_for_subtree(
+                root.path,
+                f"redflags:{self.module}",
+                {"limit": limit, "today": today},
+                lambda: pack(self.func(root, today, limit)),
+                families=self.families,
+                seconds=timeout(),
+            )
+        )
 
 
 RED_FLAG_SOURCES: list[Source] = []
 
 
-def register_red_flags(func: Callable, *, module: str, perm: str, label: Any, order: int) -> None:
+def register_red_flags(
+    func: Callable,
+    *,
+    module: str,
+    perm: str,
+    label: Any,
+    order: int,
+    families: Iterable[str] | None = None,
+) -> None:
     """Add a module's red-flag function and its label (idempotent: `ready()` may run
     twice in tests). Modules call `lienhe.registry.register(RedFlag(...))`."""
     if all(s.func is not func for s in RED_FLAG_SOURCES):
-        RED_FLAG_SOURCES.append(Source(func, module, perm))
+        names = None if families is None else tuple(families)
+        RED_FLAG_SOURCES.append(Source(func, module, perm, names))
     _MODULE_ORDER[module] = order
     MODULE_LABELS[module] = label
     ordered = sorted(MODULE_LABELS.items(), key=lambda kv: (_MODULE_ORDER[kv[0]], kv[0]))
@@ -125,7 +153,7 @@ def _collect(roots, today, limit, wanted, allowed, flags, seen) -> None:
                 continue
             if allowed is not None and not allowed(root, source.perm):
                 continue
-            for flag in source.func(root, today, limit):
+            for flag in source.flags(root, today, limit):
                 ident = flag.key or f"{flag.module}:{flag.url}:{flag.title}"
                 if ident not in seen:
                     seen.add(ident)

@@ -81,7 +81,9 @@ def participation(request):
             "org": org,
             "on": on,
             "form": form,
-            "body": cached_for_subtree(org.path, "participation", {"on": on}, body),
+            "body": cached_for_subtree(
+                org.path, "participation", {"on": on}, body, families=("letters", "transfers")
+            ),
             "ancestors": ancestors,
             "query": query,
             "can_export": has_perm_anywhere(request.user, "reports:export"),

@@ -28,7 +28,12 @@ def register_all() -> None:
             "reviews", "Nhận xét nơi cư trú và đánh giá, xếp loại", 50, periodic.reviews_section
         ),
         registry.RedFlag(
-            "reviews", gettext_lazy("Nhận xét, đánh giá"), "reviews:read", flags.red_flags, 60
+            "reviews",
+            gettext_lazy("Nhận xét, đánh giá"),
+            "reviews:read",
+            flags.red_flags,
+            60,
+            families=("comments",),
         ),
         registry.TodayTasks(40, today.workplace_items),
         *policy.POLICY_KEYS,

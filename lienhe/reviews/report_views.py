@@ -96,7 +96,9 @@ def report(request):
             {
                 "org": org,
                 "year": year,
-                "body": cached_for_subtree(org.path, "reviews.report", {"year": year}, body),
+                "body": cached_for_subtree(
+                    org.path, "reviews.report", {"year": year}, body, families=("comments",)
+                ),
             },
         )
     rows, totals, catalogue = _table(org, year)

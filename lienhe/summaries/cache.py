@@ -6,12 +6,17 @@ Invalidation: every summary refresh (`services.refresh`, i.e. every write that g
 through `hooks.changed`) bumps a version key for each ancestor path of the changed
 organizations; a user's cache key carries the versions of the subtrees they hold a
 role on, so a write anywhere in their scope makes their next view recount. Bulk paths
-bump a global generation. What no hook follows (a policy edit, the clock passing a
+bump a global generation. Each write also bumps, for the same paths, the version of
+the families it changed ("comments", "meetings", …; a write that names none bumps
+`ANY`): a piece that declares the families it reads (`cached_for_subtree(...,
+families=)`) survives the writes of the others — under a busy morning a comment saved
+in a cell no longer recounts the province's letters report. What no hook follows (a policy edit, the clock passing a
 deadline, an inbox message) shows after at most the timeout (docs/scaling.md).
 
 Module reports (`cached_for_subtree`) are cached per ORGANIZATION, not per user: the
 key is the report, the organization's path, the parameters that change the output,
-today's date and the versions of that path and of the global generation, kept
+today's date and the versions of that path (of the families it declares, when it
+does) and of the global generation, kept
 `LIENHE_REPORT_CACHE_SECONDS` (default 300 s). Callers check access first and cache
 only what depends on the organization and the parameters (a rendered fragment or
 plain values, never model instances: unpickling those costs more than the queries)."""
@@ -29,10 +34,18 @@ from django.db import transaction
 from lienhe.orgs.models import Organization
 
 GENERATION = "summ:gen"
+# The family of a write that names none (`hooks.paths_changed`): every reader that
+# declares families reads this version too.
+ANY = "*"
+# Families every subtree piece depends on: its organizations and their members (names,
+# moves, who is working) appear in every module's rows.
+STRUCTURE = ("orgs", "members")
 
 
-def _vkey(path: str) -> str:
-    return f"summ:v:{path}"
+def _vkey(path: str, family: str | None = None) -> str:
+    """The version of `path`'s subtree: of any change (`family` None), or of the
+    changes of one family."""
+    return f"summ:v:{path}" if family is None else f"summ:v:{family}:{path}"
 
 
 def _ancestors(path: str) -> list[str]:
@@ -40,16 +53,20 @@ def _ancestors(path: str) -> list[str]:
     return [path[:i] for i in range(step, len(path) + 1, step)]
 
 
-def bump(paths: Iterable[str]) -> None:
-    """New versions for every ancestor of `paths` ("" = everything), now and again at
-    commit (a page recounted between the two from uncommitted data is dropped too)."""
+def bump(paths: Iterable[str], families: Iterable[str] | None = None) -> None:
+    """New versions for every ancestor of `paths` ("" = everything), of any change and
+    of each of `families` (None: `ANY`), now and again at commit (a page recounted
+    between the two from uncommitted data is dropped too)."""
+    names = list(families or ()) or [ANY]
     keys: set[str] = set()
     for path in paths:
         if path == "":
             keys.add(GENERATION)
         else:
             # The national root (path "") holds every subtree: its reports too.
-            keys.update(_vkey(p) for p in ["", *_ancestors(path)])
+            for p in ["", *_ancestors(path)]:
+                keys.add(_vkey(p))
+                keys.update(_vkey(p, name) for name in names)
     if not keys:
         return
 
@@ -105,12 +122,24 @@ def report_timeout() -> int:
     return settings.LIENHE_REPORT_CACHE_SECONDS
 
 
-def subtree_key(path: str, name: str, params: dict) -> str:
+def version_keys(path: str, families: Iterable[str] | None = None) -> list[str]:
+    """The version keys a piece of `path`'s subtree depends on: the generation and any
+    change (`families` None), or the generation, the writes naming no family, the
+    structure (`STRUCTURE`) and each of `families`."""
+    if families is None:
+        return [GENERATION, _vkey(path)]
+    names = sorted({ANY, *STRUCTURE, *families})
+    return [GENERATION, *(_vkey(path, name) for name in names)]
+
+
+def subtree_key(path: str, name: str, params: dict, families: Iterable[str] | None = None) -> str:
     """The cache key of report `name` for the subtree at `path` with `params` (plain
-    values), as of today and the current versions of the subtree and the generation."""
+    values), as of today and the current versions of the subtree (of `families` only,
+    when given) and of the generation."""
     from django.utils import timezone, translation
 
-    versions = cache.get_many([GENERATION, _vkey(path)])
+    keys = version_keys(path, families)
+    versions = cache.get_many(keys)
     raw = "|".join(
         [
             name,
@@ -118,21 +147,30 @@ def subtree_key(path: str, name: str, params: dict) -> str:
             repr(sorted((str(k), str(v)) for k, v in params.items())),
             str(timezone.localdate()),  # a report's "today" changes its figures
             translation.get_language() or "",
-            versions.get(GENERATION, "0"),
-            versions.get(_vkey(path), "0"),
+            *(f"{k}={versions.get(k, '0')}" for k in keys),
         ]
     )
     return f"summ:report:{name}:{hashlib.sha1(raw.encode()).hexdigest()[:20]}"
 
 
-def cached_for_subtree(path: str, name: str, params: dict, compute: Callable[[], object]):
-    """`compute()` once per organization subtree, parameters and version for
-    `report_timeout()` seconds, shared by every user who may see that organization.
-    Check access BEFORE calling; `compute` must not depend on the user."""
-    seconds = report_timeout()
+def cached_for_subtree(
+    path: str,
+    name: str,
+    params: dict,
+    compute: Callable[[], object],
+    *,
+    families: Iterable[str] | None = None,
+    seconds: int | None = None,
+):
+    """`compute()` once per organization subtree, parameters and version for `seconds`
+    (default `report_timeout()`), shared by every user who may see that organization.
+    `families`: the summary families whose writes change the result (plus `STRUCTURE`
+    and writes naming none); None = any write in the subtree. Check access BEFORE
+    calling; `compute` must not depend on the user."""
+    seconds = report_timeout() if seconds is None else seconds
     if seconds <= 0:
         return compute()
-    key = subtree_key(path, name, params)
+    key = subtree_key(path, name, params, families)
     hit = cache.get(key)
     if hit is not None:
         return hit

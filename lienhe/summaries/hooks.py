@@ -36,11 +36,12 @@ def subtree_changed(root, families: Iterable[str] | None = None) -> None:
     services.rebuild(root, families)
 
 
-def paths_changed(paths: Iterable[str]) -> None:
-    """No counter changed but subtree sums did: drop the cached pages."""
+def paths_changed(paths: Iterable[str], families: Iterable[str] | None = None) -> None:
+    """No counter changed but what pages show did: drop the cached pages (of the
+    pieces reading `families`; None: every piece)."""
     from .cache import bump
 
-    bump(paths)
+    bump(paths, families)
 
 
 def subtree_moved(org, old_path: str) -> None:

@@ -120,7 +120,7 @@ def refresh(org_ids: Iterable[int | None], families: Iterable[str] | None = None
         if len(ids) > CHUNK:  # a bulk path: drop every cached page
             bump([""])
         else:
-            bump(paths.values())
+            bump(paths.values(), names)
 
 
 def rebuild(root: Organization | None = None, families: Iterable[str] | None = None) -> int:

@@ -16,6 +16,7 @@ def register_all() -> None:
         registry.Panel(60, panels.home_panel),
         registry.MemberSection(60, panels.member_section),
         registry.Section("visits", "Cấp ủy viên dự sinh hoạt chi bộ", 40, periodic.visits_section),
+        # Visits have no summary family: any write in the subtree recounts their flags.
         registry.RedFlag("visits", _("Dự sinh hoạt"), "visits:read", flags.red_flags, 30),
         registry.TodayTasks(30, today.announced_visitors),
         *policy.POLICY_KEYS,

@@ -247,3 +247,73 @@ def test_the_cache_key_carries_the_day(cast, every_module):
     Introduction.objects.filter(pk=every_module.pk).update(due_on=TODAY - dt.timedelta(days=2))
     assert deadline(TODAY) == TODAY - dt.timedelta(days=12)
     assert deadline(TODAY + dt.timedelta(days=1)) == TODAY - dt.timedelta(days=2)
+
+
+# ------------------------------------------ per-family versions (issue 21, session 8)
+
+MODULE_TABLES = {
+    "liaison": ("liaison_introduction",),
+    "meetings": ("meetings_meeting",),
+    "away": ("away_awayperiod",),
+    "visits": ("visits_visit",),
+    "petitions": ("petitions_petition",),
+    "reviews": ("reviews_residencecomment", "reviews_yearreview"),
+}
+
+
+def _modules_read(queries) -> set[str]:
+    return {
+        module
+        for module, tables in MODULE_TABLES.items()
+        if any(f'"{t}"' in q["sql"] for q in queries for t in tables)
+    }
+
+
+def test_a_write_recounts_only_the_flags_of_its_family(cast, every_module, login):
+    """After a write of the comments family (what `reviews.services` calls when a
+    comment is requested, saved or sent), the board's list is recounted (the user's list
+    is dropped) but only the comments' and the visits' flags are read again (visits have
+    no summary family); the result equals a fresh collection."""
+    from lienhe.summaries import hooks
+
+    user = cast.users["province_staff"]
+    client = login(user)
+    _get(client, reverse("today:redflags"))
+    hooks.changed("comments", [cast.cell_a.pk])
+    response, queries = _get(client, reverse("today:redflags"))
+    assert _modules_read(queries) == {"reviews", "visits"}
+    cache.clear()
+    fresh = board_flags(user, TODAY, limit=PAGE_LIMIT)
+    assert [r["flag"].key for r in response.context["rows"]] == [f.key for f in fresh][
+        : len(response.context["rows"])
+    ]
+
+
+def test_a_letter_write_recounts_the_letters_flags(cast, every_module, login):
+    client = login(cast.users["province_staff"])
+    _get(client, reverse("today:redflags"))
+    intro = every_module
+    liaison_services.confirm_handin(intro, handed_in_on=TODAY, actor=cast.users["secretary_a"])
+    response, queries = _get(client, reverse("today:redflags"))
+    assert _modules_read(queries) == {"liaison", "visits"}
+    assert f"liaison:overdue:{intro.pk}" not in {r["flag"].key for r in response.context["rows"]}
+
+
+def test_a_write_naming_no_family_recounts_every_module(cast, every_module, login):
+    from lienhe.summaries import hooks
+
+    client = login(cast.users["province_staff"])
+    _get(client, reverse("today:redflags"))
+    hooks.paths_changed([cast.cell_a.path])
+    _, queries = _get(client, reverse("today:redflags"))
+    assert _modules_read(queries) == set(MODULE_TABLES)
+
+
+def test_two_officers_of_the_same_province_share_the_modules_flags(cast, every_module, login):
+    from tests.factories import make_user
+
+    _get(login(cast.users["province_staff"]), reverse("today:redflags"))
+    colleague = make_user("tinh2", "committee_staff", cast.province)
+    response, queries = _get(login(colleague), reverse("today:redflags"))
+    assert _modules_read(queries) == set()
+    assert response.context["page"].paginator.count > 0

@@ -204,3 +204,50 @@ def test_the_away_reports_pick_the_organization_by_typed_name(cast, login, clock
         html, _q = _view(client, name, {"org_ten": "khong co"})
         assert "— Đảng bộ tỉnh Thử</h1>" in html
         assert "Không có tổ chức nào tên" in html
+
+
+def test_a_write_of_another_family_keeps_the_report(cast, login, clock):
+    """Each report declares the summary families it reads: a comment requested keeps the
+    participation report cached, a letter handed in recounts it; a write naming no
+    family recounts every report (issue 21, session 8)."""
+    from lienhe.liaison import services as liaison
+    from lienhe.reviews import services as reviews
+    from lienhe.summaries import hooks
+    from tests.factories import MemberFactory
+    from tests.liaison.helpers import letter
+
+    letter(cast, "active")  # w1 keeps ties: a yearly comment may be requested
+    second = MemberFactory(
+        full_name="Đỗ Thu Hà", organization=cast.members["w1"].organization, is_working=True
+    )
+    intro = letter(cast, "issued", member=second)
+    client = login(cast.users["province_staff"])
+    _view(client, "reports:participation")
+    reviews.request_comment(cast.members["w1"], NOW.year, actor=None, via="member")
+    _html, queries = _view(client, "reports:participation")
+    assert not _reads(queries, "liaison_introduction")
+    liaison.confirm_handin(intro, handed_in_on=NOW.date(), actor=cast.users["secretary_a"])
+    _html, queries = _view(client, "reports:participation")
+    assert _reads(queries, "liaison_introduction")
+    hooks.paths_changed([cast.cell_a.path])
+    _html, queries = _view(client, "reports:participation")
+    assert _reads(queries, "liaison_introduction")
+
+
+def test_bump_and_version_keys_by_family():
+    from django.core.cache import cache
+
+    from lienhe.summaries import cache as page_cache
+
+    cache.clear()
+    path = "00010002"
+    before = page_cache.subtree_key(path, "r", {}, families=("letters",))
+    whole = page_cache.subtree_key(path, "r", {})
+    page_cache.bump([path + "0003"], ["comments"])
+    assert page_cache.subtree_key(path, "r", {}, families=("letters",)) == before
+    assert page_cache.subtree_key(path, "r", {}) != whole
+    page_cache.bump([path], ["letters"])
+    assert page_cache.subtree_key(path, "r", {}, families=("letters",)) != before
+    before = page_cache.subtree_key(path, "r", {}, families=("letters",))
+    page_cache.bump([path], ["members"])  # the structure: every piece reads it
+    assert page_cache.subtree_key(path, "r", {}, families=("letters",)) != before
