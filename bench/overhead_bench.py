@@ -84,7 +84,8 @@ def main() -> None:
     with override_settings(ROOT_URLCONF=Urls):
         user = User.objects.get(username=args.user)
         client = Client()
-        client.force_login(user)
+        # The backend a login through the form records (force_login takes the first one).
+        client.force_login(user, backend="lienhe.access.backends.UsernameOrPhoneBackend")
         pages = [
             ("healthz", "/healthz"),
             ("bare", "/__bare/"),
