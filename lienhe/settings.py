@@ -70,7 +70,8 @@ def envfloat(
 CACHE_BACKENDS = {
     "locmem": "django.core.cache.backends.locmem.LocMemCache",
     "db": "django.core.cache.backends.db.DatabaseCache",
-    "redis": "django.core.cache.backends.redis.RedisCache",
+    # Django's Redis cache, reusing its client objects (lienhe/rediscache.py, issue 21).
+    "redis": "lienhe.rediscache.RedisCache",
 }
 
 

@@ -70,9 +70,19 @@ def test_cache_url_alone_selects_redis():
             conf.cache_settings("", "x", "redis://127.0.0.1:6379/1")
     else:
         assert conf.cache_settings("", "x", "redis://127.0.0.1:6379/1") == {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "lienhe.rediscache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/1",
         }
+
+
+def test_redis_cache_reuses_its_client():
+    """One `redis.Redis` per pool, not one per cache call (issue 21, session 8)."""
+    pytest.importorskip("redis")
+    from lienhe.rediscache import RedisCache
+
+    backend = RedisCache("redis://127.0.0.1:6379/9", {})
+    client = backend._cache.get_client("k")
+    assert backend._cache.get_client("k", write=True) is client
 
 
 def _start(

@@ -5,6 +5,8 @@ the login backend and the login throttle (django-axes, `axes_username`) both use
 so the lockout counts attempts per account whatever the spelling (issue 15, finding 1).
 """
 
+import functools
+
 from django.contrib.auth.backends import ModelBackend
 
 from lienhe.members.validators import normalize_phone
@@ -74,3 +76,21 @@ class UsernameOrPhoneBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of every request (`AuthenticationMiddleware`), as
+        `ModelBackend.get_user` reads it but through one statement written once: the
+        ORM's `get(pk=…)` cost 0,5 ms of Python per page against 0,1 ms of SQL (issue
+        21, session 8). `user_id` is already the primary key's type (`auth.get_user`)."""
+        user = next(iter(User._default_manager.raw(_user_sql(), [user_id])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@functools.cache
+def _user_sql() -> str:
+    from django.db import connection
+
+    qn = connection.ops.quote_name
+    meta = User._meta
+    columns = ", ".join(qn(f.column) for f in meta.concrete_fields)
+    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"

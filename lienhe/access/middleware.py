@@ -73,7 +73,10 @@ class SessionRefreshMiddleware:
     session is saved again only when its last refresh is older than
     `SESSION_REFRESH_SECONDS` (default 300 s), so the idle limit (`SESSION_COOKIE_AGE`)
     still slides, a few minutes coarser. Requests without a session cookie create
-    nothing."""
+    nothing. The check runs after the view and only when the request read the session
+    anyway (every signed-in page does, for its user): `/healthz` with a session cookie
+    no longer loads the session just to look at its stamp (issue 21, session 8).
+    `SessionMiddleware`, outside this one, saves the stamp after that."""
 
     KEY = "_refreshed_at"
 
@@ -81,14 +84,15 @@ class SessionRefreshMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is not None and session.session_key:
+        if session is not None and session.accessed and session.session_key:
             now = int(time.time())
             every = getattr(settings, "SESSION_REFRESH_SECONDS", 300)
             signed_in = session.get(SESSION_USER_KEY) is not None
             if signed_in and now - session.get(self.KEY, 0) >= every:
                 session[self.KEY] = now  # marks the session modified: saved, expiry moved
-        return self.get_response(request)
+        return response
 
 
 def mark_session_refreshed(sender, request, user, **kwargs) -> None:

@@ -3,6 +3,7 @@ goes through a `visible_*` function here (via `Model.objects.visible_to(user)`).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -27,17 +28,44 @@ class Grant:
 
 
 def grants(user) -> list[Grant]:
-    """The user's roles, cached on the user object for the request."""
+    """The user's roles in active organizations, cached on the user object for the
+    request."""
     if not getattr(user, "is_authenticated", False):
         return []
     cached = getattr(user, "_lienhe_grants", None)
     if cached is None:
-        roles = user.roles.filter(organization__is_active=True).select_related("organization")
-        cached = [
-            Grant(r.organization.path, r.role, r.organization_id, r.organization) for r in roles
+        from lienhe.orgs.models import Organization
+
+        cached = user._lienhe_grants = [
+            Grant(org.path, org._grant_role, org.pk, org)
+            for org in Organization.objects.raw(_grants_sql(), [user.pk])
         ]
-        user._lienhe_grants = cached
     return cached
+
+
+@functools.cache
+def _grants_sql() -> str:
+    """Every signed-in page reads the grants: as one raw statement the organizations
+    come back as model instances without the ORM building the join of
+    `user.roles.filter(organization__is_active=True).select_related("organization")`
+    anew each time (0,9 ms of Python against 0,3 ms of SQL; issue 21, session 8)."""
+    from django.db import connection
+
+    from lienhe.orgs.models import Organization
+
+    from .models import Role
+
+    qn = connection.ops.quote_name
+    org = Organization._meta
+    columns = ", ".join(f"o.{qn(f.column)}" for f in org.concrete_fields)
+    role = Role._meta
+    return (
+        f"SELECT {columns}, r.{qn(role.get_field('role').column)} AS {qn('_grant_role')}"
+        f" FROM {qn(role.db_table)} r INNER JOIN {qn(org.db_table)} o"
+        f" ON o.{qn(org.pk.column)} = r.{qn(role.get_field('organization').column)}"
+        f" WHERE r.{qn(role.get_field('user').column)} = %s"
+        f" AND o.{qn(org.get_field('is_active').column)}"
+    )
 
 
 def scope_organizations(user, perm: str) -> list[Organization]:

@@ -4,10 +4,11 @@ daily reminder jobs that modules register."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterable
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, router, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -333,7 +334,23 @@ def retry(deliveries, *, actor=None) -> int:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """The badge of every signed-in page, as one statement written once: the ORM's
+    `filter(user=user, read_at__isnull=True).count()` cost 0,7 ms of Python per page
+    against 0,1 ms of SQL (issue 21, session 8). Same database routing as the ORM."""
+    with connections[router.db_for_read(Notification)].cursor() as cursor:
+        cursor.execute(_unread_sql(), [user.pk])
+        return cursor.fetchone()[0]
+
+
+@functools.cache
+def _unread_sql() -> str:
+    qn = connection.ops.quote_name
+    meta = Notification._meta
+    return (
+        f"SELECT COUNT(*) FROM {qn(meta.db_table)}"
+        f" WHERE {qn(meta.get_field('user').column)} = %s"
+        f" AND {qn(meta.get_field('read_at').column)} IS NULL"
+    )
 
 
 def mark_read(user, pk: int | None = None) -> int:

@@ -96,6 +96,53 @@ def test_scope_organizations_come_with_the_roles(cast, django_assert_num_queries
         assert scope_organizations(user, "members:read") == roots
 
 
+def test_grants_read_the_same_roles_and_organizations_as_the_orm(cast):
+    """`grants` reads the roles with one raw statement (issue 21, session 8): the same
+    roles at active organizations as `user.roles`, with complete organizations whose
+    fields have their Python types (SQLite returns booleans as integers)."""
+    from lienhe.access.models import Role
+    from lienhe.access.scoping import grants
+
+    user = cast.users["commune_staff"]
+    Role.objects.create(user=user, organization=cast.cell_a, role="viewer")
+    Role.objects.create(user=user, organization=cast.cell_b, role="viewer")
+    Organization.objects.filter(pk=cast.cell_b.pk).update(is_active=False)
+    user._lienhe_grants = None
+    expected = sorted(
+        (r.organization.path, r.role, r.organization_id)
+        for r in user.roles.filter(organization__is_active=True).select_related("organization")
+    )
+    got = grants(user)
+    assert sorted((g.path, g.role, g.organization_id) for g in got) == expected
+    assert len(got) == 2
+    for grant in got:
+        org = Organization.objects.get(pk=grant.organization_id)
+        assert {
+            f.attname: getattr(grant.organization, f.attname) for f in org._meta.concrete_fields
+        } == {f.attname: getattr(org, f.attname) for f in org._meta.concrete_fields}
+        assert grant.organization.is_active is True
+
+
+def test_backend_reads_the_user_like_model_backend(cast):
+    """`UsernameOrPhoneBackend.get_user` (every request's user, one raw statement) gives
+    what `ModelBackend.get_user` gives: the same fields, None for an inactive or
+    missing account."""
+    from django.contrib.auth.backends import ModelBackend
+
+    from lienhe.access.backends import UsernameOrPhoneBackend
+
+    ours, django = UsernameOrPhoneBackend(), ModelBackend()
+    user = cast.users["secretary_a"]
+    fields = [f.attname for f in user._meta.concrete_fields]
+    got, expected = ours.get_user(user.pk), django.get_user(user.pk)
+    assert [getattr(got, f) for f in fields] == [getattr(expected, f) for f in fields]
+    assert got.is_active is True and got._state.adding is False
+    assert ours.get_user(10**9) is None
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    assert ours.get_user(user.pk) is None is django.get_user(user.pk)
+
+
 def test_roles_at_dissolved_organizations_grant_nothing(cast):
     Organization.objects.filter(pk=cast.cell_b.pk).update(is_active=False)
     user = cast.users["secretary_b"]

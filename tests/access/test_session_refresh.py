@@ -34,3 +34,12 @@ def test_anonymous_requests_create_no_session(client):
     client.get("/healthz")
     client.get("/tai-khoan/dang-nhap/")
     assert not Session.objects.exists()
+
+
+def test_healthz_does_not_read_a_signed_in_session(cast, login, django_assert_num_queries):
+    """The refresh check runs only when the request read the session anyway: a health
+    probe carrying a session cookie costs its own `SELECT 1` and nothing else."""
+    client = login(cast.users["commune_staff"])
+    client.get("/")
+    with django_assert_num_queries(1):
+        assert client.get("/healthz").status_code == 200
