@@ -190,11 +190,14 @@ def behind_minimum(today: dt.date) -> int:
     ).select_related("organization"):
         rows = compliance.member_rows(committee, today.year, today=today)
         behind = [r for r in rows if compliance.behind_midyear(r)]
+        users = User.objects.in_bulk(
+            [r.committee_member.user_id for r in behind if r.committee_member.user_id]
+        )
         for row in behind:
             cm = row.committee_member
             if cm.user_id:
                 sent += notify(
-                    [cm.user],
+                    [users[cm.user_id]],
                     kind="visits.behind",
                     title=_("Chưa đạt số lần dự sinh hoạt tối thiểu năm %(y)s") % {"y": today.year},
                     body=_("Đồng chí đã dự %(done)s/%(req)s lần; hãy sắp xếp lịch dự.")
