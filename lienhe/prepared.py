@@ -31,6 +31,8 @@ from django.db.models import QuerySet
 
 __all__ = ["NotPreparable", "prepared"]
 
+PREPARED: list = []  # every decorated function (tests/test_prepared.py compiles each)
+
 
 class NotPreparable(Exception):
     """The builder's SQL cannot be reused with other arguments (see the module doc)."""
@@ -39,10 +41,10 @@ class NotPreparable(Exception):
 # Two stand-ins per supported type and argument position, unlikely in a query itself
 # (a constant equal to one would differ from the other: `NotPreparable`), integers
 # within the range of a positive small integer column (Django drops an out-of-range
-# integer lookup from the SQL).
+# integer lookup from the SQL) and of a year.
 def _stand_in(kind: type, index: int, which: int):
     if kind is int:
-        return 30_011 + 10 * index + which
+        return 3_011 + 10 * index + which
     if kind is dt.date:
         return dt.date(1001 + 2 * index + which, 3, 17)
     if kind is str:
@@ -58,10 +60,12 @@ class _Compiled:
 
     def rows(self, args: tuple) -> list:
         params = list(self.params)
+        connection = connections[self.queryset.db]
         for at, arg, kind in self.places:
+            value = _adapt(args[arg], connection)
             # The backend's own wrapper where it has one (psycopg's Int2 for a small
             # integer column).
-            params[at] = args[arg] if type(args[arg]) is kind else kind(args[arg])
+            params[at] = value if type(value) is kind else kind(value)
         queryset = self.queryset._chain()
         db = queryset.db
         compiler = copy.copy(self.compiler)
@@ -101,20 +105,32 @@ def prepared(build):
     def run(*args):
         # Exact types only (a datetime is not a date, a bool not an int: other SQL);
         # anything else is built and compiled as usual (the same rows, slower).
-        if len(args) != len(kinds) or any(type(a) is not k for a, k in zip(args, kinds, strict=False)):
+        if len(args) != len(kinds) or any(
+            type(a) is not k for a, k in zip(args, kinds, strict=False)
+        ):
             return list(build(*args))
         return compiled().rows(args)
 
-    run.build = build
+    run.build, run.kinds = build, kinds
+    PREPARED.append(run)
     return run
 
 
+def _adapt(value, connection):
+    """An argument as the backend's parameters hold it (SQLite: a date as text)."""
+    if type(value) is dt.date:
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
 def _prepare(build, kinds: list[type]) -> _Compiled:
-    first = [_stand_in(k, i, 0) for i, k in enumerate(kinds)]
-    second = [_stand_in(k, i, 1) for i, k in enumerate(kinds)]
-    queryset = build(*first)
+    first_args = [_stand_in(k, i, 0) for i, k in enumerate(kinds)]
+    second_args = [_stand_in(k, i, 1) for i, k in enumerate(kinds)]
+    queryset = build(*first_args)
     compiler, sql, params = _compile(queryset)
-    _, sql2, params2 = _compile(build(*second))
+    _, sql2, params2 = _compile(build(*second_args))
+    first = [_adapt(a, compiler.connection) for a in first_args]
+    second = [_adapt(a, compiler.connection) for a in second_args]
     if sql != sql2 or len(params) != len(params2):
         raise NotPreparable(f"{build.__qualname__}: the SQL depends on the arguments")
     places = []
