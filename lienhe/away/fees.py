@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Count, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,6 +17,7 @@ from lienhe.members.models import Member
 from lienhe.notify.services import notify
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.prepared import prepared
 from lienhe.reports.summaries import add_fee, rebuild_fee_totals
 from lienhe.summaries import hooks as summary_hooks
 
@@ -402,26 +403,36 @@ class Balance:
 def balances(member_ids: Iterable[int], *, until: dt.date) -> dict[int, Balance]:
     """Dues and payments up to and including `until`'s month. One query (the two sums,
     UNION ALL: issue 21, the member dossier)."""
-    from django.db.models import Value
-
     ids = list(member_ids)
     limit = month_start(until)
+    # One member (the dossier): the same sums, compiled once per process.
+    rows = _member_sums(ids[0], limit) if len(ids) == 1 else _sums(Q(member_id__in=ids), limit)
+    sums = {(mid, is_paid): s for mid, s, is_paid in rows}
+    return {i: Balance(i, sums.get((i, False)) or 0, sums.get((i, True)) or 0) for i in ids}
+
+
+def _sums(members: Q, limit: dt.date) -> QuerySet:
+    """(member_id, sum, paid?) of the dues and of the payments of months up to `limit`."""
     due = (
-        FeeDue.objects.filter(member_id__in=ids, month__lte=limit)
+        FeeDue.objects.filter(members, month__lte=limit)
         .values("member_id")
         .annotate(s=Sum("amount"), paid=Value(False))
         .values_list("member_id", "s", "paid")
         .order_by()
     )
     paid = (
-        FeePayment.objects.filter(member_id__in=ids, month__lte=limit)
+        FeePayment.objects.filter(members, month__lte=limit)
         .values("member_id")
         .annotate(s=Sum("amount"), paid=Value(True))
         .values_list("member_id", "s", "paid")
         .order_by()
     )
-    sums = {(mid, is_paid): s for mid, s, is_paid in due.union(paid, all=True)}
-    return {i: Balance(i, sums.get((i, False)) or 0, sums.get((i, True)) or 0) for i in ids}
+    return due.union(paid, all=True)
+
+
+@prepared
+def _member_sums(member_id: int, limit: dt.date) -> QuerySet:
+    return _sums(Q(member_id=member_id), limit)
 
 
 def arrears_queryset(orgs, *, until: dt.date, min_months: int = 1):

@@ -11,6 +11,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from lienhe.access.scoping import paths_with, scope_organizations
 from lienhe.orgs.models import Organization
+from lienhe.prepared import prepared
 
 from .models import AwayPeriod, DestinationComment, Exemption, ExemptionApplication, Transfer
 
@@ -145,6 +146,12 @@ def records_present(member_id: int) -> dict[str, bool]:
     """Which of a member's away records exist, in one query: {"has_periods",
     "has_applications" (open ones), "has_exemptions", "has_transfers"}. The dossier
     reads only the lists present (issue 21: most members have none, each was a query)."""
+    (row,) = _records_present(member_id)
+    return row
+
+
+@prepared
+def _records_present(member_id: int) -> QuerySet:
     from lienhe.members.models import Member
 
     of_member = {"member": OuterRef("pk")}
@@ -160,5 +167,5 @@ def records_present(member_id: int) -> dict[str, bool]:
             has_exemptions=Exists(Exemption.objects.filter(**of_member)),
             has_transfers=Exists(Transfer.objects.filter(**of_member)),
         )
-        .get()
+        .order_by()
     )

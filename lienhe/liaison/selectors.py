@@ -10,6 +10,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.prepared import prepared
 from lienhe.text import vi_order
 
 from .models import Introduction, LocalTask, ThreadMessage
@@ -88,18 +89,22 @@ def groups_with_size(cell: Organization) -> QuerySet[Organization]:
     )
 
 
+@prepared
+def _current_introductions(member_id: int) -> QuerySet[Introduction]:
+    return (
+        Introduction.objects.filter(member_id=member_id)
+        .select_related("residence_org", "workplace_org", "group")
+        .order_by(F("closed_on").desc(nulls_first=True), "-created_at", "-id")[:1]
+    )
+
+
 def current_introduction(member: Member, *, memo: bool = False) -> Introduction | None:
     """The member's open record, else the latest closed one. `memo`: read once per
     member instance (the dossier's sections all ask; issue 21); not for code that
     writes letters and asks again."""
     if memo and "_lienhe_current_intro" in member.__dict__:
         return member.__dict__["_lienhe_current_intro"]
-    intro = (
-        Introduction.objects.filter(member=member)
-        .select_related("residence_org", "workplace_org", "group")
-        .order_by(F("closed_on").desc(nulls_first=True), "-created_at", "-id")
-        .first()
-    )
+    intro = next(iter(_current_introductions(member.pk)), None)
     if memo:
         member.__dict__["_lienhe_current_intro"] = intro
     return intro

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.scoping import has_org_permission, paths_with, subtree_q
+from lienhe.prepared import prepared
 
 from .models import Attendance, Meeting
 from .selectors import attendance_summary
@@ -43,17 +45,23 @@ def home_panel(request) -> dict | None:
     }
 
 
-def member_section(request, member, full: bool) -> dict | None:
-    """The member's meetings and attendance this year. The workplace cell (full
-    dossier) sees a working member's residence meeting dates and attendance."""
-    year = timezone.localdate().year
-    rows = list(
+@prepared
+def _attendance_rows(member_id: int, year: int) -> QuerySet[Attendance]:
+    """The member's latest 12 attendances of `year` (compiled once per process)."""
+    return (
         Attendance.objects.filter(
-            member=member, meeting__year=year, meeting__deleted_at__isnull=True
+            member_id=member_id, meeting__year=year, meeting__deleted_at__isnull=True
         )
         .select_related("meeting__organization")
         .order_by("-meeting__planned_at")[:12]
     )
+
+
+def member_section(request, member, full: bool) -> dict | None:
+    """The member's meetings and attendance this year. The workplace cell (full
+    dossier) sees a working member's residence meeting dates and attendance."""
+    year = timezone.localdate().year
+    rows = _attendance_rows(member.pk, year)
     summary = attendance_summary([member.pk], year)[member.pk]
     residence_meetings: list[Meeting] = []
     if member.is_working:

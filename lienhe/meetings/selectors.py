@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from lienhe.access.scoping import paths_with, subtree_q
 from lienhe.orgs.models import Organization
+from lienhe.prepared import prepared
 
 from .models import Attendance, Meeting
 
@@ -36,16 +37,10 @@ def group_choices(cells: QuerySet[Organization], org_id: str | None) -> QuerySet
     return Organization.objects.filter(path__startswith=cell.path, kind="group")
 
 
-def attendance_summary(member_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
-    """{member_id: {"expected", "present", "excused", "absent", "late"}} over the held
-    meetings of `year` (one query). Members with no row get zeros."""
-    ids = list(member_ids)
-    result = {mid: dict.fromkeys(("expected", *STATUS_KEYS), 0) for mid in ids}
-    if not ids:
-        return result
-    rows = (
+def _summary(members: Q, year: int) -> QuerySet:
+    return (
         Attendance.objects.filter(
-            member_id__in=ids,
+            members,
             meeting__year=year,
             meeting__state=Meeting.State.HELD,
             meeting__deleted_at__isnull=True,
@@ -56,6 +51,22 @@ def attendance_summary(member_ids: Iterable[int], year: int) -> dict[int, dict[s
             **{key: Count("id", filter=Q(status=key)) for key in STATUS_KEYS},
         )
     )
+
+
+@prepared
+def _member_summary(member_id: int, year: int) -> QuerySet:
+    return _summary(Q(member_id=member_id), year)
+
+
+def attendance_summary(member_ids: Iterable[int], year: int) -> dict[int, dict[str, int]]:
+    """{member_id: {"expected", "present", "excused", "absent", "late"}} over the held
+    meetings of `year` (one query). Members with no row get zeros."""
+    ids = list(member_ids)
+    result = {mid: dict.fromkeys(("expected", *STATUS_KEYS), 0) for mid in ids}
+    if not ids:
+        return result
+    # One member (the dossier): the same counts, compiled once per process.
+    rows = _member_summary(ids[0], year) if len(ids) == 1 else _summary(Q(member_id__in=ids), year)
     for row in rows:
         mid = row.pop("member_id")
         result[mid] = row

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -8,6 +9,7 @@ from lienhe.access.guards import check_org_perm, get_visible_or_404, require_per
 from lienhe.access.requests import paginate, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
+from lienhe.prepared import prepared
 
 from . import services
 from .exports import MemberExporter
@@ -116,11 +118,23 @@ def member_edit(request, pk: int):
     return render(request, "members/form.html", {"form": form, "member": member})
 
 
-def history_entries(member: Member, limit: int = 30) -> list[dict]:
-    """Newest first, each with the list of (field label, old, new) it changed."""
-    records = list(
-        member.history.select_related("history_user").order_by("-history_date")[: limit + 1]
+HISTORY_SHOWN = 30
+
+
+@prepared
+def _history_records(member_id: int) -> QuerySet:
+    """The member's HISTORY_SHOWN latest history records and the one before them."""
+    return (
+        Member.history.filter(id=member_id)
+        .select_related("history_user")
+        .order_by("-history_date")[: HISTORY_SHOWN + 1]
     )
+
+
+def history_entries(member: Member) -> list[dict]:
+    """Newest first, each with the list of (field label, old, new) it changed."""
+    limit = HISTORY_SHOWN
+    records = _history_records(member.pk)
     labels = {f.name: str(f.verbose_name) for f in Member._meta.fields}
     entries = []
     for newer, older in zip(records, records[1:] + [None], strict=False):

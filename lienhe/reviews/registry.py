@@ -3,11 +3,13 @@
 member section, periodic-report section, red flags, "today" items, policy keys, daily
 job."""
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lienhe.access.scoping import has_org_permission, paths_with, subtree_q
+from lienhe.prepared import prepared
 
 from .models import ResidenceComment
 
@@ -68,6 +70,17 @@ def home_panel(request):
     }
 
 
+@prepared
+def _latest_comments(member_id: int) -> QuerySet[ResidenceComment]:
+    """The member's 5 latest comments in force (compiled once per process)."""
+    return (
+        ResidenceComment.objects.filter(member_id=member_id)
+        .exclude(state=ResidenceComment.State.SUPERSEDED)
+        .select_related("residence_org")
+        .order_by("-year")[:5]
+    )
+
+
 def member_section(request, member, full):
     """On a member's page: their residence comments (workplace side or self)."""
     user = request.user
@@ -78,12 +91,7 @@ def member_section(request, member, full):
     )
     if not allowed:
         return None
-    comments = list(
-        ResidenceComment.objects.filter(member=member)
-        .exclude(state=ResidenceComment.State.SUPERSEDED)
-        .select_related("residence_org")
-        .order_by("-year")[:5]
-    )
+    comments = _latest_comments(member.pk)
     if user.member_id == member.pk and not user.is_superuser:
         comments = [c for c in comments if c.is_locked]
     return {

@@ -81,7 +81,7 @@ def member_section(request, member, full: bool) -> dict | None:
         return None
     year = timezone.localdate().year
     # The seats with their counts in one query (issue 21: was the seats, then their counts).
-    rows = compliance.seat_rows(CommitteeMember.objects.filter(member=member, is_active=True), year)
+    rows = compliance.member_seat_rows(member.pk, year)
     if not rows:
         return None
     seats = [r.committee_member for r in rows]

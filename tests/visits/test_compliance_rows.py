@@ -174,3 +174,23 @@ def test_seat_rows_are_the_member_rows_of_the_seats(cast):
     assert len(ctx.captured_queries) == 2  # seats with counts, minimums of their committee
     assert [r.committee_member.pk for r in rows] == list(seats.values_list("pk", flat=True))
     assert [vars(r) for r in rows] == [vars(by_committee[r.committee_member.pk]) for r in rows]
+
+
+@time_machine.travel(NOW, tick=False)
+def test_member_seat_rows_are_the_seat_rows_of_the_member(cast):
+    """The dossier's compiled-once query (`lienhe.prepared`) gives the rows of
+    `seat_rows` over the member's active seats, in one query plus the minimums."""
+    w = world(cast)
+    _visits(cast, w)
+    seats = CommitteeMember.objects.filter(committee=w.committee).order_by("pk")
+    for seat, member in zip(seats, cast.members.values(), strict=False):
+        CommitteeMember.objects.filter(pk=seat.pk).update(member=member)
+    holders = CommitteeMember.objects.filter(committee=w.committee, member__isnull=False)
+    assert holders.count() >= 2
+    for seat in holders:
+        seats = CommitteeMember.objects.filter(member=seat.member_id, is_active=True)
+        expected = compliance.seat_rows(seats, 2026)
+        with CaptureQueriesContext(connection) as ctx:
+            rows = compliance.member_seat_rows(seat.member_id, 2026)
+        assert len(ctx.captured_queries) == (2 if rows else 1)
+        assert [vars(r) for r in rows] == [vars(r) for r in expected]
