@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections, models, router
-from django.utils import timezone
+from django.db import models
 
 from .models import AuditEvent
 
@@ -54,7 +53,7 @@ def record_access(user, what: str, scope, *, count: int | None = None) -> AuditE
     data: dict[str, Any] = {"scope": described}
     if count is not None:
         data["count"] = count
-    event = AuditEvent(
+    return AuditEvent.objects.create(
         actor=user if getattr(user, "is_authenticated", False) else None,
         action=f"privacy.{what}",
         object_type=object_type,
@@ -62,38 +61,3 @@ def record_access(user, what: str, scope, *, count: int | None = None) -> AuditE
         organization_path=path,
         data=data,
     )
-    connection = connections[router.db_for_write(AuditEvent)]
-    if (
-        connection.vendor == "postgresql"
-        and connection.get_autocommit()
-        and not connection.in_atomic_block
-    ):
-        _insert_without_flush_wait(event, connection)
-    else:
-        event.save(force_insert=True)
-    return event
-
-
-def _insert_without_flush_wait(event: AuditEvent, connection) -> None:
-    """INSERT a read record in its own transaction without waiting for the disk flush of
-    its commit (`synchronous_commit = off` for that transaction only): the wait was 2–10 ms
-    of every dossier view (issue 21), for a row a crash of PostgreSQL itself could lose
-    within the next fraction of a second at worst (never half-written, never the data
-    read). The setting is made in the statement itself (`set_config(…, true)` in
-    RETURNING: it lasts until that statement's autocommit ends), so it costs no query
-    and touches no other transaction; only called outside any `atomic` block."""
-    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
-    event.created_at = timezone.now()  # what auto_now_add would give
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({}) RETURNING {}, set_config('synchronous_commit', 'off', true)".format(
-        quote(AuditEvent._meta.db_table),
-        ", ".join(quote(f.column) for f in fields),
-        ", ".join(["%s"] * len(fields)),
-        quote(AuditEvent._meta.pk.column),
-    )
-    params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        event.pk = cursor.fetchone()[0]
-    event._state.adding = False
-    event._state.db = connection.alias
