@@ -249,17 +249,21 @@ def test_pages_issue_the_same_queries_for_10_and_200_rows(cast, login, build):
 
 def test_comment_and_review_lists_pin_their_queries(cast, login):
     """The comment list and the review list at 10 and 200 rows, counted exactly
-    (issue 21): 8 each. Session, user, roles, unread count, then the comment list's
-    count, page of ids, the page's rows as values and the user's organizations for the
-    request buttons; the review list's count, the page's members as values, their
-    reviews and their comments. Links and labels are made once per page."""
+    (issue 21): 8 each, 7 for a comment search. Session, user, roles, unread count,
+    then the comment list's count, page of ids, the page's rows as values and the
+    user's organizations for the request buttons (a search: its count and page of ids
+    in one query, as the letters search); the review list's count, the page's members
+    as values, their reviews and their comments. Links and labels are made once per
+    page."""
     with time_machine.travel(NOW, tick=False):
         client = login(cast.users["province_staff"])
         urls = reviews(cast, 10)[:4]
         small = _counts(client, urls)
         reviews(cast, 200)
         large = _counts(client, urls)
-    assert small == large == dict.fromkeys(urls, 8)
+    expected = dict.fromkeys(urls, 8)
+    expected[reverse("reviews:list") + "?year=2026&q=nguyen"] = 7
+    assert small == large == expected
 
 
 # Pages made cheaper in issue 21, session 7 (s7-visits): their counts, pinned. The

@@ -180,14 +180,18 @@ def paginate_deferred(
     return page
 
 
-def paginate_search(request, rows, *, load, param: str = "page") -> Page:
+def paginate_search(
+    request, rows, *, load, values: tuple[str, ...] | None = None, param: str = "page"
+) -> Page:
     """`paginate_deferred` for a search, whose matching is the costly part: the page's
     ids and the number of matches come from ONE query (a window count over the
     matches, which the sort reads in full anyway) instead of a capped count and then
     the ids, each running the search. Same pages as `paginate` (total capped at
     COUNT_CAP + 1, a bad number gives the first or the last page); a page number past
     the end costs a count and the last page's ids (two queries more). The page's rows
-    are read from `load` by id (issue 21)."""
+    are read from `load` by id: instances, or with `values` the dicts of
+    `paginate_deferred` (issue 21). The ids are already those the user may see, so
+    `load` need not repeat the scope nor the search."""
     ids_qs = rows.values_list("pk", flat=True)
     paginator = CappedPaginator(ids_qs)
     per_page = paginator.per_page
@@ -222,7 +226,13 @@ def paginate_search(request, rows, *, load, param: str = "page") -> Page:
         page = CappedPage(ids, number, paginator, more=more)
     else:
         page = Page(ids, number, paginator)
-    loaded = load.order_by().in_bulk(ids) if ids else {}
+    loaded = {}
+    if ids and values is not None:
+        loaded = {
+            row["pk"]: row for row in load.order_by().filter(pk__in=ids).values("pk", *values)
+        }
+    elif ids:
+        loaded = load.order_by().in_bulk(ids)
     page.object_list = [loaded[pk] for pk in ids if pk in loaded]
     return page
 

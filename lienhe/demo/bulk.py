@@ -18,6 +18,8 @@ from operator import attrgetter
 
 from django.db import connection, models
 
+from lienhe.members.names import carriers, fill_member_names
+
 # Fields whose database value is the attribute itself for psycopg (`pre_save` and
 # `get_db_prep_save` return it unchanged, or a value psycopg writes identically).
 PLAIN_FIELDS = (
@@ -86,6 +88,8 @@ def bulk_create(objs: Sequence[models.Model], batch_size: int = 2000) -> Sequenc
     if not objs:
         return objs
     model = type(objs[0])
+    if model in carriers():
+        fill_member_names(objs)  # the rows searched by their member's name (issue 21)
     if connection.vendor != "postgresql":
         return model._base_manager.bulk_create(objs, batch_size=batch_size)
     opts = model._meta

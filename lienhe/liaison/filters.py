@@ -4,7 +4,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lienhe.members.models import Member
+from lienhe.members.models import search_q
 from lienhe.orgs.filters import ScopedFilterSet, subtree_filter
 from lienhe.orgs.widgets import FastSelect
 
@@ -40,12 +40,13 @@ class LetterFilter(ScopedFilterSet):
         value = value.strip()
         if not value:
             return qs
-        # A UNION of the two ways a letter matches, not `member IN (…) OR number LIKE`:
-        # the OR made PostgreSQL walk every letter in list order testing both; each arm
-        # of the union uses its own index (members' and numbers' trigram indexes), so
-        # the list joins only the letters found (issue 21).
+        # A UNION of the two ways a letter matches, not `member OR number LIKE`: the OR
+        # made PostgreSQL walk every letter in list order testing both; each arm of the
+        # union uses its own index, so the list joins only the letters found. The member
+        # search is tested on the letter's copy of the member's folded name (its trigram
+        # index), not on the members: a common name matched most of them (issue 21).
         by_member = Introduction.objects.filter(
-            member__in=Member.objects.search(value).values("pk")
+            search_q(value, name="member_search_name", member="member__")
         )
         by_number = Introduction.objects.filter(number__icontains=value)
         return qs.filter(pk__in=by_member.values("pk").union(by_number.values("pk")))

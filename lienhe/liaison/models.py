@@ -12,10 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lienhe.members.models import Member
+from lienhe.members.names import fill_member_names, member_name_field
 from lienhe.orgs.models import Organization
 
 
 class IntroductionQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_member_names(objs)  # the member's folded name copied on each row (issue 21)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def in_subtree(self, org: Organization) -> IntroductionQuerySet:
         """Letters issued by, or addressed to, an organization in `org`'s subtree."""
         return self.filter(
@@ -175,7 +181,10 @@ class Introduction(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     version = models.PositiveIntegerField(default=1, editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The member's folded name, copied (lienhe.members.names): the search by name reads
+    # the letters and their trigram index, not most of the members (issue 21).
+    member_search_name = member_name_field()
+    history = HistoricalRecords(excluded_fields=["updated_at", "member_search_name"])
 
     objects = IntroductionQuerySet.as_manager()
 
@@ -201,6 +210,11 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or _('Giấy giới thiệu')} — {self.member}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            fill_member_names([self])
+        super().save(*args, **kwargs)
 
     @property
     def is_live(self) -> bool:

@@ -20,22 +20,32 @@ from .validators import (
 )
 
 
+def search_q(text: str, *, name: str = "search_name", member: str = "") -> models.Q | None:
+    """The member search as a condition (None for a blank text): the folded text in the
+    folded name, or, for 4 digits or more, the start of the card number or phone.
+    `member` is the path to the member from another model ("member__"); `name` the
+    folded name to test: a row carrying its member's copy tests its own column
+    ("member_search_name", lienhe.members.names) instead of joining every member."""
+    folded = fold(text)
+    if not folded:
+        return None
+    query = models.Q(**{f"{name}__contains": folded})
+    digits = normalize_card_number(text)
+    if digits.isdigit() and len(digits) >= 4:
+        query |= models.Q(**{f"{member}card_number__startswith": digits}) | models.Q(
+            **{f"{member}phone__startswith": normalize_phone(text)}
+        )
+    return query
+
+
 class MemberQuerySet(models.QuerySet):
     def in_subtree(self, org: Organization) -> MemberQuerySet:
         return self.filter(organization__path__startswith=org.path)
 
     def search(self, text: str) -> MemberQuerySet:
         """Diacritic-insensitive search on name, card number and phone."""
-        folded = fold(text)
-        if not folded:
-            return self
-        digits = normalize_card_number(text)
-        query = models.Q(search_name__contains=folded)
-        if digits.isdigit() and len(digits) >= 4:
-            query |= models.Q(card_number__startswith=digits) | models.Q(
-                phone__startswith=normalize_phone(text)
-            )
-        return self.filter(query)
+        query = search_q(text)
+        return self if query is None else self.filter(query)
 
     def visible_to(self, user) -> MemberQuerySet:
         from lienhe.access.scoping import visible_members
@@ -123,7 +133,24 @@ class Member(models.Model):
         self.phone = normalize_phone(self.phone)
         if self.citizen_id == "":
             self.citizen_id = None
+        adding = self._state.adding
         super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        renamed = self.search_name != getattr(self, "_stored_search_name", None)
+        if not adding and renamed and (fields is None or "full_name" in fields):
+            # A rename: the letters and comments searched by the member's name carry a
+            # copy of it, renamed in the same transaction (issue 21).
+            from .names import copy_member_names
+
+            copy_member_names([self.pk])
+        self._stored_search_name = self.search_name
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        member = super().from_db(db, field_names, values, **kwargs)
+        # The folded name as stored, to know on save whether it changed (deferred: None).
+        member._stored_search_name = member.__dict__.get("search_name")
+        return member
 
     @property
     def given_name(self) -> str:

@@ -9,12 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lienhe.members.models import Member
+from lienhe.members.names import fill_member_names, member_name_field
 from lienhe.orgs.models import Organization
 
 from .constants import Purpose, Regulation, ReviewLevel
 
 
 class CommentQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_member_names(objs)  # the member's folded name copied on each row (issue 21)
+        return super().bulk_create(objs, *args, **kwargs)
+
     def in_subtree(self, org: Organization) -> CommentQuerySet:
         return self.filter(
             Q(residence_org__path__startswith=org.path)
@@ -103,7 +109,10 @@ class ResidenceComment(models.Model):
     correction_reason = models.CharField(_("lý do đính chính"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The member's folded name, copied (lienhe.members.names): the list orders and
+    # searches by it from its index, without joining the members (issue 21).
+    member_search_name = member_name_field()
+    history = HistoricalRecords(excluded_fields=["updated_at", "member_search_name"])
 
     objects = CommentQuerySet.as_manager()
 
@@ -120,12 +129,13 @@ class ResidenceComment(models.Model):
         ]
         indexes = [
             # The list of a year is ordered by state, due date, name: the index gives
-            # the first two, so page 1 sorts a few rows by name (issue 21). It carries
-            # the member and the two organizations, so the capped count and the page's
-            # ids (visibility, order by name) read the index, not the wide comment rows.
+            # that order, so page 1 reads its first rows (issue 21). It carries the
+            # member's copied name and the two organizations, so the capped count, the
+            # page's ids and a search by name read the index, not the wide comment
+            # rows nor the members.
             models.Index(
-                fields=["year", "state", "due_on"],
-                include=["id", "member", "residence_org", "workplace_org"],
+                fields=["year", "state", "due_on", "member_search_name", "id"],
+                include=["member", "residence_org", "workplace_org"],
                 name="reviews_comment_list_order",
             ),
             models.Index(fields=["residence_org", "year"]),
@@ -140,6 +150,11 @@ class ResidenceComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year}"
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            fill_member_names([self])
+        super().save(*args, **kwargs)
 
     @property
     def is_locked(self) -> bool:

@@ -8,7 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import paginate_deferred, query_without_page, year_param
+from lienhe.access.requests import (
+    paginate_deferred,
+    paginate_search,
+    query_without_page,
+    year_param,
+)
 from lienhe.access.scoping import has_org_permission, member_fields_for, paths_with
 from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
@@ -37,10 +42,12 @@ def _filtered(request):
         qs = qs.exclude(state__in=ResidenceComment.SENT_STATES).filter(
             due_on__lt=timezone.localdate()
         )
+    # By the comment's copy of the member's folded name (lienhe.members.names): the
+    # order and the search read the list's index, not the members (issue 21).
     q = fold(request.GET.get("q", ""))
     if q:
-        qs = qs.filter(member__search_name__contains=q)
-    return qs.order_by("state", "due_on", "member__search_name", "id"), year, state
+        qs = qs.filter(member_search_name__contains=q)
+    return qs.order_by("state", "due_on", "member_search_name", "id"), year, state
 
 
 # What a row of the list shows: the page's 50 rows are read as these values, not as
@@ -95,7 +102,12 @@ def comment_list(request):
     qs, year, state = _filtered(request)
     # Ordered by member name within (state, due date): thousands of yearly comments
     # share a due date, so the order is taken on ids and only the page's rows loaded.
-    page = paginate_deferred(request, qs, values=_LIST_VALUES)
+    # A search counts and orders its matches in one query, as the letters search does
+    # (issue 21).
+    if fold(request.GET.get("q", "")):
+        page = paginate_search(request, qs, load=ResidenceComment.objects, values=_LIST_VALUES)
+    else:
+        page = paginate_deferred(request, qs, values=_LIST_VALUES)
     write_roots = paths_with(request.user, "reviews:write")
     page.object_list = _list_rows(page.object_list, request.user.is_superuser, write_roots)
     query = query_without_page(request)

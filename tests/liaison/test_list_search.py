@@ -21,9 +21,9 @@ from .helpers import letter
 NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 TODAY = NOW.date()
 # session, user, roles, unread notifications + the list's own queries: a search finds,
-# counts and orders its matches in one query and reads the page's rows by id; the list
-# counts (capped) and reads its page (issue 21).
-SEARCH_PAGE_QUERIES = 4 + 2
+# counts and orders its matches in one query, reads the page's rows by id and their
+# organizations in one more; the list counts (capped) and reads its page (issue 21).
+SEARCH_PAGE_QUERIES = 4 + 3
 LIST_PAGE_QUERIES = 4 + 2
 
 

@@ -20,6 +20,7 @@ from lienhe.text import fold, nfc
 from .. import hooks as member_hooks
 from ..import_files import ImportFileError, Table, cell_text
 from ..models import Member
+from ..names import copy_member_names
 from ..validators import (
     normalize_phone,
     validate_card_number,
@@ -333,6 +334,7 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
     orgs: set[int] = {_org_id(row) for row in plan.creates}
     updated = []
     old_homes = []  # (home before, member) for the hook of modules following moves
+    names = {}  # the folded names before the file, to copy only the renamed ones
     by_pk = {pk: fields for pk, fields, _c in plan.updates}
     pks = list(by_pk)
     for start in range(0, len(pks), CHUNK):
@@ -340,6 +342,7 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
             fields = by_pk[member.pk]
             orgs.add(member.organization_id)
             old_homes.append((member_hooks.home_of(member), member))
+            names[member.pk] = member.search_name
             for key, value in fields.items():
                 if key.startswith("_"):
                     continue
@@ -362,6 +365,10 @@ def _commit_members(plan: Plan, *, actor, progress: Progress | None) -> None:
         )
         # the same hook the member form calls (bulk writes send no signal)
         member_hooks.home_changed(member_hooks.home_changes(old_homes), actor=actor)
+        if "full_name" in touched:
+            # The renamed members' letters and comments carry a copy of the folded name,
+            # as Member.save keeps it (issue 21).
+            copy_member_names([m.pk for m in updated if m.search_name != names[m.pk]])
     # Summaries (issue 21): one recount per touched organization, not one per row.
     summary_hooks.members_changed(orgs)
 
