@@ -12,16 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lienhe.members.models import Member
-from lienhe.members.names import fill_member_names, member_name_field
+from lienhe.members.names import CarriesMemberName, MemberNameQuerySet, member_name_field
 from lienhe.orgs.models import Organization
 
 
-class IntroductionQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        fill_member_names(objs)  # the member's folded name copied on each row (issue 21)
-        return super().bulk_create(objs, *args, **kwargs)
-
+class IntroductionQuerySet(MemberNameQuerySet):  # bulk inserts copy the member's name
     def in_subtree(self, org: Organization) -> IntroductionQuerySet:
         """Letters issued by, or addressed to, an organization in `org`'s subtree."""
         return self.filter(
@@ -88,7 +83,7 @@ RESIDENCE_EXEMPTION_GROUPS = [
 INTRODUCTION_EXEMPTION_GROUPS = [ExemptionGroup.SPECIAL_DUTY]
 
 
-class Introduction(models.Model):
+class Introduction(CarriesMemberName, models.Model):
     """One introduction letter and the liaison it opens. At most one open (not closed)
     record per member; history is kept as closed records plus the history table."""
 
@@ -210,11 +205,6 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number or _('Giấy giới thiệu')} — {self.member}"
-
-    def save(self, *args, **kwargs):
-        if self._state.adding:
-            fill_member_names([self])
-        super().save(*args, **kwargs)
 
     @property
     def is_live(self) -> bool:

@@ -4,7 +4,8 @@ search and order by it: the letters and the residence comments carry it as
 of the members it would join, most of the 100.000 for a common term (issue 21).
 
 The copy is kept here, in one place: a new row takes its member's name on insert
-(`fill_member_names`: the models' `save` and `bulk_create`, the demo's bulk writes), a
+(`fill_member_names`: the models' `save` and `bulk_create` through
+`CarriesMemberName` and `MemberNameQuerySet`, the demo's bulk writes), a
 rename copies it onto the member's rows in the same transaction (`copy_member_names`:
 `Member.save`, the importer's bulk update). Models take part by declaring the field."""
 
@@ -70,3 +71,22 @@ def copy_member_names(member_ids: Iterable[int]) -> None:
         for start in range(0, len(ids), CHUNK):
             rows = model._base_manager.filter(member_id__in=ids[start : start + CHUNK])
             rows.update(**{FIELD: name})
+
+
+class MemberNameQuerySet(models.QuerySet):
+    """The queryset of a model carrying the copy: bulk inserts fill it too."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        fill_member_names(objs)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class CarriesMemberName:
+    """Mixin (before `models.Model`) of a model carrying the copy: a new row takes its
+    member's folded name on save."""
+
+    def save(self, *args, **kwargs):
+        if self._state.adding:
+            fill_member_names([self])
+        super().save(*args, **kwargs)

@@ -9,18 +9,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from lienhe.members.models import Member
-from lienhe.members.names import fill_member_names, member_name_field
+from lienhe.members.names import CarriesMemberName, MemberNameQuerySet, member_name_field
 from lienhe.orgs.models import Organization
 
 from .constants import Purpose, Regulation, ReviewLevel
 
 
-class CommentQuerySet(models.QuerySet):
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        fill_member_names(objs)  # the member's folded name copied on each row (issue 21)
-        return super().bulk_create(objs, *args, **kwargs)
-
+class CommentQuerySet(MemberNameQuerySet):  # bulk inserts copy the member's name
     def in_subtree(self, org: Organization) -> CommentQuerySet:
         return self.filter(
             Q(residence_org__path__startswith=org.path)
@@ -44,7 +39,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(q)
 
 
-class ResidenceComment(models.Model):
+class ResidenceComment(CarriesMemberName, models.Model):
     class State(models.TextChoices):
         REQUESTED = "requested", _("Đã yêu cầu, chờ nhận xét")
         DRAFT = "draft", _("Đang soạn")
@@ -150,11 +145,6 @@ class ResidenceComment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} — {self.year}"
-
-    def save(self, *args, **kwargs):
-        if self._state.adding:
-            fill_member_names([self])
-        super().save(*args, **kwargs)
 
     @property
     def is_locked(self) -> bool:
