@@ -3,6 +3,8 @@
 import re
 import unicodedata
 
+from django.utils.encoding import force_str
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -15,7 +17,8 @@ def choice_labels(choices) -> dict[str, str]:
     """{value: label} of a field's choices in the active language, translated once:
     a page's rows read their labels from it (`get_FOO_display` rebuilds the translated
     choices on every call, a measurable share of a 50-row list; issue 21)."""
-    return {value: str(label) for value, label in choices}
+    # force_str keeps a non-text label (a number) as it is, as Django's display does.
+    return {value: force_str(label, strings_only=True) for value, label in choices}
 
 
 def fold(value: str) -> str:

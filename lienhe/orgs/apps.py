@@ -14,6 +14,10 @@ class OrgsConfig(AppConfig):
 
         # Vietnamese order in SQL on SQLite too (lienhe.text.vi_order).
         connection_created.connect(register_sqlite_collation, dispatch_uid="lienhe-vi-collation")
+        from lienhe import choicelabels
+
+        # Every model class exists by now (Django imports all models before ready()).
+        choicelabels.install()
         from . import registry
 
         registry.register_all()
