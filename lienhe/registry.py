@@ -57,11 +57,15 @@ __all__ = [
 @dataclass(frozen=True)
 class Panel:
     """A home panel: `func(request) -> dict | None` returning {"template", "title"
-    (gettext), …context}. `cache=False`: computed on every view (`reports.home`)."""
+    (gettext), …context}. `cache=False`: computed on every view (`reports.home`).
+    `families`: the summary families (`lienhe.summaries.families`, or a callable
+    returning them) whose writes change the panel; it is then cached per user across
+    the other families' writes. None: any write in the user's scope drops it."""
 
     order: int
     func: Callable[..., dict | None]
     cache: bool = True
+    families: tuple[str, ...] | Callable[[], tuple[str, ...] | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,7 @@ class DailyJob:
 
 
 def _panel(item: Panel) -> None:
-    home.register_panel(item.order, item.func, cache=item.cache)
+    home.register_panel(item.order, item.func, cache=item.cache, families=item.families)
 
 
 def _member_section(item: MemberSection) -> None:

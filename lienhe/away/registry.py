@@ -14,7 +14,7 @@ def register_all() -> None:
     registry.register(
         registry.NavItem("away:list", _("Đi làm ăn xa"), "away:read", 60, "away"),
         registry.NavItem("away:mine", _("Đảng phí, đi xa của tôi"), "self", 61, "away-mine"),
-        registry.Panel(60, panels.home_panel),
+        registry.Panel(60, panels.home_panel, families=("away", "transfers", "fees")),
         registry.MemberSection(60, panels.member_section),
         registry.Section("away", "Đảng viên đi làm ăn xa, đảng phí", 70, periodic.away_section),
         registry.RedFlag(

@@ -36,7 +36,7 @@ def register_all() -> None:
 
     registry.register(
         registry.NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"),
-        registry.Panel(30, home_panel),
+        registry.Panel(30, home_panel, families=("letters", "transfers")),
         registry.MemberSection(40, sections.residence_section),
         registry.Section("liaison", "Giữ mối liên hệ với nơi cư trú", 20, periodic.liaison_section),
         registry.RedFlag(

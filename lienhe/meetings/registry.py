@@ -14,7 +14,7 @@ def register_all() -> None:
     registry.register(
         registry.NavItem("meetings:list", _("Sinh hoạt chi bộ"), "meetings:read", 40, "meetings"),
         registry.MemberSection(40, panels.member_section),
-        registry.Panel(40, panels.home_panel),
+        registry.Panel(40, panels.home_panel, families=("meetings",)),
         registry.Section("meetings", "Sinh hoạt chi bộ", 30, periodic.meetings_section),
         registry.RedFlag(
             "meetings",

@@ -13,7 +13,7 @@ from . import flags, jobs, panels, periodic, policy
 def register_all() -> None:
     registry.register(
         registry.NavItem("petitions:list", _("Kiến nghị"), "petitions:read", 60, "petitions"),
-        registry.Panel(60, panels.home_panel),
+        registry.Panel(60, panels.home_panel, families=("petitions",)),
         registry.Section("petitions", "Kiến nghị, vấn đề bức xúc", 60, periodic.petitions_section),
         registry.RedFlag(
             "petitions",

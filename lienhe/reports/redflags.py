@@ -98,6 +98,14 @@ class Source:
 RED_FLAG_SOURCES: list[Source] = []
 
 
+def families_of_all() -> tuple[str, ...] | None:
+    """The families whose writes change some module's flags (None: a module follows
+    any write): what a piece showing every module's flags must follow."""
+    if any(source.families is None for source in RED_FLAG_SOURCES):
+        return None
+    return tuple(sorted({name for source in RED_FLAG_SOURCES for name in source.families}))
+
+
 def register_red_flags(
     func: Callable,
     *,

@@ -23,7 +23,7 @@ from lienhe.orgs.models import Organization
 from lienhe.summaries.cache import cached
 from lienhe.text import fold
 
-from .redflags import MODULE_LABELS, RedFlag, collect, pack, rank, unpack
+from .redflags import MODULE_LABELS, RedFlag, collect, families_of_all, pack, rank, unpack
 
 BOARD_PERM = "reports:read"
 # Flags asked from each module per scope root on the page and in the export: enough
@@ -79,6 +79,7 @@ def page_flags(user, today: dt.date) -> list[RedFlag]:
         user,
         f"redflags-page:{today.isoformat()}",
         lambda: pack(board_flags(user, today, limit=PAGE_LIMIT)),
+        families=families_of_all(),
     )
     return unpack(rows)
 
@@ -197,6 +198,7 @@ def home_panel(request) -> dict | None:
             user,
             f"redflags-top10:{today.isoformat()}",
             lambda: pack(spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)),
+            families=families_of_all(),
         )
     )
     return {

@@ -9,10 +9,10 @@ from django.views.decorators.cache import cache_control, never_cache
 
 from lienhe.access.scoping import paths_with, scope_organizations
 from lienhe.members.figures import subtree_totals
-from lienhe.summaries.cache import cached
+from lienhe.summaries.cache import cached_pieces
 from lienhe.summaries.services import shared_reads
 
-from .home import home_panels
+from .home import cached_panel_families, home_panels
 
 
 @login_required
@@ -20,19 +20,22 @@ def home(request):
     user = request.user
     paths = None if user.is_superuser else paths_with(user, "members:read")
     scope = scope_organizations(user, "members:read") if paths else []
-    # Panels per user, rendered once and cached a short while; any write in the user's
-    # scope drops them (issue 21, lienhe/summaries/cache.py). HTML, not the panels'
-    # model instances: unpickling those cost more than the queries saved. Panels
-    # registered with cache=False are computed on every view. The figures and, when
-    # recounted, the panels' counts share one read of the scope's summary counters
-    # and of its regulations (`shared_reads`).
+    # Panels per user, rendered and cached a short while each under the families it
+    # reads: a write in the user's scope drops only the panels of its families (issue
+    # 21, lienhe/summaries/cache.py). HTML, not the panels' model instances: unpickling
+    # those cost more than the queries saved. Panels registered with cache=False are
+    # computed on every view. The figures and, when recounted, the panels' counts
+    # share one read of the scope's summary counters and of its regulations
+    # (`shared_reads`).
     with shared_reads():
         figures = subtree_totals(paths) if (paths is None or paths) else None
-        panels = cached(
-            user, "home-panels", lambda: _rendered(request, home_panels(request, live=False))
+        kept = cached_pieces(
+            user,
+            cached_panel_families(),
+            lambda names: _rendered(request, home_panels(request, live=False, names=names), names),
         )
         live = home_panels(request, live=True)
-    panels = sorted([*panels, *live], key=lambda p: p["order"])
+    panels = sorted([*filter(None, kept.values()), *live], key=lambda p: p["order"])
     return render(
         request,
         "home.html",
@@ -47,19 +50,20 @@ def home(request):
 PANEL_END = "<!--/panel-->"
 
 
-def _rendered(request, panels: list[dict]) -> list[dict]:
-    """Each panel's HTML, from one render (context processors run once)."""
-    html = render_to_string("_home_panels.html", {"panels": panels}, request)
+def _rendered(request, panels: list[dict], names: list[str]) -> dict[str, dict | None]:
+    """{name: the panel's HTML (None: nothing to show)} of each of `names`, from one
+    render (context processors run once)."""
+    html = render_to_string("_home_panels.html", {"panels": panels}, request) if panels else ""
     parts = html.split(PANEL_END)
-    return [
-        {
+    result: dict[str, dict | None] = dict.fromkeys(names)
+    for p, part in zip(panels, parts, strict=False):
+        result[p["name"]] = {
             "order": p["order"],
             "template": p["template"],
             "title": str(p.get("title", "")),
             "html": mark_safe(part),  # noqa: S308 - our own templates' output
         }
-        for p, part in zip(panels, parts, strict=False)
-    ]
+    return result
 
 
 @never_cache

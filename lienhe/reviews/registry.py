@@ -24,7 +24,7 @@ def register_all() -> None:
             "reviews:list", gettext_lazy("Nhận xét, đánh giá"), "reviews:read", 50, "reviews"
         ),
         registry.NavItem("reviews:mine", gettext_lazy("Nhận xét của tôi"), "self", 51, "reviews"),
-        registry.Panel(40, home_panel),
+        registry.Panel(40, home_panel, families=("comments",)),
         registry.MemberSection(40, member_section),
         registry.Section(
             "reviews", "Nhận xét nơi cư trú và đánh giá, xếp loại", 50, periodic.reviews_section

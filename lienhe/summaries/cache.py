@@ -88,34 +88,79 @@ def scope_paths(user) -> list[str]:
     return sorted({g.path for g in grants(user)})
 
 
-def user_key(user, name: str) -> str | None:
-    """The cache key of `name` for `user` as of the current versions of their scope;
-    None when not cached (no role: their pieces are cheap and only their own)."""
+def paths_version_keys(paths: list[str], families: Iterable[str] | None) -> list[str]:
+    """The version keys of a piece over the subtrees at `paths`: the generation and any
+    change (`families` None), or the generation, the writes naming no family, the
+    structure (`STRUCTURE`) and each of `families`."""
+    if families is None:
+        return [GENERATION, *(_vkey(p) for p in paths)]
+    names = sorted({ANY, *STRUCTURE, *families})
+    return [GENERATION, *(_vkey(p, name) for p in paths for name in names)]
+
+
+def user_keys(user, pieces: dict[str, Iterable[str] | None]) -> dict[str, str] | None:
+    """The cache key of each piece {name: families} for `user` as of the current
+    versions of their scope (one cache read for all); None when not cached (no role:
+    their pieces are cheap and only their own)."""
     if not getattr(user, "is_authenticated", False):
         return None
     paths = scope_paths(user)
     if not paths and not user.is_superuser:
         return None
-    keys = [GENERATION] + [_vkey(p) for p in paths]
-    versions = cache.get_many(keys)
-    token = "|".join(f"{k}={versions.get(k, '0')}" for k in keys)
-    digest = hashlib.sha1(token.encode()).hexdigest()[:16]
-    return f"summ:page:{name}:{user.pk}:{digest}"
+    wanted = {name: paths_version_keys(paths, fams) for name, fams in pieces.items()}
+    versions = cache.get_many({k for keys in wanted.values() for k in keys})
+    result = {}
+    for name, keys in wanted.items():
+        token = "|".join(f"{k}={versions.get(k, '0')}" for k in keys)
+        digest = hashlib.sha1(token.encode()).hexdigest()[:16]
+        result[name] = f"summ:page:{name}:{user.pk}:{digest}"
+    return result
 
 
-def cached(user, name: str, compute: Callable[[], object]):
-    """`compute()` once per user and scope version for `timeout()` seconds."""
-    if timeout() <= 0:
-        return compute()
-    key = user_key(user, name)
-    if key is None:
-        return compute()
-    hit = cache.get(key)
-    if hit is not None:
-        return hit
-    value = compute()
-    cache.set(key, value, timeout())
-    return value
+def user_key(user, name: str) -> str | None:
+    """The cache key of `name` for `user` as of the versions of any change in their
+    scope; None when not cached."""
+    keys = user_keys(user, {name: None})
+    return None if keys is None else keys[name]
+
+
+def cached(
+    user, name: str, compute: Callable[[], object], *, families: Iterable[str] | None = None
+):
+    """`compute()` once per user and version of `families` (None: of any change) over
+    the user's scope, for `timeout()` seconds."""
+    return cached_pieces(user, {name: families}, lambda names: {name: compute()})[name]
+
+
+# A piece computed as "nothing to show" (None) is stored as this, since the cache
+# answers None for a miss.
+_NOTHING = "summ:nothing"
+
+
+def cached_pieces(
+    user,
+    pieces: dict[str, Iterable[str] | None],
+    compute: Callable[[list[str]], dict[str, object]],
+) -> dict[str, object]:
+    """{name: value} of each piece {name: families} for `user`, each kept for
+    `timeout()` seconds per version of its families over the user's scope (None: of
+    any change): a write of one family recounts only the pieces reading it.
+    `compute(names)` returns the missing pieces (None: nothing to show); two cache
+    round trips whatever the number of pieces."""
+    keys = user_keys(user, pieces) if timeout() > 0 else None
+    if keys is None:
+        return compute(list(pieces))
+    hits = cache.get_many(list(keys.values()))
+    values = {name: hits[key] for name, key in keys.items() if key in hits}
+    missing = [name for name in pieces if name not in values]
+    if missing:
+        fresh = compute(missing)
+        cache.set_many(
+            {keys[name]: _NOTHING if fresh[name] is None else fresh[name] for name in missing},
+            timeout(),
+        )
+        values.update(fresh)
+    return {name: None if values[name] == _NOTHING else values[name] for name in pieces}
 
 
 def report_timeout() -> int:
@@ -123,13 +168,8 @@ def report_timeout() -> int:
 
 
 def version_keys(path: str, families: Iterable[str] | None = None) -> list[str]:
-    """The version keys a piece of `path`'s subtree depends on: the generation and any
-    change (`families` None), or the generation, the writes naming no family, the
-    structure (`STRUCTURE`) and each of `families`."""
-    if families is None:
-        return [GENERATION, _vkey(path)]
-    names = sorted({ANY, *STRUCTURE, *families})
-    return [GENERATION, *(_vkey(path, name) for name in names)]
+    """The version keys a piece of `path`'s subtree depends on (`paths_version_keys`)."""
+    return paths_version_keys([path], families)
 
 
 def subtree_key(path: str, name: str, params: dict, families: Iterable[str] | None = None) -> str:

@@ -13,11 +13,15 @@ from . import flags, jobs, panels, periodic, policy, today
 def register_all() -> None:
     registry.register(
         registry.NavItem("visits:mine", _("Dự sinh hoạt"), "visits:read", 60, "visits"),
-        registry.Panel(60, panels.home_panel),
+        registry.Panel(60, panels.home_panel, families=("visits",)),
         registry.MemberSection(60, panels.member_section),
         registry.Section("visits", "Cấp ủy viên dự sinh hoạt chi bộ", 40, periodic.visits_section),
-        # Visits have no summary family: any write in the subtree recounts their flags.
-        registry.RedFlag("visits", _("Dự sinh hoạt"), "visits:read", flags.red_flags, 30),
+        # Visits have no counters; their writers bump the "visits" family
+        # (lienhe.visits.services_base.visits_changed) so their flags and panel are
+        # kept across the other modules' writes.
+        registry.RedFlag(
+            "visits", _("Dự sinh hoạt"), "visits:read", flags.red_flags, 30, families=("visits",)
+        ),
         registry.TodayTasks(30, today.announced_visitors),
         *policy.POLICY_KEYS,
         *policy.PRESETS,

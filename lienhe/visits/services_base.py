@@ -20,6 +20,15 @@ from .models import (
 )
 
 
+def visits_changed(*paths: str, families: tuple[str, ...] = ("visits",)) -> None:
+    """Visits have no summary counters, but their flags and home panels are cached per
+    subtree under the "visits" family (issue 21): every writer calls this with the
+    organizations it touched, inside its transaction (ancestors are bumped too)."""
+    from lienhe.summaries import hooks
+
+    hooks.paths_changed([p for p in paths if p], families=families)
+
+
 class VisitError(Exception):
     """A change the rules forbid; the message is for the user."""
 

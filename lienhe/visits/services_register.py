@@ -19,7 +19,14 @@ from .models import (
     Visit,
     VisitAssignment,
 )
-from .services_base import STALE_MESSAGE, StaleEdit, VisitError, _out_of_scope, assignable_cells
+from .services_base import (
+    STALE_MESSAGE,
+    StaleEdit,
+    VisitError,
+    _out_of_scope,
+    assignable_cells,
+    visits_changed,
+)
 
 # ---------------------------------------------------------------- register
 
@@ -65,6 +72,7 @@ def create_committee(
         organization_path=organization.path,
         data={"name": name, "term": term},
     )
+    visits_changed(organization.path)
     return committee
 
 
@@ -84,6 +92,7 @@ def add_committee_member(
         organization_path=committee.organization.path,
         data={"name": cm.full_name, "position": cm.position},
     )
+    visits_changed(committee.organization.path)
     return cm
 
 
@@ -127,6 +136,7 @@ def update_committee_member(
         organization_path=current.committee.organization.path,
         data=changed,
     )
+    visits_changed(current.committee.organization.path)
     return current
 
 
@@ -153,6 +163,7 @@ def add_assignment(
         organization_path=cell.path,
         data={"committee_member": committee_member.pk, "cell": cell.pk, "year": year},
     )
+    visits_changed(cell.path)
     return assignment
 
 
@@ -175,4 +186,5 @@ def remove_assignment(assignment: VisitAssignment, *, actor=None) -> None:
         organization_path=assignment.cell.path,
         data={"committee_member": assignment.committee_member_id, "cell": assignment.cell_id},
     )
+    visits_changed(assignment.cell.path)
     assignment.delete()

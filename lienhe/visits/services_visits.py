@@ -26,6 +26,7 @@ from .services_base import (
     _out_of_scope,
     report_due_days,
     scope_cells,
+    visits_changed,
 )
 from .signals import visit_report_filed
 
@@ -112,6 +113,7 @@ def plan_visit(
         organization_path=cell.path,
         data={"committee_member": committee_member.pk, "date": planned_on.isoformat()},
     )
+    visits_changed(cell.path)
     return visit
 
 
@@ -173,6 +175,7 @@ def mark_missed(
             "rescheduled_to": new_date.isoformat() if new_date else None,
         },
     )
+    visits_changed(current.cell.path)
     return new_visit
 
 
@@ -211,6 +214,7 @@ def change_date(
         organization_path=current.cell.path,
         data={"from": old.isoformat(), "to": planned_on.isoformat()},
     )
+    visits_changed(current.cell.path)
     return current
 
 
@@ -354,5 +358,7 @@ def file_report(
             "days_late": report.days_late,
         },
     )
+    # The visitor is now a guest of the meeting and the meeting rated: its pages too.
+    visits_changed(current.cell.path, families=("visits", "meetings"))
     visit_report_filed.send(sender=VisitReport, report=report, items=items, actor=actor)
     return report

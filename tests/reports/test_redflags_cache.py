@@ -272,8 +272,8 @@ def _modules_read(queries) -> set[str]:
 def test_a_write_recounts_only_the_flags_of_its_family(cast, every_module, login):
     """After a write of the comments family (what `reviews.services` calls when a
     comment is requested, saved or sent), the board's list is recounted (the user's list
-    is dropped) but only the comments' and the visits' flags are read again (visits have
-    no summary family); the result equals a fresh collection."""
+    is dropped) but only the comments' flags are read again; the result equals a fresh
+    collection."""
     from lienhe.summaries import hooks
 
     user = cast.users["province_staff"]
@@ -281,7 +281,7 @@ def test_a_write_recounts_only_the_flags_of_its_family(cast, every_module, login
     _get(client, reverse("today:redflags"))
     hooks.changed("comments", [cast.cell_a.pk])
     response, queries = _get(client, reverse("today:redflags"))
-    assert _modules_read(queries) == {"reviews", "visits"}
+    assert _modules_read(queries) == {"reviews"}
     cache.clear()
     fresh = board_flags(user, TODAY, limit=PAGE_LIMIT)
     assert [r["flag"].key for r in response.context["rows"]] == [f.key for f in fresh][
@@ -295,8 +295,28 @@ def test_a_letter_write_recounts_the_letters_flags(cast, every_module, login):
     intro = every_module
     liaison_services.confirm_handin(intro, handed_in_on=TODAY, actor=cast.users["secretary_a"])
     response, queries = _get(client, reverse("today:redflags"))
-    assert _modules_read(queries) == {"liaison", "visits"}
+    assert _modules_read(queries) == {"liaison"}
     assert f"liaison:overdue:{intro.pk}" not in {r["flag"].key for r in response.context["rows"]}
+
+
+def test_a_visit_write_recounts_the_visits_flags(cast, every_module, login):
+    """Visits have no counters; their writers bump the "visits" family
+    (`visits_changed`), so a visit marked missed drops its "report overdue" flag at
+    once and the other modules' flags stay cached."""
+    from lienhe.visits import services as visit_services
+
+    client = login(cast.users["province_staff"])
+    response, _ = _get(client, reverse("today:redflags"))
+    keys = [r["flag"].key for r in response.context["rows"]]
+    overdue = [k for k in keys if k.startswith("visits:report:")]
+    assert overdue
+    visit = Visit.objects.get(pk=int(overdue[0].rsplit(":", 1)[1]))
+    visit_services.mark_missed(
+        visit, reason="illness", expected_version=visit.version, actor=cast.users["province_staff"]
+    )
+    response, queries = _get(client, reverse("today:redflags"))
+    assert _modules_read(queries) == {"visits"}
+    assert overdue[0] not in {r["flag"].key for r in response.context["rows"]}
 
 
 def test_a_write_naming_no_family_recounts_every_module(cast, every_module, login):

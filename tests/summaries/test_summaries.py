@@ -249,6 +249,35 @@ def test_a_write_drops_the_cached_home_panels_of_the_scope(cast, login):
     assert "1 mới</a>" in client.get(reverse("home")).content.decode()
 
 
+def test_a_write_recounts_only_the_home_panels_of_its_family(cast, login):
+    """Each panel is cached under the families it reads: a comment write recounts the
+    comments panel (and the red-flag top 10, which reads every module) but serves the
+    petitions panel from the cache; a petition write recounts the petitions panel."""
+    from lienhe.summaries import hooks
+
+    client = login(cast.users["province_staff"])
+    client.get(reverse("home"))
+
+    def petition_reads():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("home"))
+        # The petitions panel's five most urgent (the red-flag top 10 reads
+        # petitions too, ten per module).
+        return [
+            q["sql"]
+            for q in ctx.captured_queries
+            if "petitions_petition" in q["sql"] and "LIMIT 5" in q["sql"]
+        ]
+
+    assert petition_reads() == []  # cached
+    hooks.changed("comments", [cast.cell_a.pk])
+    assert petition_reads() == []  # another family's write: still cached
+    _petition(cast.cell_a, "Đường ngập khi mưa")
+    assert "1 mới</a>" in client.get(reverse("home")).content.decode()
+    hooks.changed("petitions", [cast.cell_a.pk])
+    assert petition_reads() != []  # its own family: recounted
+
+
 @pytest.mark.parametrize("rows", [10, 200])
 def test_home_for_the_province_board_issues_at_most_12_queries(cast, login, rows):
     """Figures from the summaries (one query), panels from the per-user cache: the
