@@ -190,6 +190,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "lienhe.access.context.navigation",
             ],
+            # Our `date` filter overrides Django's (digits-only formats written
+            # directly, the rest delegated): lienhe/datefilter.py, issue 21.
+            "builtins": ["lienhe.datefilter"],
         },
     }
 ]
