@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -19,7 +21,13 @@ def days_left(due: dt.date | dt.datetime | None) -> str:
         return ""
     if isinstance(due, dt.datetime):
         due = timezone.localtime(due).date()
-    delta = (due - timezone.localdate()).days
+    return _days_badge((due - timezone.localdate()).days, get_language())
+
+
+@functools.lru_cache(maxsize=4096)
+def _days_badge(delta: int, language: str | None) -> str:
+    """The badge of `delta` days in `language` (the active one: part of the key), made
+    once: a 50-row list asks for a few dozen different values (issue 21)."""
     if delta > 0:
         css = "badge warn" if delta <= 7 else "badge"
         text = _("còn %(n)s ngày") % {"n": delta}
