@@ -22,6 +22,7 @@ from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.reports.redflags import url_for
 
 from . import services
 from .exports import AwayExporter
@@ -52,8 +53,15 @@ def contact_interval(org: Organization | None) -> int:
     return int(effective_policy(org, "away_contact_interval_days", services.today()))
 
 
-def _page(request, qs):
-    return paginate(request, qs), query_without_page(request)
+def _page(request, qs, detail: str | None = None):
+    """The page and the query string without `page`; with `detail` (a route taking the
+    row's pk), each row's `url`, reversed once per page rather than per row."""
+    page = paginate(request, qs)
+    if detail:
+        url = url_for(detail)
+        for row in page.object_list:
+            row.url = url(row.pk)
+    return page, query_without_page(request)
 
 
 def _filtered(request):
@@ -68,7 +76,7 @@ def _filtered(request):
 @require_perm("away:read")
 def away_list(request):
     f = _filtered(request)
-    page, query = _page(request, f.qs)
+    page, query = _page(request, f.qs, "away:detail")
     interval = f.interval_days
     for a in page.object_list:
         a.contact_due = a.contact_due_on(interval)

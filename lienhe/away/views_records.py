@@ -44,7 +44,7 @@ def _exemptions(request):
 @require_perm("away:read")
 def exemption_list(request):
     f = _exemptions(request)
-    page, query = _page(request, f.qs)
+    page, query = _page(request, f.qs, "away:exemption")
     if request.htmx:
         return render(
             request,
@@ -217,7 +217,7 @@ def _transfers(request):
 @require_perm("away:read")
 def transfer_list(request):
     f = _transfers(request)
-    page, query = _page(request, f.qs)
+    page, query = _page(request, f.qs, "away:transfer")
     template = "away/_transfer_results.html" if request.htmx else "away/transfers.html"
     return render(request, template, {"filter": f, "page": page, "query": query})
 

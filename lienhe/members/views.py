@@ -10,6 +10,7 @@ from lienhe.access.requests import paginate, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
 from lienhe.prepared import prepared
+from lienhe.reports.redflags import url_for
 
 from . import services
 from .exports import MemberExporter
@@ -29,8 +30,10 @@ def _filtered(request):
 def member_list(request):
     filterset = _filtered(request)
     page = paginate(request, filterset.qs)
+    detail_url = url_for("members:detail")  # once per page, not per row (issue 21)
     for m in page.object_list:
         m.shown_fields = member_fields_for(request.user, m)
+        m.url = detail_url(m.pk)
     query = query_without_page(request)
     template = "members/_list_results.html" if request.htmx else "members/list.html"
     return render(
