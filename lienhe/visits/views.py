@@ -18,6 +18,7 @@ from lienhe.access.guards import require_perm
 from lienhe.access.requests import paginate, query_without_page
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.reports.redflags import url_for
 from lienhe.text import fold
 
 from . import services
@@ -204,8 +205,16 @@ def plan(request):
         qs = _plan_queryset(request, committee, year, month)
         page = paginate(request, qs)
         parents = parents_of([v.cell for v in page.object_list])
+        # Routes reversed once per page, not three times per row (issue 21).
+        member_url, visit_url, pdf_url = (
+            url_for(name)
+            for name in ("visits:member_detail", "visits:visit_detail", "visits:report_pdf")
+        )
         for v in page.object_list:
             v.unit = parents.get(v.cell_id)
+            v.member_url = member_url(v.committee_member_id)
+            v.url = visit_url(v.pk)
+            v.pdf_url = pdf_url(v.pk)
         query = query_without_page(request)
         context.update(
             page=page,
