@@ -194,7 +194,16 @@ class Introduction(CarriesMemberName, models.Model):
         ]
         indexes = [
             models.Index(fields=["member", "state"]),
-            models.Index(fields=["residence_org", "state"]),
+            # Carries the member (PostgreSQL; other databases ignore `include`): "the
+            # members introduced to a cell in my scope" (access.scoping.member_windows)
+            # reads the index alone, one range per organization of the scope, instead of
+            # every letter (a commune committee's member queries: 9 ms -> 2 ms each at
+            # 100.000 members, issue 21).
+            models.Index(
+                fields=["residence_org", "state"],
+                include=["member"],
+                name="liaison_int_residen_mem_idx",
+            ),
             models.Index(fields=["workplace_org", "state"]),
             models.Index(fields=["state", "due_on"]),
             models.Index(fields=["state", "handed_in_on"]),  # red flags (issue 21)

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
-from lienhe.access.requests import paginate, query_without_page
+from lienhe.access.requests import paginate_by_ids, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
 from lienhe.prepared import prepared
@@ -29,7 +29,7 @@ def _filtered(request):
 @require_perm("members:read")
 def member_list(request):
     filterset = _filtered(request)
-    page = paginate(request, filterset.qs)
+    page = paginate_by_ids(request, filterset.qs)
     detail_url = url_for("members:detail")  # once per page, not per row (issue 21)
     for m in page.object_list:
         m.shown_fields = member_fields_for(request.user, m)

@@ -131,3 +131,32 @@ def test_paginate_search_reads_ids_and_count_in_one_query_then_the_rows(cast, se
     assert page.paginator.count == 8 and len(page.object_list) == 3
     empty = req.paginate_search(RequestFactory().get("/"), rows.none(), load=Member.objects.none())
     assert empty.paginator.count == 0 and list(empty.object_list) == [] and empty.number == 1
+
+
+def test_paginate_by_ids_gives_paginates_pages_in_as_many_queries(cast, settings):
+    """`paginate_by_ids` (issue 21): the same pages, rows and order as `paginate`, the
+    select_related kept, in the same number of queries; the page query selects the rows
+    by the LIMITed ids and does not repeat the filters."""
+    settings.LIST_PAGE_SIZE = 2
+    for name in ["Bùi Ba", "Bùi Ba", "An Ai", "Cao Cả", "Bùi Ba"]:
+        MemberFactory(full_name=name, organization=cast.cell_a)
+    rows = (
+        Member.objects.filter(organization__path__startswith=cast.commune.path)
+        .select_related("organization")
+        .order_by("search_name", "id")
+    )
+    total = rows.count()
+    for number in ["1", "2", "3", str(total), "x"]:
+        request = RequestFactory().get("/", {"page": number})
+        with CaptureQueriesContext(connection) as plain_queries:
+            plain = req.paginate(request, rows)
+            plain_rows = [(m.pk, m.organization.name) for m in plain.object_list]
+        with CaptureQueriesContext(connection) as queries:
+            page = req.paginate_by_ids(request, rows)
+            by_ids = [(m.pk, m.organization.name) for m in page.object_list]
+        assert by_ids == plain_rows and page.number == plain.number
+        assert page.paginator.count == plain.paginator.count == total
+        assert page.has_next() == plain.has_next()
+        assert len(queries) == len(plain_queries)
+        loading = [q["sql"] for q in queries if "COUNT(" not in q["sql"].upper()][-1]
+        assert loading.count("LIKE") == 1  # the scope is read once, in the ids subquery

@@ -241,3 +241,32 @@ def test_detail_for_member_themself_and_others(cast, login):
     assert not response.context["can_edit"]
     other = cast.members["a1"]
     assert client.get(reverse("members:detail", kwargs={"pk": other.pk})).status_code == 404
+
+
+def test_search_pages_are_the_scoped_matches_in_name_then_id_order(cast, login, settings):
+    """The list reads a page's ids narrow first, then loads those rows (RowsByIds, issue
+    21): every page holds exactly the visible matches in (folded name, id) order, equal
+    names by id, nothing from outside the scope, the organization already loaded."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.LIST_PAGE_SIZE = 3
+    for name in ["Nguyễn Văn Tư", "Nguyễn Văn Tư", "Lê Nguyên", "Trần Nguyễn Hà", "Nguyễn A"]:
+        MemberFactory(full_name=name, organization=cast.cell_a)
+    MemberFactory(full_name="Nguyễn Ngoài Xã", organization=cast.other_cell)
+    user = cast.users["commune_staff"]
+    expected = sorted(
+        Member.objects.visible_to(user).search("nguyen"), key=lambda m: (m.search_name, m.pk)
+    )
+    assert len(expected) >= 6 and "nguyen ngoai xa" not in {m.search_name for m in expected}
+    client = login(user)
+    seen = []
+    for number in range(1, (len(expected) + 2) // 3 + 1):
+        response = client.get(LIST, {"q": "nguyen", "page": number})
+        page = response.context["page"]
+        with CaptureQueriesContext(connection) as queries:
+            orgs = [m.organization.name for m in page.object_list]
+        assert len(queries) == 0 and all(orgs)
+        seen += [m.pk for m in page.object_list]
+    assert seen == [m.pk for m in expected]
+    assert response.context["page"].paginator.count == len(expected)
