@@ -384,6 +384,38 @@ def _arrive(officer, delay, deadline):
     officer.run(deadline)
 
 
+def _cpu_by_kind() -> dict[str, float]:
+    """CPU seconds used so far by the processes alive now, by kind (Linux /proc): the
+    gunicorn server, PostgreSQL, Redis; the load generator is this process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    kinds = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        for kind in kinds:
+            if kind in cmdline.split(" ", 1)[0] or (kind == "gunicorn" and "gunicorn" in cmdline):
+                kinds[kind] += (int(fields[11]) + int(fields[12])) / tick
+                break
+    kinds["bộ tạo tải"] = time.process_time()
+    return kinds
+
+
+def print_cpu(before: dict[str, float], after: dict[str, float], elapsed: float) -> None:
+    """Where the two cores went during a mode: without it a throughput figure cannot
+    say whether the server or the load generator sharing its cores was the limit."""
+    parts = [
+        f"{kind} {after[kind] - before.get(kind, 0.0):.1f} s"
+        f" ({(after[kind] - before.get(kind, 0.0)) / elapsed * 100:.0f}% một lõi)"
+        for kind in after
+    ]
+    print("CPU trong lúc đo: " + ", ".join(parts))
+
+
 def run_mode(base, sessions, users, seconds, think, seed):
     stats = Stats()
     rng = random.Random(seed)
@@ -401,12 +433,15 @@ def run_mode(base, sessions, users, seconds, think, seed):
         threads.append(
             threading.Thread(target=_arrive, args=(officer, delay, deadline), daemon=True)
         )
+    cpu_before = _cpu_by_kind()
     started = time.monotonic()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return stats, time.monotonic() - started
+    elapsed = time.monotonic() - started
+    stats.cpu = (cpu_before, _cpu_by_kind(), elapsed)
+    return stats, elapsed
 
 
 def report(title, users, stats, elapsed):
@@ -433,6 +468,8 @@ def report(title, users, stats, elapsed):
         f"{'TỔNG':<16}{len(all_times):>7}{errors:>6}{refused:>9}{pct(all_times, 50):>9.0f}"
         f"{pct(all_times, 95):>9.0f}{pct(all_times, 99):>9.0f}"
     )
+    if getattr(stats, "cpu", None):
+        print_cpu(*stats.cpu)
     for line in stats.samples:
         print("  lỗi:", line)
     return errors
