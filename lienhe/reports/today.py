@@ -187,20 +187,13 @@ def home_panel(request) -> dict | None:
     if not board_roots(user):
         return None
     today = timezone.localdate()
-    # The top 10 per user, cached a short while (issue 21, lienhe/summaries/cache.py).
-    # Not cut from the page's list (`page_flags`): asked for 10, a module cuts its rows
-    # in SQL order (deadline, id) where `rank` breaks ties by organization path, so the
-    # two top 10s can differ on ties (one row of ten on the 100k demo) — and computing
-    # 10 per module is the cheaper cold path for the home page. The key's name changed
-    # with the entry's format (tuples, not RedFlag instances).
-    flags = unpack(
-        cached(
-            user,
-            f"redflags-top10:{today.isoformat()}",
-            lambda: pack(spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)),
-            families=families_of_all(),
-        )
-    )
+    # Not cached here: the home page keeps the rendered panel per user under every
+    # module's flag families (`reports.views.home`, `Panel(..., families=)`). Not cut
+    # from the page's list (`page_flags`): asked for 10, a module cuts its rows in SQL
+    # order (deadline, id) where `rank` breaks ties by organization path, so the two
+    # top 10s can differ on ties (one row of ten on the 100k demo) — and computing 10
+    # per module is the cheaper cold path for the home page.
+    flags = spread(board_flags(user, today, limit=PANEL_SIZE), PANEL_SIZE)
     return {
         "template": "reports/_redflags_panel.html",
         "title": _("Cảnh báo trong phạm vi phụ trách"),

@@ -117,13 +117,6 @@ def user_keys(user, pieces: dict[str, Iterable[str] | None]) -> dict[str, str] |
     return result
 
 
-def user_key(user, name: str) -> str | None:
-    """The cache key of `name` for `user` as of the versions of any change in their
-    scope; None when not cached."""
-    keys = user_keys(user, {name: None})
-    return None if keys is None else keys[name]
-
-
 def cached(
     user, name: str, compute: Callable[[], object], *, families: Iterable[str] | None = None
 ):
