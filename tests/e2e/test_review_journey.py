@@ -22,6 +22,9 @@ def test_comment_and_review_journey_on_phone(phone_page, live_server, cast, logi
     login_page(page, live_server, "bithu", password)
     page.goto(f"{live_server.url}/nhan-xet/?year={YEAR}")
     page.click(f"text={cast.members['w1'].full_name}")
+    # locator.all() does not wait: on a loaded machine it ran before the form arrived,
+    # found no textarea, and the form was sent empty (CI, stop 28).
+    page.locator("textarea[name^=duty_]").first.wait_for()
     for textarea in page.locator("textarea[name^=duty_]").all():
         textarea.fill("Ít tham gia sinh hoạt")
     page.check("input[name=conclusion][value='1']")
