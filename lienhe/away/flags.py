@@ -9,7 +9,8 @@ import datetime as dt
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, url_for
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy
+from lienhe.urlformat import url_for
 
 from .models import AwayPeriod
 

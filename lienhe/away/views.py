@@ -22,7 +22,7 @@ from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.orgs.services import effective_policy
-from lienhe.reports.redflags import url_for
+from lienhe.urlformat import url_for
 
 from . import services
 from .exports import AwayExporter

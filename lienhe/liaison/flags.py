@@ -8,7 +8,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from lienhe.reports.redflags import RedFlag, days_overdue_score, url_for
+from lienhe.reports.redflags import RedFlag, days_overdue_score
+from lienhe.urlformat import url_for
 
 from .models import Introduction
 

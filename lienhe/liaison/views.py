@@ -15,8 +15,8 @@ from lienhe.access.guards import get_visible_or_404, require_perm
 from lienhe.access.requests import paginate, paginate_search, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
-from lienhe.reports.redflags import url_for
 from lienhe.text import choice_labels
+from lienhe.urlformat import url_for
 
 from .exports import LetterExporter
 from .filters import LetterFilter

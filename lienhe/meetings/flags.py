@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.orgs.models import Organization
-from lienhe.reports.redflags import RedFlag, days_overdue_score, policy, url_for
+from lienhe.reports.redflags import RedFlag, days_overdue_score, policy
+from lienhe.urlformat import url_for
 
 from .models import Meeting
 

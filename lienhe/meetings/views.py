@@ -21,8 +21,8 @@ from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.orgs.models import Organization
-from lienhe.reports.redflags import url_for
 from lienhe.text import choice_labels, fold
+from lienhe.urlformat import url_for
 
 from . import decisions, selectors, services
 from .forms import (

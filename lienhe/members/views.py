@@ -10,7 +10,7 @@ from lienhe.access.requests import paginate_by_ids, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
 from lienhe.prepared import prepared
-from lienhe.reports.redflags import url_for
+from lienhe.urlformat import url_for
 
 from . import services
 from .exports import MemberExporter

@@ -97,7 +97,7 @@ def _add_row_labels(petitions) -> None:
     labels are translated once for the page, not by get_FOO_display on every row
     (which rebuilds the field's translated choices each time), and the detail link is
     reversed once (`url_for`), not by `{% url %}` on every row (issue 21)."""
-    from lienhe.reports.redflags import url_for
+    from lienhe.urlformat import url_for
 
     petitions = list(petitions)
     parents = {p.organization.path[:-4] for p in petitions if p.organization.depth > 1}

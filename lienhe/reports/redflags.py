@@ -171,24 +171,6 @@ def _collect(roots, today, limit, wanted, allowed, flags, seen) -> None:
 # ------------------------------------------------------------- shared helpers
 
 
-# Integers no route of the project reaches; `url_for` reverses with them once.
-_URL_MARKS = tuple(987_654_321_000 + i for i in range(3))
-
-
-def url_for(name: str, nargs: int = 1) -> Callable[..., str]:
-    """`reverse(name, args=[…])` for integer arguments as a string template: a module
-    reverses its route once per call and formats each flag's ids into it (a page builds
-    up to 1.300 flags, one `reverse()` each cost a third of the view, issue 21).
-    `url_for("liaison:detail")(pk) == reverse("liaison:detail", args=[pk])`."""
-    from django.urls import reverse
-
-    url = reverse(name, args=_URL_MARKS[:nargs]).replace("{", "{{").replace("}", "}}")
-    for i, mark in enumerate(_URL_MARKS[:nargs]):
-        assert url.count(str(mark)) == 1, (name, url)
-        url = url.replace(str(mark), f"{{{i}}}")
-    return url.format
-
-
 def days_overdue_score(deadline: dt.date | None, today: dt.date, weight: int = 0) -> int:
     """Days past the deadline (capped at a year so one old record does not bury the
     rest) plus the module's weight."""

@@ -11,8 +11,8 @@ from lienhe.access.requests import paginate, query_without_page, year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.liaison.selectors import current_introduction
 from lienhe.members.models import Member
-from lienhe.reports.redflags import url_for
 from lienhe.text import choice_labels, fold
+from lienhe.urlformat import url_for
 
 from . import services
 from .constants import Regulation, ReviewLevel, regulation_for_year

@@ -19,8 +19,8 @@ from lienhe.documents.papers import Signer, collective_name, make_paper, signing
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
 from lienhe.orgs.models import Organization
-from lienhe.reports.redflags import url_for
 from lienhe.text import choice_labels, fold
+from lienhe.urlformat import url_for
 
 from . import services
 from .constants import Purpose, duty_rows, upgrade_legacy

@@ -16,8 +16,8 @@ from lienhe.reports.redflags import (
     days_overdue_score,
     policy,
     policy_at,
-    url_for,
 )
+from lienhe.urlformat import url_for
 
 from .models import QUOTA_KEYS, CommitteeMember, Visit
 

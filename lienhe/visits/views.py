@@ -18,8 +18,8 @@ from lienhe.access.guards import require_perm
 from lienhe.access.requests import paginate, query_without_page
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
-from lienhe.reports.redflags import url_for
 from lienhe.text import fold
+from lienhe.urlformat import url_for
 
 from . import services
 from .common import (

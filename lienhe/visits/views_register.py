@@ -21,7 +21,7 @@ from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.documents.templatetags.ui import percent
 from lienhe.orgs.models import Organization
 from lienhe.reports import figures
-from lienhe.reports.redflags import url_for
+from lienhe.urlformat import url_for
 
 from . import assistant, compliance, services
 from .common import (
