@@ -116,12 +116,24 @@ class CappedPaginator(Paginator):
     exactly like Paginator; beyond, `capped` is True, `count_text` reads "hơn 10.000",
     any page number is accepted and `has_next()` comes from the page's own rows."""
 
-    def __init__(self, object_list, per_page: int | None = None, *, cap: int | None = None):
+    def __init__(
+        self,
+        object_list,
+        per_page: int | None = None,
+        *,
+        cap: int | None = None,
+        at_least: int | None = None,
+    ):
         super().__init__(object_list, per_page or settings.LIST_PAGE_SIZE)
         self.cap = COUNT_CAP if cap is None else cap
+        self.at_least = at_least
 
     @cached_property
     def count(self) -> int:
+        # A floor known without reading the rows (a summary counter of a subset of
+        # them, `at_least`) already says "more than the cap": no count query.
+        if self.at_least is not None and self.at_least > self.cap:
+            return self.cap + 1
         return count_upto(self.object_list, self.cap)
 
     @property
@@ -155,10 +167,12 @@ class CappedPaginator(Paginator):
         return CappedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
-def paginate(request, rows, *, param: str = "page") -> Page:
+def paginate(request, rows, *, param: str = "page", at_least: int | None = None) -> Page:
     """Page `?page=` of `rows` (LIST_PAGE_SIZE a page; a bad number gives the first or
-    the last page, never an error). Every list view pages through this."""
-    return CappedPaginator(rows).get_page(request.GET.get(param))
+    the last page, never an error). Every list view pages through this. `at_least`: a
+    number of rows `rows` surely holds (a summary counter of a subset of them, for an
+    unfiltered list); above COUNT_CAP it spares the count (issue 21)."""
+    return CappedPaginator(rows, at_least=at_least).get_page(request.GET.get(param))
 
 
 class RowsByIds:
@@ -186,10 +200,10 @@ class RowsByIds:
         return list(self.load.filter(pk__in=self.ids[k]))
 
 
-def paginate_by_ids(request, rows, *, param: str = "page") -> Page:
+def paginate_by_ids(request, rows, *, param: str = "page", at_least: int | None = None) -> Page:
     """`paginate` reading `rows` narrow first (`RowsByIds`): same pages, same number of
     queries."""
-    return CappedPaginator(RowsByIds(rows)).get_page(request.GET.get(param))
+    return CappedPaginator(RowsByIds(rows), at_least=at_least).get_page(request.GET.get(param))
 
 
 def paginate_deferred(

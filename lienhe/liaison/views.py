@@ -15,6 +15,7 @@ from lienhe.access.guards import get_visible_or_404, require_perm
 from lienhe.access.requests import paginate, paginate_search, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.orgs.models import Organization
+from lienhe.summaries.services import count_floor
 from lienhe.text import choice_labels
 from lienhe.urlformat import url_for
 
@@ -77,7 +78,9 @@ def _form_page(request, intro, form, title, submit, template="liaison/action.htm
     )
 
 
-def _letters_page(request, filterset, title: str, url_name: str, **extra):
+def _letters_page(
+    request, filterset, title: str, url_name: str, *, at_least: int | None = None, **extra
+):
     """One page of letters (the results only for an htmx filter request)."""
     template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
     # A search finds, counts and orders its matches (thousands for a common name) in
@@ -91,7 +94,7 @@ def _letters_page(request, filterset, title: str, url_name: str, **extra):
         page = paginate_search(request, filterset.qs, load=_LETTER_ROWS)
         _with_orgs(page.object_list)
     else:
-        page = paginate(request, filterset.qs)
+        page = paginate(request, filterset.qs, at_least=at_least)
     # Per page, not per row (issue 21): the state labels translated once (not
     # get_state_display, which rebuilds the choices and casts each lazy label on every
     # call) and the detail links built from one reverse().
@@ -117,14 +120,21 @@ def _letters_page(request, filterset, title: str, url_name: str, **extra):
 
 @require_perm("liaison:read")
 def letter_list(request):
+    filterset = _filtered(request)
+    # Unfiltered, the list holds at least the letters addressed to its scope.
+    floor = None
+    if filterset.unfiltered:
+        keys = [f"letters.to.{s}" for s in Introduction.State]
+        floor = count_floor(request.user, "liaison:read", keys)
     return _letters_page(
         request,
-        _filtered(request),
+        filterset,
         _("Giấy giới thiệu sinh hoạt nơi cư trú"),
         "liaison:list",
         can_issue=has_perm_anywhere(request.user, "liaison:issue"),
         can_export=has_perm_anywhere(request.user, "liaison:export"),
         printed=request.GET.get("printed", ""),
+        at_least=floor,
     )
 
 

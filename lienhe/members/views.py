@@ -10,6 +10,7 @@ from lienhe.access.requests import paginate_by_ids, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
 from lienhe.prepared import prepared
+from lienhe.summaries.services import count_floor
 from lienhe.urlformat import url_for
 
 from . import services
@@ -29,7 +30,11 @@ def _filtered(request):
 @require_perm("members:read")
 def member_list(request):
     filterset = _filtered(request)
-    page = paginate_by_ids(request, filterset.qs)
+    # Unfiltered, the list holds at least its scope's members (it adds the windows).
+    floor = None
+    if filterset.unfiltered:
+        floor = count_floor(request.user, "members:read", [f"members.{s}" for s in Member.Status])
+    page = paginate_by_ids(request, filterset.qs, at_least=floor)
     detail_url = url_for("members:detail")  # once per page, not per row (issue 21)
     for m in page.object_list:
         m.shown_fields = member_fields_for(request.user, m)

@@ -29,6 +29,17 @@ class ScopedFilterSet(django_filters.FilterSet):
         if org_choices is not None:
             self.filters["org"].queryset = org_choices
 
+    @property
+    def unfiltered(self) -> bool:
+        """True when the filters leave the queryset as given: nothing asked, or every
+        field left blank. An invalid form is not unfiltered (django-filter then gives
+        no rows)."""
+        if not self.is_bound:
+            return True
+        if not self.form.is_valid():
+            return False
+        return all(value in (None, "", [], ()) for value in self.form.cleaned_data.values())
+
     def filter_search(self, qs, name, value):
         return qs.search(value)
 

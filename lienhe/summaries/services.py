@@ -273,6 +273,23 @@ def totals(paths: list[str] | None, keys: Iterable[str], on: dt.date | None = No
     return result
 
 
+def count_floor(user, perm: str, keys: Iterable[str]) -> int | None:
+    """Σ of `keys` over the subtrees where `user` holds `perm` (everywhere for a
+    superuser): a list's rows of those subtrees, counted by the summaries. An unfiltered
+    list showing at least these rows passes it to `paginate(at_least=)`, and a
+    province's list then counts no rows (issue 21). None below a province's scope
+    (a commune, a cell): its lists stay under the count cap, so asking would only add
+    a query."""
+    from lienhe.access.scoping import paths_with
+
+    if getattr(user, "is_superuser", False):
+        return sum(totals(None, keys).values())
+    paths = paths_with(user, perm)
+    if not any(len(path) <= Organization.steplen for path in paths):
+        return None
+    return sum(totals(paths, keys).values())
+
+
 def by_org(paths: list[str], keys: Iterable[str], on: dt.date | None = None) -> dict:
     """{(path, key): total} for each of `paths` separately (one query of their
     roll-ups): for users whose figure depends on the side of each scope root."""

@@ -160,3 +160,83 @@ def test_paginate_by_ids_gives_paginates_pages_in_as_many_queries(cast, settings
         assert len(queries) == len(plain_queries)
         loading = [q["sql"] for q in queries if "COUNT(" not in q["sql"].upper()][-1]
         assert loading.count("LIKE") == 1  # the scope is read once, in the ids subquery
+
+
+def test_a_floor_above_the_cap_spares_the_count(cast):
+    """`at_least` (a summary counter of a subset of the rows) above the cap says "more
+    than the cap" without a query; at or below it the rows are counted as before."""
+    cell = make_org(cast.commune, name="Chi bộ Đếm")
+    MemberFactory.create_batch(6, organization=cell)
+    rows = Member.objects.filter(organization=cell).order_by("pk")
+    above = req.CappedPaginator(rows, 2, cap=4, at_least=5)
+    with CaptureQueriesContext(connection) as queries:
+        assert above.count == 5 and above.capped and above.count_text == "hơn 4"
+    assert not _counts(queries)
+    page3 = above.get_page(3)
+    assert len(page3.object_list) == 2 and not page3.has_next()
+    at_cap = req.CappedPaginator(rows, 2, cap=6, at_least=6)
+    with CaptureQueriesContext(connection) as queries:
+        assert at_cap.count == 6 and not at_cap.capped
+    assert len(_counts(queries)) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "unfiltered"),
+    [
+        ({}, True),
+        ({"q": "", "org": "", "status": ""}, True),
+        ({"q": "an"}, False),
+        ({"status": "active"}, False),
+        ({"status": "no-such-status"}, False),
+    ],
+)
+def test_a_filterset_knows_when_it_filters_nothing(cast, params, unfiltered):
+    from lienhe.members.filters import MemberFilter
+
+    filterset = MemberFilter(params or None, queryset=Member.objects.all())
+    assert filterset.unfiltered is unfiltered
+
+
+@pytest.mark.parametrize(
+    ("url", "table", "text"),
+    [
+        (LIST, "members_member", "đảng viên"),
+        (reverse("liaison:list"), "liaison_introduction", "giấy"),
+    ],
+)
+def test_an_unfiltered_list_of_a_large_scope_counts_nothing(
+    cast, login, settings, monkeypatch, url, table, text
+):
+    """Unfiltered, the member and letter lists of a scope whose summaries already hold
+    more rows than the cap show "hơn N" without counting rows; filtered, they count."""
+    from tests.liaison.helpers import letter
+
+    settings.LIST_PAGE_SIZE = 2
+    monkeypatch.setattr(req, "COUNT_CAP", 3)
+    cell = make_org(cast.commune, name="Chi bộ Đếm")
+    for member in MemberFactory.create_batch(5, organization=cast.agency_cell, is_working=True):
+        letter(cast, "issued", member=member, residence=cell)
+    client = login(cast.users["province_staff"])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count_text == "hơn 3"
+    assert f"hơn 3 {text}" in response.content.decode()
+    assert not [sql for sql in _counts(queries) if table in sql]
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, {"org": cell.pk})
+    assert [sql for sql in _counts(queries) if table in sql]
+
+
+def test_the_floor_is_asked_for_a_province_scope_only(cast):
+    """A province's lists read the summaries' floor; a commune's do not (they stay
+    under the cap, so the query would be spent for nothing)."""
+    from lienhe.summaries.services import count_floor
+
+    MemberFactory.create_batch(3, organization=cast.cell_a)
+    keys = [f"members.{s}" for s in Member.Status]
+    in_province = Member.objects.filter(organization__path__startswith=cast.province.path)
+    assert count_floor(cast.users["province_staff"], "members:read", keys) == in_province.count()
+    with CaptureQueriesContext(connection) as queries:
+        assert count_floor(cast.users["commune_staff"], "members:read", keys) is None
+    assert not [q for q in queries if "summaries" in q["sql"]]

@@ -22,9 +22,10 @@ NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
 TODAY = NOW.date()
 # session, user, roles, unread notifications + the list's own queries: a search finds,
 # counts and orders its matches in one query, reads the page's rows by id and their
-# organizations in one more; the list counts (capped) and reads its page (issue 21).
+# organizations in one more; the list reads the summaries' floor of its province scope,
+# counts (capped: the floor is under the cap here) and reads its page (issue 21).
 SEARCH_PAGE_QUERIES = 4 + 3
-LIST_PAGE_QUERIES = 4 + 2
+LIST_PAGE_QUERIES = 4 + 3
 
 
 def _found(client, q: str) -> list[int]:
