@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
+import lienhe.anyof  # noqa: F401  (registers the any_of lookup used below)
+
 from .permissions import ROLE_PERMISSIONS
 
 if TYPE_CHECKING:
@@ -117,10 +119,30 @@ def visible_organizations(user, qs: QuerySet) -> QuerySet:
 member_windows: list[Callable[[object], Q]] = []
 
 
+def below_province(paths: list[str]) -> bool:
+    """True when every one of `paths` (at least one) lies below a province (a commune,
+    a cell): a scope of thousands of rows, not of the whole table. Queries read such a
+    scope from the indexes first (`lienhe.anyof`), a province's from the table."""
+    from lienhe.orgs.models import Organization
+
+    return bool(paths) and all(len(path) > Organization.steplen for path in paths)
+
+
+def in_subtrees(paths: list[str], field: str) -> Q:
+    """`field` (a foreign key to Organization) within the subtrees of `paths`: a join on
+    the path for a province, the organizations' ids looked up first below it."""
+    if below_province(paths):
+        from lienhe.orgs.models import Organization
+
+        orgs = Organization.objects.filter(subtree_q(paths, "path")).values("pk")
+        return Q(**{f"{field}__any_of": orgs})
+    return subtree_q(paths, f"{field}__path")
+
+
 def visible_members(user, qs: QuerySet) -> QuerySet:
     if getattr(user, "is_superuser", False):
         return qs
-    q = subtree_q(paths_with(user, "members:read"), "organization__path")
+    q = in_subtrees(paths_with(user, "members:read"), "organization")
     if getattr(user, "member_id", None):
         q |= Q(pk=user.member_id)
     for window in member_windows:

@@ -280,12 +280,12 @@ def count_floor(user, perm: str, keys: Iterable[str]) -> int | None:
     province's list then counts no rows (issue 21). None below a province's scope
     (a commune, a cell): its lists stay under the count cap, so asking would only add
     a query."""
-    from lienhe.access.scoping import paths_with
+    from lienhe.access.scoping import below_province, paths_with
 
     if getattr(user, "is_superuser", False):
         return sum(totals(None, keys).values())
     paths = paths_with(user, perm)
-    if not any(len(path) <= Organization.steplen for path in paths):
+    if not paths or below_province(paths):
         return None
     return sum(totals(paths, keys).values())
 
