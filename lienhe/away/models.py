@@ -22,11 +22,11 @@ class ScopedQuerySet(models.QuerySet):
         return self.filter(organization__path__startswith=org.path)
 
     def visible_to(self, user):
-        from lienhe.access.scoping import paths_with, subtree_q
+        from lienhe.access.scoping import in_subtrees, paths_with
 
         if getattr(user, "is_superuser", False):
             return self
-        q = subtree_q(paths_with(user, "away:read"), "organization__path")
+        q = in_subtrees(paths_with(user, "away:read"), "organization")
         if getattr(user, "member_id", None):
             q |= models.Q(member_id=user.member_id)
         return self.filter(q)
@@ -51,12 +51,12 @@ def members_matching(text: str, folded: str):
 class TransferQuerySet(ScopedQuerySet):
     def visible_to(self, user):
         """Sender's subtree, the receiving organization's subtree, and the member."""
-        from lienhe.access.scoping import paths_with, subtree_q
+        from lienhe.access.scoping import in_subtrees, paths_with
 
         if getattr(user, "is_superuser", False):
             return self
         paths = paths_with(user, "away:read")
-        q = subtree_q(paths, "organization__path") | subtree_q(paths, "to_organization__path")
+        q = in_subtrees(paths, "organization") | in_subtrees(paths, "to_organization")
         if getattr(user, "member_id", None):
             q |= models.Q(member_id=user.member_id)
         return self.filter(q)

@@ -36,14 +36,12 @@ class IntroductionQuerySet(MemberNameQuerySet):  # bulk inserts copy the member'
         return self.filter(overdue_q(on))
 
     def visible_to(self, user) -> IntroductionQuerySet:
-        from lienhe.access.scoping import subtree_q
+        from lienhe.access.scoping import in_subtrees, paths_with
 
         if getattr(user, "is_superuser", False):
             return self
-        from lienhe.access.scoping import paths_with
-
         paths = paths_with(user, "liaison:read")
-        q = subtree_q(paths, "workplace_org__path") | subtree_q(paths, "residence_org__path")
+        q = in_subtrees(paths, "workplace_org") | in_subtrees(paths, "residence_org")
         if getattr(user, "member_id", None):
             q |= Q(member_id=user.member_id)
         return self.filter(q)

@@ -175,11 +175,11 @@ class ReviewQuerySet(models.QuerySet):
         return self.filter(organization__path__startswith=org.path)
 
     def visible_to(self, user) -> ReviewQuerySet:
-        from lienhe.access.scoping import paths_with, subtree_q
+        from lienhe.access.scoping import in_subtrees, paths_with
 
         if getattr(user, "is_superuser", False):
             return self
-        q = subtree_q(paths_with(user, "reviews:read"), "organization__path")
+        q = in_subtrees(paths_with(user, "reviews:read"), "organization")
         if getattr(user, "member_id", None):
             q |= Q(member_id=user.member_id)
         return self.filter(q)
