@@ -128,6 +128,13 @@ def below_province(paths: list[str]) -> bool:
     return bool(paths) and all(len(path) > Organization.steplen for path in paths)
 
 
+def ids_in(paths: list[str], field: str, ids: QuerySet) -> Q:
+    """`field` among `ids` (a one-column queryset) for a scope at `paths`, as one branch
+    of an OR: read from the index below a province (`lienhe.anyof`), as a hashed
+    subquery for a province."""
+    return Q(**{f"{field}__any_of" if below_province(paths) else f"{field}__in": ids})
+
+
 def in_subtrees(paths: list[str], field: str) -> Q:
     """`field` (a foreign key to Organization) within the subtrees of `paths`: a join on
     the path for a province, the organizations' ids looked up first below it."""
@@ -135,7 +142,7 @@ def in_subtrees(paths: list[str], field: str) -> Q:
         from lienhe.orgs.models import Organization
 
         orgs = Organization.objects.filter(subtree_q(paths, "path")).values("pk")
-        return Q(**{f"{field}__any_of": orgs})
+        return ids_in(paths, field, orgs)
     return subtree_q(paths, f"{field}__path")
 
 

@@ -16,7 +16,7 @@ WINDOW_STATES = ("issued", "handed_in", "active", "exempt")
 def liaison_card_window(user) -> Q:
     """A residence-side officer sees the liaison card of members introduced to an
     organization in their subtree (letters incoming, handed in or active)."""
-    from lienhe.access.scoping import below_province, in_subtrees, paths_with
+    from lienhe.access.scoping import ids_in, in_subtrees, paths_with
 
     from .models import Introduction
 
@@ -26,8 +26,7 @@ def liaison_card_window(user) -> Q:
     letters = Introduction.objects.filter(
         in_subtrees(paths, "residence_org"), state__in=WINDOW_STATES
     ).values("member_id")
-    # One branch of the members' OR: read from the index below a province (lienhe.anyof).
-    return Q(pk__any_of=letters) if below_province(paths) else Q(pk__in=letters)
+    return ids_in(paths, "pk", letters)
 
 
 def register_all() -> None:
