@@ -11,7 +11,7 @@ from django.contrib.auth.backends import ModelBackend
 
 from lienhe.members.validators import normalize_phone
 
-from .models import User
+from .models import MEMBER_NAME_ATTRIBUTE, User
 
 
 def normalize_login(typed: str) -> str:
@@ -90,7 +90,18 @@ class UsernameOrPhoneBackend(ModelBackend):
 def _user_sql() -> str:
     from django.db import connection
 
+    from lienhe.members.models import Member
+
     qn = connection.ops.quote_name
     meta = User._meta
-    columns = ", ".join(qn(f.column) for f in meta.concrete_fields)
-    return f"SELECT {columns} FROM {qn(meta.db_table)} WHERE {qn(meta.pk.column)} = %s"
+    member = Member._meta
+    columns = ", ".join(f"u.{qn(f.column)}" for f in meta.concrete_fields)
+    # The linked member's name comes with the user: every page's header shows it
+    # (`User.display_name`), which cost a query of its own per page (issue 21).
+    return (
+        f"SELECT {columns}, m.{qn(member.get_field('full_name').column)}"
+        f" AS {qn(MEMBER_NAME_ATTRIBUTE)}"
+        f" FROM {qn(meta.db_table)} u LEFT JOIN {qn(member.db_table)} m"
+        f" ON m.{qn(member.pk.column)} = u.{qn(meta.get_field('member').column)}"
+        f" WHERE u.{qn(meta.pk.column)} = %s"
+    )

@@ -11,6 +11,9 @@ from lienhe.members.validators import normalize_phone, validate_phone
 
 from .permissions import ROLE_CHOICES
 
+# Where the signed-in user's member name is read with the user (`backends.get_user`).
+MEMBER_NAME_ATTRIBUTE = "_member_full_name"
+
 
 class User(AbstractUser):
     phone = models.CharField(
@@ -48,7 +51,9 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         if self.member_id:
-            return self.member.full_name
+            # Read with the signed-in user (`backends.get_user`), else from the member.
+            name = self.__dict__.get(MEMBER_NAME_ATTRIBUTE)
+            return name if name is not None else self.member.full_name
         return self.get_full_name() or self.username
 
 

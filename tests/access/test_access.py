@@ -143,6 +143,40 @@ def test_backend_reads_the_user_like_model_backend(cast):
     assert ours.get_user(user.pk) is None is django.get_user(user.pk)
 
 
+def test_signed_in_user_comes_with_the_member_name(cast, django_assert_num_queries):
+    """The page header's name (`display_name`) is read with the signed-in user, not by
+    a query of its own (issue 21, session 11); a user without a member shows their
+    account name."""
+    from lienhe.access.backends import UsernameOrPhoneBackend
+    from lienhe.members.models import Member
+
+    user = cast.users["secretary_a"]
+    assert user.member_id
+    Member.objects.filter(pk=user.member_id).update(full_name="Lò Thị Ánh")
+    with django_assert_num_queries(1):
+        assert UsernameOrPhoneBackend().get_user(user.pk).display_name == "Lò Thị Ánh"
+    staff = cast.users["province_staff"]
+    assert not staff.member_id
+    with django_assert_num_queries(1):
+        assert UsernameOrPhoneBackend().get_user(staff.pk).display_name == staff.display_name
+
+
+def test_paths_are_kept_with_the_grants_they_were_read_from(cast, django_assert_num_queries):
+    """`paths_with` answers again from memory for the same grants, and anew when the
+    grants are read again."""
+    from lienhe.access.models import Role
+
+    user = cast.users["commune_staff"]
+    paths_with(user, "members:read")
+    with django_assert_num_queries(0):
+        assert paths_with(user, "members:read") == [cast.commune.path]
+        paths_with(user, "members:read").append("mutated")  # a copy: the memo is safe
+        assert paths_with(user, "members:read") == [cast.commune.path]
+    Role.objects.create(user=user, organization=cast.other_cell, role="viewer")
+    user._lienhe_grants = None
+    assert paths_with(user, "members:read") == sorted([cast.commune.path, cast.other_cell.path])
+
+
 def test_roles_at_dissolved_organizations_grant_nothing(cast):
     Organization.objects.filter(pk=cast.cell_b.pk).update(is_active=False)
     user = cast.users["secretary_b"]
