@@ -96,11 +96,16 @@ class RedFlag:
 
 @dataclass(frozen=True)
 class TodayTasks:
-    """Items of the "Việc cần làm hôm nay" panel: `func(user, today) -> list[dict]`
-    (see `lienhe.reports.today_tasks.item`), listed in `order`."""
+    """Items of the "Việc cần làm hôm nay" panel: `func(scope) -> list[dict]` (see
+    `lienhe.reports.today_tasks.item`), listed in `order`. `families`: the summary
+    families whose writes in the user's scope change the items (`lienhe.summaries`);
+    the items are then kept per user across the other families' writes and must be
+    plain values. None: computed on every view (items a write outside the user's
+    scope changes, or that hold model instances)."""
 
     order: int
     func: Callable[..., list[dict]]
+    families: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ def _red_flag(item: RedFlag) -> None:
 
 
 def _today(item: TodayTasks) -> None:
-    today_tasks.register_tasks(item.order, item.func)
+    today_tasks.register_tasks(item.order, item.func, families=item.families)
 
 
 def _daily_job(item: DailyJob) -> None:

@@ -33,6 +33,7 @@ def register_all() -> None:
     from lienhe import registry
 
     from . import flags, jobs, periodic, policy, sections, today
+    from .services_groups import TASKS_FAMILY
 
     registry.register(
         registry.NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"),
@@ -47,7 +48,7 @@ def register_all() -> None:
             10,
             families=("letters", "transfers"),
         ),
-        registry.TodayTasks(20, today.overdue_tasks),
+        registry.TodayTasks(20, today.overdue_tasks, families=(TASKS_FAMILY,)),
         registry.TodayTasks(60, today.member_items),
         *policy.POLICY_KEYS,
         registry.DailyJob("liaison.letter_deadlines", jobs.letter_deadlines),

@@ -95,6 +95,17 @@ def create_group(cell: Organization, *, name: str, actor=None) -> Organization:
 # --- tasks -------------------------------------------------------------------------
 
 
+# The summary family of local tasks: no counter reads them, but the cell secretary's
+# "today" items do (overdue tasks), cached per user under it (issue 21).
+TASKS_FAMILY = "tasks"
+
+
+def _tasks_changed(intro: Introduction) -> None:
+    from lienhe.summaries import hooks as summary_hooks
+
+    summary_hooks.paths_changed([intro.residence_org.path], families=(TASKS_FAMILY,))
+
+
 @transaction.atomic
 def add_task(
     intro: Introduction,
@@ -122,6 +133,7 @@ def add_task(
         due_on=due_on,
         assigned_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    _tasks_changed(intro)
     log_action(
         task,
         "liaison.task.assigned",
@@ -186,6 +198,7 @@ def record_task_result(
     current.version += 1
     current.save()
     intro = current.introduction
+    _tasks_changed(intro)
     log_action(
         current,
         "liaison.task.result",

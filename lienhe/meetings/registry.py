@@ -24,7 +24,7 @@ def register_all() -> None:
             20,
             families=("meetings",),
         ),
-        registry.TodayTasks(10, today.pending_roll_calls),
+        registry.TodayTasks(10, today.pending_roll_calls, families=("meetings",)),
         registry.TodayTasks(50, today.residence_absences),
         *policy.POLICY_KEYS,
         registry.DailyJob("meetings.schedule", jobs.generate_regular_schedule),

@@ -37,7 +37,7 @@ def register_all() -> None:
             60,
             families=("comments",),
         ),
-        registry.TodayTasks(40, today.workplace_items),
+        registry.TodayTasks(40, today.workplace_items, families=("comments",)),
         *policy.POLICY_KEYS,
         registry.DailyJob("reviews.comment_reminders", jobs.comment_reminders),
     )

@@ -22,7 +22,7 @@ def register_all() -> None:
         registry.RedFlag(
             "visits", _("Dự sinh hoạt"), "visits:read", flags.red_flags, 30, families=("visits",)
         ),
-        registry.TodayTasks(30, today.announced_visitors),
+        registry.TodayTasks(30, today.announced_visitors, families=("visits",)),
         *policy.POLICY_KEYS,
         *policy.PRESETS,
         registry.DailyJob("visits.reminders", jobs.visit_reminders),

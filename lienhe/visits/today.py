@@ -23,7 +23,19 @@ def announced_visitors(scope: TodayScope) -> list[dict]:
                 _("cấp ủy viên sẽ dự sinh hoạt"),
                 len(visitors),
                 "",
-                visits=visitors,
+                # Plain values: the items are cached (`TodayTasks.families`).
+                visits=[
+                    {
+                        "planned_on": v.planned_on,
+                        "committee_member": {
+                            "full_name": v.committee_member.full_name,
+                            "title": v.committee_member.title,
+                        },
+                        "cell": {"name": v.cell.name},
+                        "meeting_id": v.meeting_id,
+                    }
+                    for v in visitors
+                ],
             )
         )
     return items

@@ -195,3 +195,61 @@ def test_national_home_cost_does_not_grow_with_the_number_of_provinces(cast, log
         )
         create_organization(parent=province, code=f"XAX{i}", name=f"Xã X{i}", kind="commune")
     assert home_queries() == before
+
+
+def test_secretary_today_items_are_kept_until_a_write_of_their_family(cast, login):
+    """The cell secretary's cached items (issue 21, session 11): a second view counts no
+    roll calls or tasks; recording the overdue task's result drops the item at once, a
+    write of another family (a petition) leaves the cached items alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from lienhe.liaison import services as liaison_services
+
+    make_meeting(cast.cell_a, at(TODAY - dt.timedelta(days=3)))
+    t = task(cast)
+    LocalTask.objects.filter(pk=t.pk).update(due_on=TODAY - dt.timedelta(days=2))
+    client = login(cast.users["secretary_a"])
+    first = client.get(reverse("home")).content.decode()
+    assert "việc giao cho đảng viên đang công tác đã quá hạn" in first
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(reverse("home")).content.decode()
+    assert "việc giao cho đảng viên đang công tác đã quá hạn" in again
+    read = " ".join(q["sql"] for q in queries)
+    # (The member's own open tasks are read on every view: not this count.)
+    assert 'MIN("liaison_localtask"."due_on")' not in read and "meetings_meeting" not in read
+
+    # A write the items do not read: the cached items stay (a change made behind the
+    # services' back, like this update, shows after the cache's timeout).
+    LocalTask.objects.filter(pk=t.pk).update(title="Việc đã đổi tên")
+    make_petition(cast.cell_a, actor=cast.users["secretary_a"])
+    assert "việc giao cho đảng viên đang công tác đã quá hạn" in home(
+        login, cast.users["secretary_a"]
+    )
+
+    t.refresh_from_db()
+    liaison_services.record_task_result(
+        t, status=LocalTask.Status.DONE, expected_version=t.version, actor=cast.users["secretary_a"]
+    )
+    body = home(login, cast.users["secretary_a"])
+    assert "việc giao cho đảng viên đang công tác đã quá hạn" not in body
+    assert "buổi sinh hoạt đã qua chưa điểm danh" in body
+
+
+def test_announced_visitors_are_cached_as_plain_values(cast, login):
+    """The visits item is kept in the cache: it holds names and dates, not model
+    instances, and a visit written through the services shows at once."""
+    from lienhe.reports.today_tasks import TodayScope, _items
+    from lienhe.visits.today import announced_visitors
+
+    w = world(cast)
+    Visit.objects.create(
+        committee_member=w.visitor_cm, cell=cast.cell_a, planned_on=TODAY + dt.timedelta(days=4)
+    )
+    [entry] = announced_visitors(TodayScope(cast.users["secretary_a"], TODAY))
+    assert entry["visits"][0]["committee_member"]["full_name"] == "Vũ Văn Ủy"
+    assert all(
+        isinstance(value, (str, int, dt.date, list, dict, type(None)))
+        for _order, item in _items(TodayScope(cast.users["secretary_a"], TODAY), live=False)
+        for value in item.values()
+    )
