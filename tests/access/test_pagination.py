@@ -82,6 +82,32 @@ def test_member_list_beyond_the_cap_reads_more_than_and_pages_on(
     assert "page=5" not in last.content.decode()
 
 
+def test_a_search_counts_to_its_own_lower_cap_and_asks_for_more_letters(
+    cast, login, settings, monkeypatch
+):
+    """A text search counts at most SEARCH_COUNT_CAP + 1 matches (issue 21, session
+    11): past it the list reads "hơn …" and asks for a narrower search; the same rows
+    unsearched are counted in full (up to COUNT_CAP)."""
+    settings.LIST_PAGE_SIZE = 2
+    monkeypatch.setattr(req, "SEARCH_COUNT_CAP", 3)
+    cell = make_org(cast.commune, name="Chi bộ Đếm")
+    MemberFactory.create_batch(7, organization=cell, full_name="Nguyễn Văn Tìm")
+    client = login(cast.users["province_staff"])
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(LIST, {"org": cell.pk, "q": "nguyen van"}).content.decode()
+    assert "hơn 3 đảng viên" in body
+    assert "Có hơn 3 kết quả. Hãy gõ thêm chữ" in body
+    member_counts = [sql for sql in _counts(queries) if "members_member" in sql]
+    assert member_counts and all(re.search(r"LIMIT\s+4\b", sql) for sql in member_counts)
+    unsearched = client.get(LIST, {"org": cell.pk}).content.decode()
+    assert "7 đảng viên" in unsearched and "Hãy gõ thêm chữ" not in unsearched
+    # The letters search (one query for ids and matches) shows the same cap.
+    request = RequestFactory().get("/", {"q": "nguyen"})
+    rows = Member.objects.filter(organization=cell).order_by("pk")
+    page = req.paginate_search(request, rows, load=Member.objects.all())
+    assert page.paginator.count_text == "hơn 3" and page.paginator.too_many
+
+
 @pytest.mark.parametrize("members", [10, 200])
 def test_capped_list_query_count_does_not_grow(
     cast, login, settings, monkeypatch, django_assert_max_num_queries, members
