@@ -386,7 +386,10 @@ def _arrive(officer, delay, deadline):
 
 def _cpu_by_kind() -> dict[str, float]:
     """CPU seconds used so far by the processes alive now, by kind (Linux /proc): the
-    gunicorn server, PostgreSQL, Redis; the load generator is this process."""
+    gunicorn server, PostgreSQL, Redis; the load generator is this process. Each
+    process counts its children that ended too (cutime, cstime): a gunicorn worker
+    recycled during the run (`--max-requests`) took its seconds with it and made the
+    difference negative; its master now holds them."""
     tick = os.sysconf("SC_CLK_TCK")
     kinds = {"gunicorn": 0.0, "postgres": 0.0, "redis": 0.0}
     for entry in Path("/proc").iterdir():
@@ -399,7 +402,7 @@ def _cpu_by_kind() -> dict[str, float]:
             continue  # ended meanwhile
         for kind in kinds:
             if kind in cmdline.split(" ", 1)[0] or (kind == "gunicorn" and "gunicorn" in cmdline):
-                kinds[kind] += (int(fields[11]) + int(fields[12])) / tick
+                kinds[kind] += sum(int(f) for f in fields[11:15]) / tick
                 break
     kinds["bộ tạo tải"] = time.process_time()
     return kinds
