@@ -36,11 +36,16 @@ from .services_base import (
 )
 
 
-def _save(comment: ResidenceComment) -> None:
-    """Bump the version, save, recount the comment counters of both sides (issue 21)."""
+def _save(comment: ResidenceComment, *, counted: bool = True) -> None:
+    """Bump the version, save, recount the comment counters of both sides (issue 21).
+    `counted=False`: no field a counter or a cached page reads has changed (a draft
+    saved again: the "comments" readers read states, years, organizations and the
+    conclusions of sent comments only), so nothing is recounted and the subtrees'
+    cached pages stay: a secretary saving a draft no longer drops the province's."""
     comment.version += 1
     comment.save()
-    summary_hooks.changed("comments", [comment.residence_org_id, comment.workplace_org_id])
+    if counted:
+        summary_hooks.changed("comments", [comment.residence_org_id, comment.workplace_org_id])
 
 
 # --- requests ------------------------------------------------------------------------
@@ -195,8 +200,9 @@ def save_draft(
     comment.remarks = remarks.strip()
     if not comment.evidence:
         comment.evidence = gather_evidence(comment.member, comment.year)
+    was_draft = comment.state == ResidenceComment.State.DRAFT
     comment.state = ResidenceComment.State.DRAFT
-    _save(comment)
+    _save(comment, counted=not was_draft)
     log_action(
         comment,
         "reviews.comment.drafted",

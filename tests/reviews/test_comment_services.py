@@ -201,3 +201,42 @@ def test_sent_comment_is_sealed_and_raw_edit_is_detected(cast):
         )
     problems = [p for p in verify_contents() if p.object_type == "reviews.residencecomment"]
     assert [p.object_id for p in problems] == [str(comment.pk)]
+
+
+def test_a_draft_saved_again_recounts_nothing_and_keeps_cached_pages(cast):
+    """Requested → draft changes what the comment counters read (its state): the
+    counters are recounted and the subtree's comment pages dropped. A draft saved
+    again changes only its text: nothing is recounted, the cached pages stay, and the
+    counters still agree with the comments (issue 21, session 11)."""
+    from django.core.cache import cache
+
+    from lienhe.summaries import services as summaries
+    from lienhe.summaries.cache import version_keys
+
+    live_introduction(cast)
+    sec = cast.users["secretary_a"]
+    comment = services.request_comment(cast.members["w1"], YEAR, actor=None, via="member")
+    keys = version_keys(cast.province.path, ("comments",))
+
+    before = cache.get_many(keys)
+    comment = services.save_draft(
+        comment, duties=ALL_DUTIES, conclusion=0, expected_version=1, actor=sec
+    )
+    after_first = cache.get_many(keys)
+    assert after_first != before
+    assert summaries.totals([cast.cell_a.path], ["comments.to.draft"]) == {"comments.to.draft": 1}
+
+    comment = services.save_draft(
+        comment, duties=ALL_DUTIES, conclusion=2, expected_version=comment.version, actor=sec
+    )
+    assert cache.get_many(keys) == after_first
+    assert comment.conclusion == 2 and comment.version == 3
+    assert summaries.totals([cast.cell_a.path], ["comments.to.draft"]) == {"comments.to.draft": 1}
+    assert summaries.totals([cast.agency.path], ["comments.from.draft"]) == {
+        "comments.from.draft": 1
+    }
+
+    comment = services.send_comment(comment, expected_version=comment.version, actor=sec)
+    assert cache.get_many(keys) != after_first
+    sent = summaries.totals([cast.cell_a.path], ["comments.to.sent", "comments.to.draft"])
+    assert {k: v for k, v in sent.items() if v} == {"comments.to.sent": 1}
