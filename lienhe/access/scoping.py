@@ -85,7 +85,7 @@ def paths_with(user, perm: str) -> list[str]:
     memo = getattr(user, "_lienhe_paths", None)
     if memo is None or memo[0] is not user_grants:
         memo = (user_grants, {})
-        if user_grants:  # an anonymous user has no grants to keep them with
+        if user_grants:  # no grants (anonymous, no user): nothing to keep them with
             user._lienhe_paths = memo
     roots = memo[1].get(perm)
     if roots is None:
@@ -151,30 +151,32 @@ def ids_in(paths: list[str], field: str, ids: QuerySet) -> Q:
     return Q(**{f"{field}__any_of" if below_province(paths) else f"{field}__in": ids})
 
 
+def in_subtree_ids(paths: list[str], field: str) -> Q:
+    """`field` (a foreign key to Organization) among the ids of the organizations in
+    the subtrees of `paths` (`ids_in`: from the index below a province, a hashed set
+    for a province)."""
+    from lienhe.orgs.models import Organization
+
+    return ids_in(paths, field, Organization.objects.filter(subtree_q(paths, "path")).values("pk"))
+
+
 def in_subtrees(paths: list[str], field: str) -> Q:
     """`field` (a foreign key to Organization) within the subtrees of `paths`: a join on
     the path for a province, the organizations' ids looked up first below it."""
     if below_province(paths):
-        from lienhe.orgs.models import Organization
-
-        orgs = Organization.objects.filter(subtree_q(paths, "path")).values("pk")
-        return ids_in(paths, field, orgs)
+        return in_subtree_ids(paths, field)
     return subtree_q(paths, f"{field}__path")
 
 
 def visible_members(user, qs: QuerySet) -> QuerySet:
     if getattr(user, "is_superuser", False):
         return qs
-    from lienhe.orgs.models import Organization
-
     # Members are listed in name order: a province's scope as a hashed set of its
     # organizations' ids lets PostgreSQL walk the name index and test each member
-    # against that set, where a join on the path tried ~1.300 organizations per
-    # member (a province's first page 5,4 -> 1,3 ms of SQL at 100k; issue 21,
-    # session 11). Below a province the ids come from the index (`ids_in`).
-    paths = paths_with(user, "members:read")
-    orgs = Organization.objects.filter(subtree_q(paths, "path")).values("pk")
-    q = ids_in(paths, "organization", orgs)
+    # against that set, where a join on the path (`in_subtrees`) tried ~1.300
+    # organizations per member (a province's first page 5,4 -> 1,3 ms of SQL at 100k;
+    # issue 21, session 11).
+    q = in_subtree_ids(paths_with(user, "members:read"), "organization")
     if getattr(user, "member_id", None):
         q |= Q(pk=user.member_id)
     for window in member_windows:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import cached_property
+from operator import itemgetter
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,7 +73,9 @@ def home_panel(request) -> dict | None:
     scope = TodayScope(user, timezone.localdate())
     items = [
         entry
-        for _order, entry in sorted(_cached_items(scope) + _items(scope, live=True), key=_order)
+        for _order, entry in sorted(
+            _cached_items(scope) + _items(scope, live=True), key=itemgetter(0)
+        )
     ]
     if not items:
         return None
@@ -81,10 +84,6 @@ def home_panel(request) -> dict | None:
         "title": _("Việc cần làm hôm nay"),
         "items": items,
     }
-
-
-def _order(entry: tuple[int, dict]) -> int:
-    return entry[0]
 
 
 def _items(scope: TodayScope, *, live: bool) -> list[tuple[int, dict]]:
