@@ -441,6 +441,9 @@ LIENHE_PAGE_CACHE_SECONDS = envint("LIENHE_PAGE_CACHE_SECONDS", 60, minimum=0, m
 # the summaries hooks in the subtree; what no hook follows (a policy edit) shows after
 # at most this long (docs/scaling.md); 0 = off.
 LIENHE_REPORT_CACHE_SECONDS = envint("LIENHE_REPORT_CACHE_SECONDS", 300, minimum=0, maximum=3600)
+# A list's results (count, rows, pager) cached per user, address and day this many
+# seconds, dropped by any write on a table they read (lienhe/listcache.py); 0 = off.
+LIENHE_LIST_CACHE_SECONDS = envint("LIENHE_LIST_CACHE_SECONDS", 300, minimum=0, maximum=3600)
 
 # SMS gateway class (dotted path); the default only logs messages (docs/liaison.md).
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")

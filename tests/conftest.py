@@ -154,3 +154,16 @@ def _fresh_page_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _list_cache_only_where_tested(request, settings):
+    """A list's results are cached until a table they read is written
+    (lienhe/listcache.py). Tests that read a list twice to count its queries or to look
+    at `response.context["page"]` measure the rendering itself: the cache is off for
+    them. The cache's own tests and the browser journeys (`e2e`, `list_cache`) run with
+    it on, as production does."""
+    if not (
+        request.node.get_closest_marker("list_cache") or request.node.get_closest_marker("e2e")
+    ):
+        settings.LIENHE_LIST_CACHE_SECONDS = 0

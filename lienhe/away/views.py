@@ -19,8 +19,9 @@ from lienhe.access.requests import paginate, query_without_page, report_org, run
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.listcache import list_response, list_tables
 from lienhe.members.models import Member
-from lienhe.orgs.models import Organization
+from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.orgs.services import effective_policy
 from lienhe.urlformat import url_for
 
@@ -36,7 +37,14 @@ from .forms import (
     OpinionForm,
     ReturnForm,
 )
-from .models import AwayPeriod, DestinationComment, Exemption, ExemptionApplication, Transfer
+from .models import (
+    AwayPeriod,
+    Contact,
+    DestinationComment,
+    Exemption,
+    ExemptionApplication,
+    Transfer,
+)
 from .selectors import REPORT_KINDS, scope_orgs, scope_root
 
 
@@ -73,24 +81,29 @@ def _filtered(request):
     return f
 
 
+# The tables a page of away members reads (lienhe/listcache.py).
+_AWAY_TABLES = list_tables(AwayPeriod, Contact, Member, AdminUnit)
+
+
 @require_perm("away:read")
 def away_list(request):
     f = _filtered(request)
-    page, query = _page(request, f.qs, "away:detail")
     interval = f.interval_days
-    for a in page.object_list:
-        a.contact_due = a.contact_due_on(interval)
-    template = "away/_list_results.html" if request.htmx else "away/list.html"
-    return render(
-        request,
-        template,
-        {
-            "filter": f,
-            "page": page,
-            "query": query,
-            "interval": interval,
-            "can_write": has_perm_anywhere(request.user, "away:write"),
-        },
+
+    def rows():
+        page, _query = _page(request, f.qs, "away:detail")
+        for a in page.object_list:
+            a.contact_due = a.contact_due_on(interval)
+        return page
+
+    context = {
+        "filter": f,
+        "query": query_without_page(request),
+        "interval": interval,
+        "can_write": has_perm_anywhere(request.user, "away:write"),
+    }
+    return list_response(
+        request, "away/list.html", "away/_list_results.html", context, rows, tables=_AWAY_TABLES
     )
 
 

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.requests import query_without_page
 from lienhe.access.scoping import has_org_permission
 from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.listcache import list_response, list_tables
 from lienhe.members.models import Member
 
 from . import services
@@ -41,33 +43,30 @@ def _exemptions(request):
     )
 
 
+# The tables a page of exemptions reads (lienhe/listcache.py).
+_EXEMPTION_TABLES = list_tables(Exemption, AwayPeriod, Member)
+
+
 @require_perm("away:read")
 def exemption_list(request):
     f = _exemptions(request)
-    page, query = _page(request, f.qs, "away:exemption")
-    if request.htmx:
-        return render(
-            request,
-            "away/_exemption_results.html",
-            {"filter": f, "page": page, "query": query, "today": services.today()},
+    context = {"filter": f, "query": query_without_page(request), "today": services.today()}
+    if not request.htmx:
+        # Applications waiting for the cell or the committee (oldest first), before
+        # the decisions.
+        context["applications"] = (
+            ExemptionApplication.objects.visible_to(request.user)
+            .filter(status__in=ExemptionApplication.OPEN)
+            .select_related("member", "organization")
+            .order_by("applied_on", "id")[:20]
         )
-    # Applications waiting for the cell or the committee (oldest first), before decisions.
-    applications = (
-        ExemptionApplication.objects.visible_to(request.user)
-        .filter(status__in=ExemptionApplication.OPEN)
-        .select_related("member", "organization")
-        .order_by("applied_on", "id")[:20]
-    )
-    return render(
+    return list_response(
         request,
         "away/exemptions.html",
-        {
-            "filter": f,
-            "page": page,
-            "query": query,
-            "today": services.today(),
-            "applications": applications,
-        },
+        "away/_exemption_results.html",
+        context,
+        lambda: _page(request, f.qs, "away:exemption")[0],
+        tables=_EXEMPTION_TABLES,
     )
 
 
@@ -214,12 +213,21 @@ def _transfers(request):
     )
 
 
+# The tables a page of transfers reads (lienhe/listcache.py).
+_TRANSFER_TABLES = list_tables(Transfer, Member)
+
+
 @require_perm("away:read")
 def transfer_list(request):
     f = _transfers(request)
-    page, query = _page(request, f.qs, "away:transfer")
-    template = "away/_transfer_results.html" if request.htmx else "away/transfers.html"
-    return render(request, template, {"filter": f, "page": page, "query": query})
+    return list_response(
+        request,
+        "away/transfers.html",
+        "away/_transfer_results.html",
+        {"filter": f, "query": query_without_page(request)},
+        lambda: _page(request, f.qs, "away:transfer")[0],
+        tables=_TRANSFER_TABLES,
+    )
 
 
 @require_perm("away:export")

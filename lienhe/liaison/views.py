@@ -8,12 +8,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import get_visible_or_404, require_perm
 from lienhe.access.requests import paginate, paginate_search, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
+from lienhe.listcache import list_response, list_tables
+from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
 from lienhe.summaries.services import count_floor
 from lienhe.text import choice_labels
@@ -78,11 +79,33 @@ def _form_page(request, intro, form, title, submit, template="liaison/action.htm
     )
 
 
+# The tables a page of letters reads (lienhe/listcache.py).
+_LETTER_TABLES = list_tables(Introduction, Member)
+
+
 def _letters_page(
     request, filterset, title: str, url_name: str, *, at_least: int | None = None, **extra
 ):
     """One page of letters (the results only for an htmx filter request)."""
-    template = "liaison/_letters.html" if request.htmx else "liaison/list.html"
+    context = {
+        "filter": filterset,
+        "query": query_without_page(request),
+        "title": title,
+        "results_url": reverse(url_name),
+        **extra,
+    }
+
+    return list_response(
+        request,
+        "liaison/list.html",
+        "liaison/_letters.html",
+        context,
+        lambda: _letter_rows(request, filterset, at_least),
+        tables=_LETTER_TABLES,
+    )
+
+
+def _letter_rows(request, filterset, at_least: int | None):
     # A search finds, counts and orders its matches (thousands for a common name) in
     # one query on the letters alone, then loads the page's 50 full rows: the search
     # ran twice (count, page) and the page sorted every match joined with its member
@@ -103,19 +126,7 @@ def _letters_page(
     for letter in page.object_list:
         letter.state_text = labels.get(letter.state, letter.state)
         letter.detail_url = detail_url(letter.pk)
-    return render(
-        request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query_without_page(request),
-            "today": timezone.localdate(),
-            "title": title,
-            "results_url": reverse(url_name),
-            **extra,
-        },
-    )
+    return page
 
 
 @require_perm("liaison:read")

@@ -20,6 +20,7 @@ from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_w
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.listcache import list_response, list_tables
 from lienhe.orgs.models import Organization
 from lienhe.text import choice_labels, fold
 from lienhe.urlformat import url_for
@@ -117,30 +118,39 @@ def hm_dmy(value: dt.datetime | None) -> str:
     return timezone.localtime(value).strftime("%H:%M %d/%m/%Y") if value else ""
 
 
+# The tables a page of meetings reads (lienhe/listcache.py).
+_MEETING_TABLES = list_tables(Meeting)
+
+
 @require_perm("meetings:read")
 def meeting_list(request):
     form, qs = _filtered(request)
-    page = paginate(request, qs)
-    # Per page, not per row: the route reversed once, the kind labels translated once
-    # (get_kind_display rebuilds the choices for every call), the time formatted
-    # without a template filter (issue 21).
-    detail_url = url_for("meetings:detail")
-    kind_labels = choice_labels(Meeting.Kind.choices)
-    for m in page.object_list:
-        m.url = detail_url(m.pk)
-        m.kind_text = kind_labels.get(m.kind, m.kind)
-        m.planned_text = hm_dmy(m.planned_at)
-    query = query_without_page(request)
-    template = "meetings/_list_results.html" if request.htmx else "meetings/list.html"
-    return render(
+
+    def rows():
+        page = paginate(request, qs)
+        # Per page, not per row: the route reversed once, the kind labels translated
+        # once (get_kind_display rebuilds the choices for every call), the time
+        # formatted without a template filter (issue 21).
+        detail_url = url_for("meetings:detail")
+        kind_labels = choice_labels(Meeting.Kind.choices)
+        for m in page.object_list:
+            m.url = detail_url(m.pk)
+            m.kind_text = kind_labels.get(m.kind, m.kind)
+            m.planned_text = hm_dmy(m.planned_at)
+        return page
+
+    context = {
+        "filter": form,
+        "query": query_without_page(request),
+        "can_write": has_perm_anywhere(request.user, "meetings:write"),
+    }
+    return list_response(
         request,
-        template,
-        {
-            "filter": form,
-            "page": page,
-            "query": query,
-            "can_write": has_perm_anywhere(request.user, "meetings:write"),
-        },
+        "meetings/list.html",
+        "meetings/_list_results.html",
+        context,
+        rows,
+        tables=_MEETING_TABLES,
     )
 
 

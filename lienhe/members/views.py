@@ -9,6 +9,8 @@ from lienhe.access.guards import check_org_perm, get_visible_or_404, require_per
 from lienhe.access.requests import paginate_by_ids, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
 from lienhe.audit.services import events_for, record_access
+from lienhe.liaison.models import Introduction
+from lienhe.listcache import list_response, list_tables
 from lienhe.prepared import prepared
 from lienhe.summaries.services import count_floor
 from lienhe.urlformat import url_for
@@ -27,30 +29,41 @@ def _filtered(request):
     return MemberFilter(request.GET or None, queryset=visible, org_choices=orgs)
 
 
+# The tables a page of members reads: a cell's list adds the members introduced to it
+# (lienhe/listcache.py).
+_MEMBER_TABLES = list_tables(Member, Introduction)
+
+
 @require_perm("members:read")
 def member_list(request):
     filterset = _filtered(request)
-    # Unfiltered, the list holds at least its scope's members (it adds the windows).
-    floor = None
-    if filterset.unfiltered:
-        floor = count_floor(request.user, "members:read", [f"members.{s}" for s in Member.Status])
-    page = paginate_by_ids(request, filterset.qs, at_least=floor)
-    detail_url = url_for("members:detail")  # once per page, not per row (issue 21)
-    for m in page.object_list:
-        m.shown_fields = member_fields_for(request.user, m)
-        m.url = detail_url(m.pk)
-    query = query_without_page(request)
-    template = "members/_list_results.html" if request.htmx else "members/list.html"
-    return render(
+    context = {
+        "filter": filterset,
+        "query": query_without_page(request),
+        "can_write": has_perm_anywhere(request.user, "members:write"),
+        "can_export": has_perm_anywhere(request.user, "members:export"),
+    }
+
+    def rows():
+        # Unfiltered, the list holds at least its scope's members (it adds the windows).
+        floor = None
+        if filterset.unfiltered:
+            keys = [f"members.{s}" for s in Member.Status]
+            floor = count_floor(request.user, "members:read", keys)
+        page = paginate_by_ids(request, filterset.qs, at_least=floor)
+        detail_url = url_for("members:detail")  # once per page, not per row (issue 21)
+        for m in page.object_list:
+            m.shown_fields = member_fields_for(request.user, m)
+            m.url = detail_url(m.pk)
+        return page
+
+    return list_response(
         request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query,
-            "can_write": has_perm_anywhere(request.user, "members:write"),
-            "can_export": has_perm_anywhere(request.user, "members:export"),
-        },
+        "members/list.html",
+        "members/_list_results.html",
+        context,
+        rows,
+        tables=_MEMBER_TABLES,
     )
 
 

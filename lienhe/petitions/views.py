@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
 from lienhe.access.requests import paginate, query_without_page, run_form_action
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
+from lienhe.listcache import list_response, list_tables
 from lienhe.orgs.models import Organization
 from lienhe.text import choice_labels
 
@@ -23,7 +24,7 @@ from . import forms as f
 from . import services
 from .exports import PetitionExporter
 from .filters import PetitionFilter
-from .models import Petition
+from .models import Agency, Category, Petition
 
 PAGE_SIZE = 30
 
@@ -112,26 +113,34 @@ def _add_row_labels(petitions) -> None:
         p.priority_label = priorities.get(p.priority, p.priority)
 
 
+# The tables a page of petitions reads (lienhe/listcache.py).
+_PETITION_TABLES = list_tables(Petition, Category, Agency)
+
+
 @require_perm("petitions:read")
 def petition_list(request):
     filterset = _filtered(request)
-    page = paginate(request, filterset.qs.only(*LIST_FIELDS))
-    _add_row_labels(page.object_list)
-    query = query_without_page(request)
-    template = "petitions/_list_results.html" if request.htmx else "petitions/list.html"
-    return render(
+
+    def rows():
+        page = paginate(request, filterset.qs.only(*LIST_FIELDS))
+        _add_row_labels(page.object_list)
+        return page
+
+    can_write = has_perm_anywhere(request.user, "petitions:write")
+    context = {
+        "filter": filterset,
+        "query": query_without_page(request),
+        "can_write": can_write,
+        "can_restore": can_write or has_perm_anywhere(request.user, "petitions:write_own"),
+        "can_route": has_perm_anywhere(request.user, "petitions:route"),
+    }
+    return list_response(
         request,
-        template,
-        {
-            "filter": filterset,
-            "page": page,
-            "query": query,
-            "today": timezone.localdate(),
-            "can_write": has_perm_anywhere(request.user, "petitions:write"),
-            "can_restore": has_perm_anywhere(request.user, "petitions:write")
-            or has_perm_anywhere(request.user, "petitions:write_own"),
-            "can_route": has_perm_anywhere(request.user, "petitions:route"),
-        },
+        "petitions/list.html",
+        "petitions/_list_results.html",
+        context,
+        rows,
+        tables=_PETITION_TABLES,
     )
 
 

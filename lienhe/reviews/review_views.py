@@ -10,6 +10,7 @@ from lienhe.access.guards import check_org_perm, get_visible_or_404, require_per
 from lienhe.access.requests import paginate, query_without_page, year_param
 from lienhe.access.scoping import has_org_permission
 from lienhe.liaison.selectors import current_introduction
+from lienhe.listcache import list_response, list_tables
 from lienhe.members.models import Member
 from lienhe.text import choice_labels, fold
 from lienhe.urlformat import url_for
@@ -19,6 +20,9 @@ from .constants import Regulation, ReviewLevel, regulation_for_year
 from .criteria import scoring_basis
 from .forms import ReviewForm
 from .models import ResidenceComment, YearReview
+
+# The tables a page of reviews reads (lienhe/listcache.py).
+_REVIEW_TABLES = list_tables(Member, YearReview, ResidenceComment)
 
 
 @require_perm("reviews:read")
@@ -33,59 +37,60 @@ def review_list(request):
         members = members.filter(search_name__contains=q)
     if request.GET.get("conflict") == "1":
         members = members.filter(year_reviews__year=year, year_reviews__conflict=True)
-    # The page's rows as values, links and labels made once per page (issue 21).
-    page = paginate(
-        request,
-        members.order_by("organization__path", "search_name").values(
-            "pk", "full_name", "is_working", "organization__name"
-        ),
-    )
-    ids = [m["pk"] for m in page.object_list]
-    levels = choice_labels(ReviewLevel.choices)
-    reviews = {
-        member_id: {
-            "proposal": levels.get(proposal, proposal),
-            "decision": levels.get(decision, decision),
-            "conflict": conflict,
+
+    def rows():
+        # The page's rows as values, links and labels made once per page (issue 21).
+        page = paginate(
+            request,
+            members.order_by("organization__path", "search_name").values(
+                "pk", "full_name", "is_working", "organization__name"
+            ),
+        )
+        ids = [m["pk"] for m in page.object_list]
+        levels = choice_labels(ReviewLevel.choices)
+        reviews = {
+            member_id: {
+                "proposal": levels.get(proposal, proposal),
+                "decision": levels.get(decision, decision),
+                "conflict": conflict,
+            }
+            for member_id, proposal, decision, conflict in YearReview.objects.filter(
+                member_id__in=ids, year=year
+            ).values_list("member_id", "proposal_level", "decision_level", "conflict")
         }
-        for member_id, proposal, decision, conflict in YearReview.objects.filter(
-            member_id__in=ids, year=year
-        ).values_list("member_id", "proposal_level", "decision_level", "conflict")
-    }
-    states = choice_labels(ResidenceComment.State.choices)
-    comments = {}
-    for member_id, state, due_on, conclusion_label in (
-        ResidenceComment.objects.filter(member_id__in=ids, year=year, purpose="yearly")
-        .exclude(state="superseded")
-        .values_list("member_id", "state", "due_on", "conclusion_label")
-    ):
-        comments[member_id] = {
-            "is_locked": ResidenceComment.locked(state),
-            "state_label": states.get(state, state),
-            "due_on": due_on,
-            "conclusion_label": conclusion_label,
-        }
-    edit = url_for("reviews:review_edit", 2)
-    rows = [
-        {
-            "member": m,
-            "href": edit(m["pk"], year),
-            "review": reviews.get(m["pk"]),
-            "comment": comments.get(m["pk"]),
-        }
-        for m in page.object_list
-    ]
-    query = query_without_page(request)
-    return render(
+        states = choice_labels(ResidenceComment.State.choices)
+        comments = {}
+        for member_id, state, due_on, conclusion_label in (
+            ResidenceComment.objects.filter(member_id__in=ids, year=year, purpose="yearly")
+            .exclude(state="superseded")
+            .values_list("member_id", "state", "due_on", "conclusion_label")
+        ):
+            comments[member_id] = {
+                "is_locked": ResidenceComment.locked(state),
+                "state_label": states.get(state, state),
+                "due_on": due_on,
+                "conclusion_label": conclusion_label,
+            }
+        edit = url_for("reviews:review_edit", 2)
+        page.object_list = [
+            {
+                "member": m,
+                "href": edit(m["pk"], year),
+                "review": reviews.get(m["pk"]),
+                "comment": comments.get(m["pk"]),
+            }
+            for m in page.object_list
+        ]
+        return page
+
+    context = {"year": year, "q": request.GET.get("q", ""), "query": query_without_page(request)}
+    return list_response(
         request,
         "reviews/review_list.html",
-        {
-            "rows": rows,
-            "page": page,
-            "year": year,
-            "q": request.GET.get("q", ""),
-            "query": query,
-        },
+        "reviews/_review_results.html",
+        context,
+        rows,
+        tables=_REVIEW_TABLES,
     )
 
 

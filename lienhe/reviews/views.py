@@ -18,6 +18,7 @@ from lienhe.access.scoping import has_org_permission, member_fields_for, paths_w
 from lienhe.documents.papers import Signer, collective_name, make_paper, signing_mode
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
+from lienhe.listcache import list_response, list_tables
 from lienhe.orgs.models import Organization
 from lienhe.text import choice_labels, fold
 from lienhe.urlformat import url_for
@@ -97,36 +98,45 @@ def _list_rows(values, superuser: bool, write_roots) -> list[dict]:
     return rows
 
 
+# The tables a page of comments reads (lienhe/listcache.py).
+_COMMENT_TABLES = list_tables(ResidenceComment)
+
+
 @require_perm("reviews:read")
 def comment_list(request):
     qs, year, state = _filtered(request)
-    # Ordered by member name within (state, due date): thousands of yearly comments
-    # share a due date, so the order is taken on ids and only the page's rows loaded.
-    # A search counts and orders its matches in one query, as the letters search does
-    # (issue 21).
-    if fold(request.GET.get("q", "")):
-        page = paginate_search(request, qs, load=ResidenceComment.objects, values=_LIST_VALUES)
-    else:
-        page = paginate_deferred(request, qs, values=_LIST_VALUES)
     write_roots = paths_with(request.user, "reviews:write")
-    page.object_list = _list_rows(page.object_list, request.user.is_superuser, write_roots)
-    query = query_without_page(request)
-    return render(
+
+    def rows():
+        # Ordered by member name within (state, due date): thousands of yearly comments
+        # share a due date, so the order is taken on ids and only the page's rows
+        # loaded. A search counts and orders its matches in one query, as the letters
+        # search does (issue 21).
+        if fold(request.GET.get("q", "")):
+            page = paginate_search(request, qs, load=ResidenceComment.objects, values=_LIST_VALUES)
+        else:
+            page = paginate_deferred(request, qs, values=_LIST_VALUES)
+        page.object_list = _list_rows(page.object_list, request.user.is_superuser, write_roots)
+        return page
+
+    context = {
+        "year": year,
+        "state": state,
+        "q": request.GET.get("q", ""),
+        "states": ResidenceComment.State.choices,
+        "query": query_without_page(request),
+        # The yearly comment request, per organization the user writes comments for.
+        "request_orgs": list(
+            Organization.objects.filter(path__in=write_roots).order_by("path")[:5]
+        ),
+    }
+    return list_response(
         request,
         "reviews/list.html",
-        {
-            "page": page,
-            "year": year,
-            "state": state,
-            "q": request.GET.get("q", ""),
-            "states": ResidenceComment.State.choices,
-            "query": query,
-            "today": timezone.localdate(),
-            # The yearly comment request, per organization the user writes comments for.
-            "request_orgs": list(
-                Organization.objects.filter(path__in=write_roots).order_by("path")[:5]
-            ),
-        },
+        "reviews/_list_results.html",
+        context,
+        rows,
+        tables=_COMMENT_TABLES,
     )
 
 

@@ -20,6 +20,16 @@ class SummariesConfig(AppConfig):
         # without a write hook: take them out of its ancestors' roll-ups too.
         pre_delete.connect(_forget, sender=Organization, dispatch_uid="summaries_forget")
 
+        from django.db import connections
+        from django.db.backends.signals import connection_created
+
+        from lienhe import tablewrites
+
+        # Every write's table gets a new version (cached list results read them).
+        connection_created.connect(tablewrites.install, dispatch_uid="lienhe-table-writes")
+        for connection in connections.all(initialized_only=True):
+            tablewrites.install(connection)
+
 
 def _forget(sender, instance, **kwargs) -> None:
     from .rollups import forget

@@ -18,6 +18,8 @@ from lienhe.access.guards import require_perm
 from lienhe.access.requests import paginate, query_without_page
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.listcache import list_response, list_tables
+from lienhe.meetings.models import Meeting
 from lienhe.text import fold
 from lienhe.urlformat import url_for
 
@@ -36,7 +38,7 @@ from .common import (
 )
 from .exports import PlanExporter
 from .forms import ChangeDateForm, MissedForm, PetitionFormSet, ReportForm, VisitPlanForm
-from .models import Visit, quality_criteria
+from .models import Committee, CommitteeMember, Visit, VisitReport, quality_criteria
 from .panels import my_progress
 
 ICAL_SALT = "lienhe.visits.ical"
@@ -186,6 +188,10 @@ def _plan_queryset(request, committee, year: int, month: int):
     )
 
 
+# The tables a month's plan reads (lienhe/listcache.py).
+_PLAN_TABLES = list_tables(Visit, VisitReport, Committee, CommitteeMember, Meeting)
+
+
 @require_perm("visits:read")
 def plan(request):
     choices = committee_choices(request.user)
@@ -201,9 +207,18 @@ def plan(request):
         "states": Visit.State.choices,
         "today": timezone.localdate(),
     }
-    if committee is not None:
-        qs = _plan_queryset(request, committee, year, month)
-        page = paginate(request, qs)
+    if committee is None:
+        return render(request, "visits/plan.html", context)
+    context.update(
+        query=query_without_page(request),
+        units=units_under(committee),
+        committees=choices,
+        manage=can_manage(request.user, committee),
+        due_days=services.report_due_days(committee.organization),
+    )
+
+    def rows():
+        page = paginate(request, _plan_queryset(request, committee, year, month))
         parents = parents_of([v.cell for v in page.object_list])
         # Routes reversed once per page, not three times per row (issue 21).
         member_url, visit_url, pdf_url = (
@@ -215,17 +230,11 @@ def plan(request):
             v.member_url = member_url(v.committee_member_id)
             v.url = visit_url(v.pk)
             v.pdf_url = pdf_url(v.pk)
-        query = query_without_page(request)
-        context.update(
-            page=page,
-            query=query,
-            units=units_under(committee),
-            committees=choices,
-            manage=can_manage(request.user, committee),
-            due_days=services.report_due_days(committee.organization),
-        )
-    template = "visits/_plan_results.html" if request.htmx else "visits/plan.html"
-    return render(request, template, context)
+        return page
+
+    return list_response(
+        request, "visits/plan.html", "visits/_plan_results.html", context, rows, tables=_PLAN_TABLES
+    )
 
 
 def _shift(year: int, month: int, delta: int) -> str:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from lienhe import tablewrites
 from lienhe.reports import figures as figures_catalogue
 from lienhe.reports.models import ReportRun
 from lienhe.reports.periodic import build_report, current_period_code, parse_period
@@ -75,7 +76,8 @@ def test_large_subtree_runs_in_background_with_progress(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         staff.post(reverse("reports:periodic"), {"period": "2026-H1", "org": cast.province.pk})
     run = ReportRun.objects.get()
-    assert run.state == "queued" and len(callbacks) == 1
+    started = [c for c in callbacks if not tablewrites.is_version_callback(c)]
+    assert run.state == "queued" and len(started) == 1
     poll = staff.get(reverse("reports:periodic_run", args=[run.pk]), headers={"HX-Request": "true"})
     assert "hx-trigger" in poll.content.decode()
     run_periodic_report(run.pk)
