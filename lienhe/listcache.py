@@ -15,6 +15,7 @@ tells: a grant that expires at a date, the clock crossing midnight inside a page
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
@@ -42,10 +43,14 @@ def list_tables(*models) -> list[str]:
     return sorted({*_COMMON, *tablewrites.tables_of(*models)})
 
 
-def _key(request, template: str, tables: Iterable[str]) -> str:
+def list_key(request, tables: Iterable[str]) -> str | None:
+    """What a list page's cached pieces depend on, as one key: the user, the path and
+    every query parameter, today's date, the language and the versions of `tables`;
+    None when they are not cached (turned off, or nobody signed in)."""
+    if settings.LIENHE_LIST_CACHE_SECONDS <= 0 or not request.user.is_authenticated:
+        return None
     raw = "|".join(
         [
-            template,
             request.path,
             str(request.user.pk),
             repr(sorted(request.GET.lists())),
@@ -54,22 +59,23 @@ def _key(request, template: str, tables: Iterable[str]) -> str:
             tablewrites.versions(tables),
         ]
     )
-    return f"list:{hashlib.sha1(raw.encode()).hexdigest()[:24]}"
+    return hashlib.sha1(raw.encode()).hexdigest()[:24]
 
 
 def results_html(
-    request, template: str, build: Callable[[], dict], *, tables: Iterable[str]
+    request, template: str, build: Callable[[], dict], *, tables: Iterable[str], key=None
 ) -> SafeString:
     """The results template rendered with `build()`'s context (plus the request), from
-    the cache when none of `tables` (`list_tables`) was written since."""
-    seconds = settings.LIENHE_LIST_CACHE_SECONDS
-    if seconds <= 0 or not request.user.is_authenticated:
+    the cache when none of `tables` (`list_tables`) was written since (`key`: the
+    page's `list_key`, when already read)."""
+    key = key or list_key(request, tables)
+    if key is None:
         return mark_safe(render_to_string(template, build(), request))
-    key = _key(request, template, tables)
-    html = cache.get(key)
+    cache_key = f"list:{template}:{key}"
+    html = cache.get(cache_key)
     if html is None:
         html = render_to_string(template, build(), request)
-        cache.set(key, html, seconds)
+        cache.set(cache_key, html, settings.LIENHE_LIST_CACHE_SECONDS)
     return mark_safe(html)
 
 
@@ -85,10 +91,17 @@ def list_response(
     """A list page: `context` (filters, buttons) around the results, which show
     `rows()` (the page of rows, as `page`) and are cached (`results_html`); only the
     results for an htmx filter request. The page template puts `{{ results }}` where
-    the results go."""
+    the results go, and wraps its filter form in
+    `{% cache list_seconds "list-filters" list_key %}…{% endcache %}`: the form's
+    selects (categories, agencies, units) cost as much as the rows, and depend on the
+    same user, query and tables."""
+    key = list_key(request, tables)
     results = results_html(
-        request, results_template, lambda: {**context, "page": rows()}, tables=tables
+        request, results_template, lambda: {**context, "page": rows()}, tables=tables, key=key
     )
     if request.htmx:
         return HttpResponse(results)
-    return render(request, page_template, {**context, "results": results})
+    # Off: a key of its own and no time, so the cache tag keeps nothing.
+    seconds = settings.LIENHE_LIST_CACHE_SECONDS if key else 0
+    context = {**context, "results": results, "list_key": key or uuid.uuid4().hex}
+    return render(request, page_template, {**context, "list_seconds": seconds})

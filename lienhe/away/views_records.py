@@ -43,8 +43,9 @@ def _exemptions(request):
     )
 
 
-# The tables a page of exemptions reads (lienhe/listcache.py).
-_EXEMPTION_TABLES = list_tables(Exemption, AwayPeriod, Member)
+# The tables a page of exemptions reads, with the applications above them, cached with
+# the same key (lienhe/listcache.py).
+_EXEMPTION_TABLES = list_tables(Exemption, ExemptionApplication, AwayPeriod, Member)
 
 
 @require_perm("away:read")
@@ -53,7 +54,7 @@ def exemption_list(request):
     context = {"filter": f, "query": query_without_page(request), "today": services.today()}
     if not request.htmx:
         # Applications waiting for the cell or the committee (oldest first), before
-        # the decisions.
+        # the decisions; read only when the page's cached copy is gone.
         context["applications"] = (
             ExemptionApplication.objects.visible_to(request.user)
             .filter(status__in=ExemptionApplication.OPEN)

@@ -153,3 +153,21 @@ def test_the_htmx_filter_answers_the_same_results(staff):
         partial = staff.get(reverse(LIST), {"q": "nguyen"}, HTTP_HX_REQUEST="true")
     fragment = partial.content.decode()
     assert "<html" not in fragment and fragment.strip() in page
+
+
+def test_the_filter_form_is_kept_with_the_results_and_follows_its_tables(cast, login):
+    """The petitions' filter form (selects of categories and agencies) is cached with
+    the same key: a second view reads neither table, a category added in the admin
+    shows in the select at the next view."""
+    from lienhe.petitions.models import Category
+
+    staff = login(cast.users["province_staff"])
+    url = reverse("petitions:list")
+    with time_machine.travel(NOW, tick=False):
+        staff.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            staff.get(url)
+        assert not [q for q in queries if "petitions_category" in q["sql"]]
+        Category.objects.create(code="moi-truong-song", name="Môi trường sống")
+        body = staff.get(url).content.decode()
+    assert ">Môi trường sống</option>" in body
