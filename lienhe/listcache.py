@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -40,7 +41,11 @@ def list_tables(*models) -> list[str]:
 
     if not _COMMON:
         _COMMON.extend(tablewrites.tables_of(Role, Organization, Policy))
-    return sorted({*_COMMON, *tablewrites.tables_of(*models)})
+    tables = sorted({*_COMMON, *tablewrites.tables_of(*models)})
+    unversioned = [t for t in tables if not tablewrites.is_versioned(t)]
+    if unversioned:
+        raise ImproperlyConfigured(f"no version is kept for {', '.join(unversioned)}")
+    return tables
 
 
 def list_key(request, tables: Iterable[str]) -> str | None:

@@ -133,18 +133,38 @@ def test_the_version_changes_at_each_write_and_again_at_commit(
 ):
     """A table not written before in the test's transaction: two statements give two
     versions at once and one more at commit (one callback per table)."""
-    table = AuditEvent._meta.db_table
+    from lienhe.petitions.models import Category
+
+    table = Category._meta.db_table
     before = tablewrites.versions([table])
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
-            AuditEvent.objects.create(action="a", object_type="member", object_id="1")
+            Category.objects.create(code="dat-dai-moi", name="Đất đai")
             at_first = tablewrites.versions([table])
-            AuditEvent.objects.filter(action="a").update(action="b")
+            Category.objects.filter(code="dat-dai-moi").update(name="Đất đai, nhà ở")
             at_second = tablewrites.versions([table])
     assert len({before, at_first, at_second}) == 3
     assert len(callbacks) == 1
     callbacks[0]()
     assert tablewrites.versions([table]) != at_second
+
+
+def test_bookkeeping_tables_keep_no_version_and_no_list_may_read_one(db):
+    """Audit, summaries, history and notifications are written by every write and
+    shown by no list: no version (a cache round trip each) is kept for them, and a
+    list declaring one is refused at start-up."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from lienhe.listcache import list_tables
+    from lienhe.members.models import Member
+
+    table = AuditEvent._meta.db_table
+    before = tablewrites.versions([table])
+    AuditEvent.objects.create(action="a", object_type="member", object_id="1")
+    assert tablewrites.versions([table]) == before
+    assert not tablewrites.is_versioned(Member.history.model._meta.db_table)
+    with pytest.raises(ImproperlyConfigured):
+        list_tables(AuditEvent)
 
 
 def test_the_htmx_filter_answers_the_same_results(staff):
