@@ -443,7 +443,14 @@ LIENHE_PAGE_CACHE_SECONDS = envint("LIENHE_PAGE_CACHE_SECONDS", 60, minimum=0, m
 LIENHE_REPORT_CACHE_SECONDS = envint("LIENHE_REPORT_CACHE_SECONDS", 300, minimum=0, maximum=3600)
 # A list's results (count, rows, pager) cached per user, address and day this many
 # seconds, dropped by any write on a table they read (lienhe/listcache.py); 0 = off.
-LIENHE_LIST_CACHE_SECONDS = envint("LIENHE_LIST_CACHE_SECONDS", 300, minimum=0, maximum=3600)
+# Off by default with the per-process locmem cache: a write seen by one gunicorn
+# worker would leave the others' lists stale until the timeout.
+LIENHE_LIST_CACHE_SECONDS = envint(
+    "LIENHE_LIST_CACHE_SECONDS",
+    0 if CACHES["default"]["BACKEND"] == CACHE_BACKENDS["locmem"] else 300,
+    minimum=0,
+    maximum=3600,
+)
 
 # SMS gateway class (dotted path); the default only logs messages (docs/liaison.md).
 LIENHE_SMS_BACKEND = env("LIENHE_SMS_BACKEND", "")

@@ -163,7 +163,6 @@ def _list_cache_only_where_tested(request, settings):
     at `response.context["page"]` measure the rendering itself: the cache is off for
     them. The cache's own tests and the browser journeys (`e2e`, `list_cache`) run with
     it on, as production does."""
-    if not (
-        request.node.get_closest_marker("list_cache") or request.node.get_closest_marker("e2e")
-    ):
-        settings.LIENHE_LIST_CACHE_SECONDS = 0
+    marked = request.node.get_closest_marker("list_cache") or request.node.get_closest_marker("e2e")
+    # On as with a shared cache in production (the tests' locmem cache is one process).
+    settings.LIENHE_LIST_CACHE_SECONDS = 300 if marked else 0
