@@ -8,3 +8,7 @@ import os
 os.environ.setdefault("DEBUG", "1")
 
 from lienhe.settings import *  # noqa: E402, F403
+
+# Every run of a `@cached_page` view checks it read only the tables it declares
+# (lienhe/pagecache.py): the view tests of those pages cover their states.
+LIENHE_PAGE_TABLES_CHECK = True

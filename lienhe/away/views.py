@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.models import User
 from lienhe.access.requests import paginate, query_without_page, report_org, run_form_action
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with, subtree_q
 from lienhe.documents.papers import make_paper
@@ -23,6 +24,7 @@ from lienhe.listcache import list_response, list_tables
 from lienhe.members.models import Member
 from lienhe.orgs.models import AdminUnit, Organization
 from lienhe.orgs.services import effective_policy
+from lienhe.pagecache import cached_page
 from lienhe.urlformat import url_for
 
 from . import services
@@ -155,6 +157,17 @@ def _get_away(request, pk: int) -> AwayPeriod:
 
 
 @login_required
+@cached_page(
+    AwayPeriod,
+    Contact,
+    DestinationComment,
+    Exemption,
+    ExemptionApplication,
+    Transfer,
+    Member,
+    User,
+    AdminUnit,
+)
 def away_detail(request, pk: int):
     away = _get_away(request, pk)
     user = request.user

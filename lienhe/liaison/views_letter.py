@@ -13,17 +13,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404
+from lienhe.access.models import User
 from lienhe.access.requests import run_form_action
 from lienhe.access.scoping import has_org_permission
+from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.pagecache import cached_page
 
 from . import forms, services
-from .models import Introduction, LocalTask
+from .models import Introduction, LocalTask, ThreadMessage
 from .selectors import groups_with_size, residence_cells_under
 from .views import _fail, _form_page, _get, _letters
 
 
 @login_required
+@cached_page(Introduction, LocalTask, ThreadMessage, Member, User)
 def detail(request, pk: int):
     intro = _get(request, pk)
     user = request.user

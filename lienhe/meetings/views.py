@@ -20,8 +20,12 @@ from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_w
 from lienhe.documents.exports import ListExporter
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
+from lienhe.liaison.models import Introduction, LocalTask
 from lienhe.listcache import list_response, list_tables
+from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.pagecache import cached_page
+from lienhe.petitions.models import Agency, Petition
 from lienhe.text import choice_labels, fold
 from lienhe.urlformat import url_for
 
@@ -37,7 +41,16 @@ from .forms import (
     MoveForm,
     RatingForm,
 )
-from .models import Attendance, Guest, Meeting, Minutes, Rating
+from .models import (
+    Attendance,
+    DecisionTask,
+    Guest,
+    Invitee,
+    Meeting,
+    Minutes,
+    RaisedIssue,
+    Rating,
+)
 
 
 def get_meeting(request, pk: int, perm: str | None = None, *, related: tuple = ()) -> Meeting:
@@ -203,6 +216,22 @@ def meeting_export(request):
 
 
 @login_required
+@cached_page(
+    Meeting,
+    Meeting.groups.through,
+    Attendance,
+    Invitee,
+    Guest,
+    Minutes,
+    RaisedIssue,
+    Rating,
+    DecisionTask,
+    Member,
+    Introduction,
+    LocalTask,
+    Petition,
+    Agency,
+)
 def meeting_detail(request, pk: int):
     meeting = get_meeting(request, pk, related=("minutes",))
     can_write = has_org_permission(request.user, meeting.organization, "meetings:write")

@@ -14,17 +14,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.models import User
 from lienhe.access.requests import paginate, query_without_page, run_form_action
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.listcache import list_response, list_tables
-from lienhe.orgs.models import Organization
+from lienhe.members.models import Member
+from lienhe.orgs.models import AdminUnit, Organization
+from lienhe.pagecache import cached_page
 from lienhe.text import choice_labels
 
 from . import forms as f
 from . import services
 from .exports import PetitionExporter
 from .filters import PetitionFilter
-from .models import Agency, Category, Petition
+from .models import Agency, Attachment, Category, Cluster, Petition, PetitionEvent
 
 PAGE_SIZE = 30
 
@@ -228,6 +231,18 @@ def petition_submit(request):
 
 
 @login_required
+@cached_page(
+    Petition,
+    PetitionEvent,
+    Attachment,
+    Category,
+    Cluster,
+    Agency,
+    Agency.handlers.through,
+    AdminUnit,
+    Member,
+    User,
+)
 def petition_detail(request, pk: int):
     # One scope for every petition the page reads (visible_to asks whether the user
     # handles an agency's petitions: once, not once per list).

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.models import User
 from lienhe.access.requests import (
     paginate_deferred,
     paginate_search,
@@ -19,7 +20,9 @@ from lienhe.documents.papers import Signer, collective_name, make_paper, signing
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.liaison.selectors import current_introduction
 from lienhe.listcache import list_response, list_tables
+from lienhe.members.models import Member
 from lienhe.orgs.models import Organization
+from lienhe.pagecache import cached_page
 from lienhe.text import choice_labels, fold
 from lienhe.urlformat import url_for
 
@@ -160,6 +163,7 @@ def _duty_rows(comment, *, full: bool = False):
 
 
 @login_required
+@cached_page(ResidenceComment, Member, User)
 def comment_detail(request, pk: int):
     comment = _comment(request, pk)
     return render(

@@ -15,11 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import require_perm
+from lienhe.access.models import User
 from lienhe.access.requests import paginate, query_without_page
 from lienhe.documents.papers import Signer, make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.listcache import list_response, list_tables
 from lienhe.meetings.models import Meeting
+from lienhe.pagecache import cached_page
 from lienhe.text import fold
 from lienhe.urlformat import url_for
 
@@ -38,7 +40,14 @@ from .common import (
 )
 from .exports import PlanExporter
 from .forms import ChangeDateForm, MissedForm, PetitionFormSet, ReportForm, VisitPlanForm
-from .models import Committee, CommitteeMember, Visit, VisitReport, quality_criteria
+from .models import (
+    Committee,
+    CommitteeMember,
+    HeardPetition,
+    Visit,
+    VisitReport,
+    quality_criteria,
+)
 from .panels import my_progress
 
 ICAL_SALT = "lienhe.visits.ical"
@@ -323,6 +332,7 @@ def visit_create(request, pk: int):
 
 
 @require_perm("visits:read")
+@cached_page(Visit, VisitReport, HeardPetition, CommitteeMember, Committee, User)
 def visit_detail(request, pk: int):
     visit = get_visit(request, pk)
     committee = visit.committee_member.committee
