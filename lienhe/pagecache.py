@@ -67,7 +67,14 @@ def page_key(request, tables) -> str | None:
     # Read once: the menu's context processor takes it from here on a miss.
     unread = request._lienhe_unread = unread_count(request.user)
     raw = "|".join(
-        [key, secret, session.session_key, str(unread), request.headers.get("HX-Request", "")]
+        [
+            key,
+            secret,
+            session.session_key,
+            str(unread),
+            request.get_host(),  # absolute links (a calendar feed)
+            request.headers.get("HX-Request", ""),
+        ]
     )
     return "page:" + hashlib.sha1(raw.encode()).hexdigest()[:32]
 

@@ -45,6 +45,7 @@ from .models import (
     CommitteeMember,
     HeardPetition,
     Visit,
+    VisitAssignment,
     VisitReport,
     quality_criteria,
 )
@@ -58,6 +59,7 @@ def ical_token(user) -> str:
 
 
 @require_perm("visits:read")
+@cached_page(Visit, VisitReport, VisitAssignment, CommitteeMember, Committee)
 def mine(request):
     today = timezone.localdate()
     year = today.year
