@@ -71,7 +71,7 @@ from collections import defaultdict
 from html.parser import HTMLParser
 from pathlib import Path
 
-import requests
+from lite_http import Session, TransportError  # bench/lite_http.py
 
 ROOT = Path(__file__).resolve().parent.parent
 SEARCHES = ["nguyen", "tran van", "thi", "le", "pham", "hoang minh", "vu", "dang"]
@@ -190,7 +190,7 @@ class Officer:
             ok = r.status_code < 400 and "/dang-nhap/" not in r.url
             self.stats.add(step, time.monotonic() - started, ok, f"{r.status_code} {path}")
             return r if ok else None
-        except requests.RequestException as exc:
+        except TransportError as exc:
             self.stats.add(step, time.monotonic() - started, False, f"{type(exc).__name__} {path}")
             return None
 
@@ -204,7 +204,7 @@ class Officer:
                 step, time.monotonic() - started, ok, f"{r.status_code} POST {path}", refused
             )
             return r
-        except requests.RequestException as exc:
+        except TransportError as exc:
             self.stats.add(step, time.monotonic() - started, False, f"{type(exc).__name__} {path}")
             return None
 
@@ -351,7 +351,7 @@ class Officer:
 def log_in(base, username, password, stats):
     """Officers start the day logged in: one session per demo account, opened before
     the timed run (password hashing is deliberately slow; measured as its own step)."""
-    session = requests.Session()
+    session = Session()
     started = time.monotonic()
     try:
         session.get(base + "/tai-khoan/dang-nhap/", timeout=60)
@@ -367,7 +367,7 @@ def log_in(base, username, password, stats):
         )
         ok = r.ok and "/dang-nhap/" not in r.url
         stats.add("login", time.monotonic() - started, ok, f"{r.status_code} {username}")
-    except requests.RequestException as exc:
+    except TransportError as exc:
         stats.add("login", time.monotonic() - started, False, type(exc).__name__)
     return session
 
@@ -376,9 +376,9 @@ def wait_up(base, seconds=90):
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         try:
-            if requests.get(base + "/healthz", timeout=2).status_code < 500:
+            if Session().get(base + "/healthz", timeout=2).status_code < 500:
                 return
-        except requests.RequestException:
+        except TransportError:
             pass
         time.sleep(0.5)
     raise SystemExit("gunicorn did not start")
@@ -433,7 +433,7 @@ def run_mode(base, sessions, users, seconds, think, seed):
     threads = []
     for i in range(users):
         role = rng.choices(roles, weights=weights)[0] if i >= len(roles) else roles[i]
-        session = requests.Session()
+        session = Session()
         session.cookies.update(sessions[role].cookies)
         officer = Officer(base, session, role, stats, random.Random(seed * 1000 + i), think)
 

@@ -40,6 +40,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import HttpResponse
 
+from lienhe import tablewrites
 from lienhe.listcache import list_key, list_tables
 
 _KEPT_HEADERS = {"content-type"}
@@ -89,28 +90,42 @@ def _keepable(request, response) -> bool:
     return not (storage is not None and (storage._queued_messages or storage.used))
 
 
-def cached_page(*models):
+def cached_page(*models, with_history_of=(), more=None):
     """Keep the view's GET page until a table of `models` (and the roles,
-    organizations and policies every page depends on) is written."""
-    tables = list_tables(*models)
+    organizations and policies every page depends on) is written. `with_history_of`:
+    models of `models` whose history the page shows (the history table keeps no
+    version, but a history row is written with a write on its record's table).
+    `more`: a function giving further models, asked at the first request (what other
+    modules register at start-up, such as the member page's sections)."""
+    resolved: list = []
+
+    def tables_read() -> tuple[list[str], list[str]]:
+        if not resolved:
+            tables = list_tables(*models, *(more() if more else ()))
+            if not set(tablewrites.tables_of(*with_history_of)) <= set(tables):
+                raise ImproperlyConfigured("with_history_of names a model not declared")
+            history = tablewrites.tables_of(*(m.history.model for m in with_history_of))
+            resolved[:] = [tables, history]
+        return resolved[0], resolved[1]
 
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
+            tables, history = tables_read()
             key = page_key(request, tables)
             if key is None:
-                with _tables_checked(view, tables):
+                with _tables_checked(view, [*tables, *history]):
                     return view(request, *args, **kwargs)
             html = cache.get(key)
             if html is not None:
                 return HttpResponse(html)
-            with _tables_checked(view, tables):
+            with _tables_checked(view, [*tables, *history]):
                 response = view(request, *args, **kwargs)
             if _keepable(request, response):
                 cache.set(key, response.content, settings.LIENHE_LIST_CACHE_SECONDS)
             return response
 
-        wrapped.page_tables = tables  # read by the tests (every table a page reads)
+        wrapped.page_tables = lambda: tables_read()[0]  # the tests read every table
         return wrapped
 
     return decorator

@@ -71,10 +71,13 @@ class Panel:
 @dataclass(frozen=True)
 class MemberSection:
     """A section of a member's page: `func(request, member, full) -> dict | None`
-    returning {"template", "title" (gettext), …context}."""
+    returning {"template", "title" (gettext), …context}; `reads`: the models whose
+    tables it reads (the member page is kept until one is written, lienhe/pagecache.py;
+    the tests fail on a table left out)."""
 
     order: int
     func: Callable[..., dict | None]
+    reads: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -124,7 +127,7 @@ def _panel(item: Panel) -> None:
 
 
 def _member_section(item: MemberSection) -> None:
-    member_sections.register_section(item.order, item.func)
+    member_sections.register_section(item.order, item.func, item.reads)
 
 
 def _red_flag(item: RedFlag) -> None:

@@ -33,12 +33,15 @@ def register_all() -> None:
     from lienhe import registry
 
     from . import flags, jobs, periodic, policy, sections, today
+    from .models import Introduction, LocalTask, ThreadMessage
     from .services_groups import TASKS_FAMILY
 
     registry.register(
         registry.NavItem("liaison:list", _("Nơi cư trú"), "liaison:read", 30, "liaison"),
         registry.Panel(30, home_panel, families=("letters", "transfers")),
-        registry.MemberSection(40, sections.residence_section),
+        registry.MemberSection(
+            40, sections.residence_section, reads=(Introduction, LocalTask, ThreadMessage)
+        ),
         registry.Section("liaison", "Giữ mối liên hệ với nơi cư trú", 20, periodic.liaison_section),
         registry.RedFlag(
             "liaison",

@@ -11,9 +11,11 @@ from . import flags, jobs, panels, periodic, policy, today
 
 
 def register_all() -> None:
+    from .models import Attendance, Meeting
+
     registry.register(
         registry.NavItem("meetings:list", _("Sinh hoạt chi bộ"), "meetings:read", 40, "meetings"),
-        registry.MemberSection(40, panels.member_section),
+        registry.MemberSection(40, panels.member_section, reads=(Meeting, Attendance)),
         registry.Panel(40, panels.home_panel, families=("meetings",)),
         registry.Section("meetings", "Sinh hoạt chi bộ", 30, periodic.meetings_section),
         registry.RedFlag(

@@ -6,11 +6,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.models import User
 from lienhe.access.requests import paginate_by_ids, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
-from lienhe.audit.services import events_for, record_access
+from lienhe.audit.services import record_access
 from lienhe.liaison.models import Introduction
 from lienhe.listcache import list_response, list_tables
+from lienhe.orgs.models import AdminUnit
+from lienhe.pagecache import cached_page
 from lienhe.prepared import prepared
 from lienhe.summaries.services import count_floor
 from lienhe.urlformat import url_for
@@ -20,7 +23,7 @@ from .exports import MemberExporter
 from .filters import MemberFilter
 from .forms import MemberForm, organization_choices_for
 from .models import Member
-from .sections import sections_for
+from .sections import section_models, sections_for
 
 
 def _filtered(request):
@@ -80,6 +83,16 @@ def member_detail(request, pk: int):
     )
     fields = member_fields_for(request.user, member)
     full = fields == MEMBER_DOSSIER_FIELDS
+    if full:  # every view of a full dossier is recorded, the page cached or not
+        record_access(request.user, "dossier", member)
+    return _dossier_page(request, member, fields, full)
+
+
+@cached_page(Member, AdminUnit, User, with_history_of=(Member,), more=section_models)
+def _dossier_page(request, member, fields, full):
+    """The dossier (or the liaison card) with the other modules' sections; kept per
+    session until a table it reads is written (its path names the member, and the
+    user's fields follow from the user and the member)."""
     context = {
         "member": member,
         "member_fields": fields,
@@ -88,9 +101,7 @@ def member_detail(request, pk: int):
     }
     context["sections"] = sections_for(request, member, full)
     if full:
-        record_access(request.user, "dossier", member)
         context["history"] = history_entries(member)
-        context["events"] = events_for(member)[:30]
     return render(request, "members/detail.html", context)
 
 

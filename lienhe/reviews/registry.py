@@ -25,7 +25,7 @@ def register_all() -> None:
         ),
         registry.NavItem("reviews:mine", gettext_lazy("Nhận xét của tôi"), "self", 51, "reviews"),
         registry.Panel(40, home_panel, families=("comments",)),
-        registry.MemberSection(40, member_section),
+        registry.MemberSection(40, member_section, reads=(ResidenceComment,)),
         registry.Section(
             "reviews", "Nhận xét nơi cư trú và đánh giá, xếp loại", 50, periodic.reviews_section
         ),

@@ -11,10 +11,16 @@ from . import flags, jobs, panels, periodic, policy, today
 
 
 def register_all() -> None:
+    from .models import Committee, CommitteeMember, Visit, VisitAssignment, VisitReport
+
     registry.register(
         registry.NavItem("visits:mine", _("Dự sinh hoạt"), "visits:read", 60, "visits"),
         registry.Panel(60, panels.home_panel, families=("visits",)),
-        registry.MemberSection(60, panels.member_section),
+        registry.MemberSection(
+            60,
+            panels.member_section,
+            reads=(Visit, VisitReport, VisitAssignment, CommitteeMember, Committee),
+        ),
         registry.Section("visits", "Cấp ủy viên dự sinh hoạt chi bộ", 40, periodic.visits_section),
         # Visits have no counters; their writers bump the "visits" family
         # (lienhe.visits.services_base.visits_changed) so their flags and panel are

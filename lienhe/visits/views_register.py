@@ -20,6 +20,7 @@ from lienhe.documents.papers import make_paper
 from lienhe.documents.services import pdf_response, render_pdf
 from lienhe.documents.templatetags.ui import percent
 from lienhe.orgs.models import Organization
+from lienhe.pagecache import cached_page
 from lienhe.reports import figures
 from lienhe.urlformat import url_for
 
@@ -35,7 +36,7 @@ from .common import (
 )
 from .exports import CellCoverageExporter, CommitteeMemberExporter, ComplianceExporter
 from .forms import AssignmentForm, CommitteeForm, CommitteeMemberForm
-from .models import CommitteeMember, Position, Visit, VisitAssignment
+from .models import Committee, CommitteeMember, Position, Visit, VisitAssignment, VisitReport
 
 # ---------------------------------------------------------------- committees
 
@@ -424,6 +425,7 @@ def _compliance_context(request, choices=None):
 
 
 @require_perm("visits:read")
+@cached_page(Visit, VisitReport, VisitAssignment, CommitteeMember, Committee)
 def compliance_view(request):
     choices = committee_choices(request.user)
     context = _compliance_context(request, choices) or {}

@@ -140,8 +140,8 @@ def test_a_cached_page_declares_every_table_it_reads(page):
     with time_machine.travel(NOW, tick=False):
         _body, queries = _view(client, url)
     read = {t for sql in queries for t in TABLE.findall(sql)}
-    assert read - READ_FOR_THE_KEY - set(detail.page_tables) == set()
-    assert all(tablewrites.is_versioned(t) for t in detail.page_tables)
+    assert read - READ_FOR_THE_KEY - set(detail.page_tables()) == set()
+    assert all(tablewrites.is_versioned(t) for t in detail.page_tables())
 
 
 def test_off_with_zero_seconds(page, settings):
@@ -155,9 +155,10 @@ def test_off_with_zero_seconds(page, settings):
 
 def test_messages_storage_used_by_the_view_is_not_kept(rf):
     """A page that showed a message the view itself added is not kept."""
-    from lienhe.pagecache import _keepable
-    from django.http import HttpResponse
     from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpResponse
+
+    from lienhe.pagecache import _keepable
 
     request = rf.get("/")
     request._messages = CookieStorage(request)
@@ -183,3 +184,30 @@ def test_a_page_reading_a_table_it_does_not_declare_fails_in_the_tests(cast, rf)
     request.user = cast.users["province_staff"]
     with pytest.raises(ImproperlyConfigured, match="members_member"):
         names(request)
+
+
+def test_the_member_dossier_records_every_view_and_shows_an_edit_with_its_history(cast, login):
+    """The dossier's page is kept, its access record is written at every view, and an
+    edit (a write on the member, with its history row) shows at the next view."""
+    from lienhe.audit.models import AuditEvent
+    from lienhe.members.services import update_member
+
+    staff = login(cast.users["commune_staff"])
+    member = cast.members["a1"]
+    url = reverse("members:detail", args=[member.pk])
+    with time_machine.travel(NOW, tick=False):
+        _view(staff, url)
+        _view(staff, url)
+        body, warm = _view(staff, url)
+        assert "Sửa hồ sơ" in body and len(warm) < 8
+        views = AuditEvent.objects.filter(action="privacy.dossier", object_id=str(member.pk))
+        assert views.count() == 3
+        update_member(
+            Member.objects.get(pk=member.pk),
+            expected_version=member.version,
+            actor=cast.users["commune_staff"],
+            phone="0987654321",
+        )
+        body, _queries = _view(staff, url)
+    assert "0987654321" in body and "Lịch sử thay đổi hồ sơ" in body
+    assert views.count() == 4
