@@ -26,10 +26,11 @@ import inspect
 import threading
 import typing
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import QuerySet
 
-__all__ = ["NotPreparable", "prepared"]
+__all__ = ["NotPreparable", "prepared", "prepared_in_scope"]
 
 PREPARED: list = []  # every decorated function (tests/test_prepared.py compiles each)
 
@@ -151,3 +152,34 @@ def _prepare(build, kinds: list[type]) -> _Compiled:
             f"{build.__qualname__}: arguments {sorted(missing)} are not parameters as given"
         )
     return _Compiled(queryset, compiler, sql, params, places)
+
+
+# Compiled fetches per scope (`prepared_in_scope`): at most this many kept per process,
+# the oldest dropped first (a user's scope is one entry per page kind).
+SCOPED_KEPT = 2048
+_SCOPED: dict[tuple, _Compiled] = {}
+_SCOPED_LOCK = threading.Lock()
+
+
+def prepared_in_scope(name: str, scope: tuple, build, pk: int) -> list:
+    """`list(build(pk))`, compiled once per `name` and `scope` in this process.
+
+    For a page's "this object, if the user may see it" fetch: its queryset (the
+    visibility filter, the joined relations) is the same for every object a user opens
+    and costs 1,3–2,4 ms of Python to build and compile against 0,3–1,8 ms of SQL
+    (100.000 members). `scope` must hold everything besides `pk` the SQL depends on
+    (`lienhe.access.scoping.scope_signature`: the user, their grants, their member
+    record, the day); `build` must not read the database to build the queryset (a
+    visibility that embeds ids it read would be frozen): subqueries only."""
+    key = (name, scope)
+    compiled = _SCOPED.get(key)
+    if compiled is None:
+        try:
+            compiled = _prepare(build, [int])
+        except EmptyResultSet:  # nothing is visible in this scope (no grant)
+            return []
+        with _SCOPED_LOCK:
+            if len(_SCOPED) >= SCOPED_KEPT:
+                _SCOPED.pop(next(iter(_SCOPED)))
+            _SCOPED[key] = compiled
+    return compiled.rows((pk,))

@@ -77,6 +77,21 @@ def scope_organizations(user, perm: str) -> list[Organization]:
     return [by_path[path] for path in paths_with(user, perm)]
 
 
+def scope_signature(user) -> tuple:
+    """What a visibility filter built for `user` can depend on, as a hashable value:
+    the user, superuser or not, their member record, their roles with the paths and
+    kinds of the organizations, and today's date (`lienhe.prepared.prepared_in_scope`)."""
+    from django.utils import timezone
+
+    return (
+        getattr(user, "pk", None),
+        bool(getattr(user, "is_superuser", False)),
+        getattr(user, "member_id", None),
+        tuple(sorted((g.path, g.role, g.organization.kind) for g in grants(user))),
+        timezone.localdate(),
+    )
+
+
 def paths_with(user, perm: str) -> list[str]:
     """Subtree roots where the user holds `perm`, without nested duplicates. Kept with
     the grants it was read from: a page asks this for the menu, the panels and the

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from lienhe.access.guards import get_visible_or_404, require_perm
+from lienhe.access.guards import get_in_scope_or_404, require_perm
 from lienhe.access.requests import paginate, paginate_search, query_without_page
 from lienhe.access.scoping import has_perm_anywhere, paths_with, subtree_q
 from lienhe.listcache import list_response, list_tables
@@ -63,7 +63,8 @@ def _filtered(request, qs=None):
 
 
 def _get(request, pk: int) -> Introduction:
-    return get_visible_or_404(_letters(request.user), pk=pk)
+    user = request.user
+    return get_in_scope_or_404("liaison.letter", user, lambda pk: _letters(user).filter(pk=pk), pk)
 
 
 def _fail(request, exc: Exception, intro: Introduction):

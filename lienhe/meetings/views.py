@@ -14,7 +14,11 @@ from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.guards import (
+    check_org_perm,
+    get_in_scope_or_404,
+    require_perm,
+)
 from lienhe.access.requests import paginate, query_without_page, run_form_action
 from lienhe.access.scoping import has_org_permission, has_perm_anywhere, paths_with
 from lienhe.documents.exports import ListExporter
@@ -56,9 +60,14 @@ from .models import (
 def get_meeting(request, pk: int, perm: str | None = None, *, related: tuple = ()) -> Meeting:
     """The meeting `pk` if visible (404), with its organization and `related` joined;
     `perm` at its organization (403)."""
-    meeting = get_visible_or_404(
-        Meeting.objects.visible_to(request.user).select_related("organization", *related),
-        pk=pk,
+    user = request.user
+    meeting = get_in_scope_or_404(
+        f"meetings.meeting:{','.join(related)}",
+        user,
+        lambda pk: (
+            Meeting.objects.visible_to(user).select_related("organization", *related).filter(pk=pk)
+        ),
+        pk,
     )
     if perm:
         check_org_perm(request.user, meeting.organization, perm)

@@ -5,7 +5,12 @@ from django.db.models import QuerySet
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.guards import (
+    check_org_perm,
+    get_in_scope_or_404,
+    get_visible_or_404,
+    require_perm,
+)
 from lienhe.access.models import User
 from lienhe.access.requests import paginate_by_ids, query_without_page
 from lienhe.access.scoping import MEMBER_DOSSIER_FIELDS, has_perm_anywhere, member_fields_for
@@ -77,9 +82,16 @@ def member_export(request):
 
 @login_required
 def member_detail(request, pk: int):
-    member = get_visible_or_404(
-        Member.objects.visible_to(request.user).select_related("organization", "home_unit__parent"),
-        pk=pk,
+    user = request.user
+    member = get_in_scope_or_404(
+        "members.dossier",
+        user,
+        lambda pk: (
+            Member.objects.visible_to(user)
+            .select_related("organization", "home_unit__parent")
+            .filter(pk=pk)
+        ),
+        pk,
     )
     fields = member_fields_for(request.user, member)
     full = fields == MEMBER_DOSSIER_FIELDS

@@ -7,7 +7,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
+from lienhe.access.guards import (
+    check_org_perm,
+    get_in_scope_or_404,
+    get_visible_or_404,
+    require_perm,
+)
 from lienhe.access.models import User
 from lienhe.access.requests import (
     paginate_deferred,
@@ -150,11 +155,16 @@ def comment_export(request):
 
 
 def _comment(request, pk):
-    return get_visible_or_404(
-        ResidenceComment.objects.visible_to(request.user).select_related(
-            "member", "residence_org", "workplace_org", "signed_by", "supersedes"
+    user = request.user
+    return get_in_scope_or_404(
+        "reviews.comment",
+        user,
+        lambda pk: (
+            ResidenceComment.objects.visible_to(user)
+            .select_related("member", "residence_org", "workplace_org", "signed_by", "supersedes")
+            .filter(pk=pk)
         ),
-        pk=pk,
+        pk,
     )
 
 
