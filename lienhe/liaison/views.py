@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import get_in_scope_or_404, require_perm
@@ -84,10 +85,9 @@ def _form_page(request, intro, form, title, submit, template="liaison/action.htm
 _LETTER_TABLES = list_tables(Introduction, Member)
 
 
-def _letters_page(
-    request, filterset, title: str, url_name: str, *, at_least: int | None = None, **extra
-):
-    """One page of letters (the results only for an htmx filter request)."""
+def _letters_page(request, filterset, title: str, url_name: str, *, at_least=None, **extra):
+    """One page of letters (the results only for an htmx filter request); `at_least`:
+    a function giving the floor of an unfiltered count, asked on a miss."""
     context = {
         "filter": filterset,
         "query": query_without_page(request),
@@ -101,7 +101,7 @@ def _letters_page(
         "liaison/list.html",
         "liaison/_letters.html",
         context,
-        lambda: _letter_rows(request, filterset, at_least),
+        lambda: _letter_rows(request, filterset, at_least() if at_least else None),
         tables=_LETTER_TABLES,
     )
 
@@ -132,12 +132,16 @@ def _letter_rows(request, filterset, at_least: int | None):
 
 @require_perm("liaison:read")
 def letter_list(request):
-    filterset = _filtered(request)
-    # Unfiltered, the list holds at least the letters addressed to its scope.
-    floor = None
-    if filterset.unfiltered:
+    # Built on a miss only: a cached page has its filter form and rows (issue 21).
+    filterset = SimpleLazyObject(lambda: _filtered(request))
+
+    def floor():
+        # Unfiltered, the list holds at least the letters addressed to its scope.
+        if not filterset.unfiltered:
+            return None
         keys = [f"letters.to.{s}" for s in Introduction.State]
-        floor = count_floor(request.user, "liaison:read", keys)
+        return count_floor(request.user, "liaison:read", keys)
+
     return _letters_page(
         request,
         filterset,

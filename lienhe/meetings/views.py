@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -146,10 +148,11 @@ _MEETING_TABLES = list_tables(Meeting)
 
 @require_perm("meetings:read")
 def meeting_list(request):
-    form, qs = _filtered(request)
+    # Built on a miss only: a cached page has its filter form and rows (issue 21).
+    filtered = functools.cache(lambda: _filtered(request))
 
     def rows():
-        page = paginate(request, qs)
+        page = paginate(request, filtered()[1])
         # Per page, not per row: the route reversed once, the kind labels translated
         # once (get_kind_display rebuilds the choices for every call), the time
         # formatted without a template filter (issue 21).
@@ -162,7 +165,7 @@ def meeting_list(request):
         return page
 
     context = {
-        "filter": form,
+        "filter": SimpleLazyObject(lambda: filtered()[0]),
         "query": query_without_page(request),
         "can_write": has_perm_anywhere(request.user, "meetings:write"),
     }

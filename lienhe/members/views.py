@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import (
@@ -44,7 +45,8 @@ _MEMBER_TABLES = list_tables(Member, Introduction)
 
 @require_perm("members:read")
 def member_list(request):
-    filterset = _filtered(request)
+    # Built on a miss only: a cached page has its filter form and rows (issue 21).
+    filterset = SimpleLazyObject(lambda: _filtered(request))
     context = {
         "filter": filterset,
         "query": query_without_page(request),

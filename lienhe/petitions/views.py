@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from lienhe.access.guards import check_org_perm, get_visible_or_404, require_perm
@@ -122,7 +123,8 @@ _PETITION_TABLES = list_tables(Petition, Category, Agency)
 
 @require_perm("petitions:read")
 def petition_list(request):
-    filterset = _filtered(request)
+    # Built on a miss only: a cached page has its filter form and rows (issue 21).
+    filterset = SimpleLazyObject(lambda: _filtered(request))
 
     def rows():
         page = paginate(request, filterset.qs.only(*LIST_FIELDS))
