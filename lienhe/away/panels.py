@@ -12,6 +12,8 @@ from .models import (
     DestinationComment,
     Exemption,
     ExemptionApplication,
+    FeeDue,
+    FeePayment,
     Transfer,
 )
 from .selectors import records_present
@@ -65,6 +67,18 @@ def home_panel(request):
         ctx.update({"officer": False, "current": current, "balance": balance})
         return ctx
     return None
+
+
+# What `member_section` reads (the member page is kept until one is written).
+MEMBER_SECTION_READS = (
+    AwayPeriod,
+    DestinationComment,
+    Exemption,
+    ExemptionApplication,
+    FeeDue,
+    FeePayment,
+    Transfer,
+)
 
 
 def member_section(request, member, full: bool):

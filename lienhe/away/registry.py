@@ -11,33 +11,11 @@ from . import flags, jobs, panels, periodic, policy
 
 
 def register_all() -> None:
-    from .models import (
-        AwayPeriod,
-        DestinationComment,
-        Exemption,
-        ExemptionApplication,
-        FeeDue,
-        FeePayment,
-        Transfer,
-    )
-
     registry.register(
         registry.NavItem("away:list", _("Đi làm ăn xa"), "away:read", 60, "away"),
         registry.NavItem("away:mine", _("Đảng phí, đi xa của tôi"), "self", 61, "away-mine"),
         registry.Panel(60, panels.home_panel, families=("away", "transfers", "fees")),
-        registry.MemberSection(
-            60,
-            panels.member_section,
-            reads=(
-                AwayPeriod,
-                DestinationComment,
-                Exemption,
-                ExemptionApplication,
-                FeeDue,
-                FeePayment,
-                Transfer,
-            ),
-        ),
+        registry.MemberSection(60, panels.member_section, reads=panels.MEMBER_SECTION_READS),
         registry.Section("away", "Đảng viên đi làm ăn xa, đảng phí", 70, periodic.away_section),
         registry.RedFlag(
             "away",
