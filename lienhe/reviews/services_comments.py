@@ -190,13 +190,23 @@ def save_draft(
     if comment.is_locked:
         raise ReviewError(_("Phiếu đã gửi thì không sửa được; hãy lập bản đính chính."))
     _validate(comment, duties, conclusion)
-    comment.duties = {k: (duties.get(k) or "").strip() for k in DUTY_KEYS}
-    comment.conclusion = conclusion
-    comment.conclusion_label = (
+    duties = {k: (duties.get(k) or "").strip() for k in DUTY_KEYS}
+    label = (
         comment_levels(comment.residence_org, comment.year)[conclusion]
         if conclusion is not None
         else ""
     )
+    unchanged = (duties, conclusion, label, remarks.strip()) == (
+        comment.duties,
+        comment.conclusion,
+        comment.conclusion_label,
+        comment.remarks,
+    )
+    if unchanged and comment.state == ResidenceComment.State.DRAFT and comment.evidence:
+        # Saved again as it is: no new version, history row or audit entry (a page
+        # cached under the comments' table stays valid).
+        return comment
+    comment.duties, comment.conclusion, comment.conclusion_label = duties, conclusion, label
     comment.remarks = remarks.strip()
     if not comment.evidence:
         comment.evidence = gather_evidence(comment.member, comment.year)

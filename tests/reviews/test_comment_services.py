@@ -164,6 +164,27 @@ def test_concurrent_drafts_do_not_overwrite(cast):
         services.save_draft(comment, duties=ALL_DUTIES, conclusion=2, expected_version=1, actor=sec)
 
 
+def test_a_draft_saved_again_unchanged_writes_nothing(cast):
+    """No new version, history row or audit entry (and the pages cached under the
+    comments' table stay valid); a change is saved as before."""
+    live_introduction(cast)
+    sec = cast.users["secretary_a"]
+    comment = services.request_comment(cast.members["w1"], YEAR, actor=None, via="member")
+    draft = dict(duties=ALL_DUTIES, conclusion=0, remarks="Tích cực ở tổ dân phố.", actor=sec)
+    comment = services.save_draft(comment, expected_version=1, **draft)
+    saved = (comment.version, comment.history.count())
+    drafted = AuditEvent.objects.filter(action="reviews.comment.drafted")
+    again = services.save_draft(comment, expected_version=comment.version, **draft)
+    again.refresh_from_db()
+    assert (again.version, again.history.count()) == saved and drafted.count() == 1
+    changed = services.save_draft(
+        again, expected_version=again.version, **{**draft, "remarks": "Đã sửa."}
+    )
+    changed.refresh_from_db()
+    assert changed.version == saved[0] + 1 and changed.remarks == "Đã sửa."
+    assert drafted.count() == 2
+
+
 def test_reminders_before_due_and_escalation_are_sent_once(cast):
     live_introduction(cast)
     comment = services.request_comment(cast.members["w1"], YEAR, actor=None, via="member")
