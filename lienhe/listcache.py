@@ -67,21 +67,34 @@ def list_key(request, tables: Iterable[str]) -> str | None:
     return hashlib.sha1(raw.encode()).hexdigest()[:24]
 
 
+def results_html_of(
+    request, name: str, render: Callable[[], str], *, tables: Iterable[str], key=None
+) -> SafeString:
+    """`render()`'s HTML, kept under `name` and the list key (`key`: the page's
+    `list_key`, when already read) until one of `tables` (`list_tables`) is written."""
+    key = key or list_key(request, tables)
+    if key is None:
+        return mark_safe(render())
+    cache_key = f"list:{name}:{key}"
+    html = cache.get(cache_key)
+    if html is None:
+        html = render()
+        cache.set(cache_key, html, settings.LIENHE_LIST_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 def results_html(
     request, template: str, build: Callable[[], dict], *, tables: Iterable[str], key=None
 ) -> SafeString:
     """The results template rendered with `build()`'s context (plus the request), from
-    the cache when none of `tables` (`list_tables`) was written since (`key`: the
-    page's `list_key`, when already read)."""
-    key = key or list_key(request, tables)
-    if key is None:
-        return mark_safe(render_to_string(template, build(), request))
-    cache_key = f"list:{template}:{key}"
-    html = cache.get(cache_key)
-    if html is None:
-        html = render_to_string(template, build(), request)
-        cache.set(cache_key, html, settings.LIENHE_LIST_CACHE_SECONDS)
-    return mark_safe(html)
+    the cache when none of `tables` (`list_tables`) was written since."""
+    return results_html_of(
+        request,
+        template,
+        lambda: render_to_string(template, build(), request),
+        tables=tables,
+        key=key,
+    )
 
 
 def list_response(

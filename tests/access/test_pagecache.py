@@ -211,3 +211,21 @@ def test_the_member_dossier_records_every_view_and_shows_an_edit_with_its_histor
         body, _queries = _view(staff, url)
     assert "0987654321" in body and "Lịch sử thay đổi hồ sơ" in body
     assert views.count() == 4
+
+
+def test_a_write_on_one_sections_tables_computes_that_section_only(cast, login):
+    """The dossier is dropped by a comment drafted anywhere; its other sections (the
+    letters, the meetings…) come from their own cached HTML."""
+    staff = login(cast.users["commune_staff"])
+    url = reverse("members:detail", args=[cast.members["a1"].pk])
+    with time_machine.travel(NOW, tick=False):
+        _view(staff, url)
+        first, _queries = _view(staff, url)
+        tablewrites.bump(["reviews_residencecomment"])
+        again, queries = _view(staff, url)
+    read = {t for sql in queries for t in TABLE.findall(sql)}
+    assert "reviews_residencecomment" in read
+    # (the letters' table is read by the member's visibility, before the page)
+    assert not read & {"meetings_attendance", "meetings_meeting", "away_awayperiod"}
+    token = re.compile(r'"X-CSRFToken": "[^"]*"|name="csrfmiddlewaretoken" value="[^"]*"')
+    assert token.sub("", again) == token.sub("", first)  # a new token, the same page
