@@ -10,8 +10,8 @@ page shows that no table version follows:
 - the form token: the page holds `{% csrf_token %}`, valid for the browser's token
   secret, so the secret is part of the key (no secret yet: not cached);
 - the session: a page is kept per signed-in session, never served to another;
-- the unread notifications badge: its count is part of the key (notifications keep no
-  table version);
+- the header: the unread notifications badge (notifications keep no table version)
+  and the user's name are part of the key;
 - messages: a page is neither served from nor kept in the cache while one waits.
 
 Only a 200 answer with nothing but its HTML is kept (no cookie, no other header); a
@@ -73,6 +73,7 @@ def page_key(request, tables) -> str | None:
             secret,
             session.session_key,
             str(unread),
+            request.user.display_name,  # the header's (a page may not read the users)
             request.get_host(),  # absolute links (a calendar feed)
             request.headers.get("HX-Request", ""),
         ]
