@@ -334,7 +334,7 @@ def visit_create(request, pk: int):
 
 
 @require_perm("visits:read")
-@cached_page(Visit, VisitReport, HeardPetition, CommitteeMember, Committee, User)
+@cached_page(Visit, VisitReport, HeardPetition, CommitteeMember, Committee, Meeting, User)
 def visit_detail(request, pk: int):
     visit = get_visit(request, pk)
     committee = visit.committee_member.committee
