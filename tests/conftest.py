@@ -82,8 +82,23 @@ def _scope_guard_everywhere(request):
         request.getfixturevalue("scope_guard")
 
 
+def _restore_migration_categories() -> None:
+    """A transactional test (a browser journey) ends by emptying every table, the
+    petition categories the migration loaded with them: the next tests on the same
+    worker get them back (as `liaison_cast` does for the administrative units)."""
+    from importlib import import_module
+
+    from lienhe.petitions.models import Category
+
+    if not Category.objects.exists():
+        loaded = import_module("lienhe.petitions.migrations.0002_categories").CATEGORIES
+        for code, name, order in loaded:
+            Category.objects.get_or_create(code=code, defaults={"name": name, "order": order})
+
+
 @pytest.fixture
 def cast(db) -> Cast:
+    _restore_migration_categories()
     province = make_org(None, name="Đảng bộ tỉnh Thử", kind="province", side="other")
     commune = make_org(province, name="Đảng bộ phường Một", kind="base", side="residence")
     cell_a = make_org(commune, name="Chi bộ Tổ dân phố 1", kind="cell", meeting_day=5)
