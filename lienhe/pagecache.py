@@ -28,6 +28,7 @@ after a write on it.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from contextlib import contextmanager
@@ -44,7 +45,7 @@ from lienhe import tablewrites
 from lienhe.listcache import list_key, list_tables
 
 _KEPT_HEADERS = {"content-type"}
-_READ = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
+TABLES_READ = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 # Read by any signed-in page whatever it shows: the session, and the notifications
 # badge (part of the key when cached).
 _EVERY_PAGE = {"django_session", "notify_notification"}
@@ -98,16 +99,14 @@ def cached_page(*models, with_history_of=(), more=None):
     version, but a history row is written with a write on its record's table).
     `more`: a function giving further models, asked at the first request (what other
     modules register at start-up, such as the member page's sections)."""
-    resolved: list = []
 
+    @functools.cache
     def tables_read() -> tuple[list[str], list[str]]:
-        if not resolved:
-            tables = list_tables(*models, *(more() if more else ()))
-            if not set(tablewrites.tables_of(*with_history_of)) <= set(tables):
-                raise ImproperlyConfigured("with_history_of names a model not declared")
-            history = tablewrites.tables_of(*(m.history.model for m in with_history_of))
-            resolved[:] = [tables, history]
-        return resolved[0], resolved[1]
+        tables = list_tables(*models, *(more() if more else ()))
+        if not set(tablewrites.tables_of(*with_history_of)) <= set(tables):
+            raise ImproperlyConfigured("with_history_of names a model not declared")
+        history = tablewrites.tables_of(*(m.history.model for m in with_history_of))
+        return tables, history
 
     def decorator(view):
         @wraps(view)
@@ -140,7 +139,7 @@ def _tables_checked(view, tables):
     read: set[str] = set()
 
     def collect(execute, sql, params, many, context):
-        read.update(_READ.findall(sql))
+        read.update(TABLES_READ.findall(sql))
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(collect):

@@ -11,6 +11,7 @@ write on any section's tables (a comment drafted anywhere), and then only the
 sections whose tables changed are computed again (issue 21). A section's template
 sees `section`, `member` and `full`, and holds no form."""
 
+import functools
 from collections.abc import Callable
 
 from django.template.loader import render_to_string
@@ -20,7 +21,6 @@ from django.utils.safestring import mark_safe
 MEMBER_SECTIONS: list[tuple[int, Callable]] = []
 SECTION_READS: list = []  # the models the sections read (lienhe/pagecache.py)
 _READS_BY_SECTION: dict[Callable, tuple] = {}
-_TABLES_BY_SECTION: dict[Callable, list[str]] = {}
 
 
 def register_section(order: int, func: Callable, reads=()) -> None:
@@ -36,15 +36,13 @@ def section_models() -> list:
     return list(SECTION_READS)
 
 
+@functools.cache
 def _tables(func: Callable) -> list[str]:
-    tables = _TABLES_BY_SECTION.get(func)
-    if tables is None:
-        from lienhe.listcache import list_tables
+    from lienhe.listcache import list_tables
 
-        from .models import Member
+    from .models import Member
 
-        tables = _TABLES_BY_SECTION[func] = list_tables(Member, *_READS_BY_SECTION[func])
-    return tables
+    return list_tables(Member, *_READS_BY_SECTION[func])
 
 
 def _render(request, func: Callable, member, full: bool) -> str:

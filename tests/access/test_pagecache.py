@@ -18,12 +18,12 @@ from lienhe import tablewrites
 from lienhe.liaison.models import ThreadMessage
 from lienhe.members.models import Member
 from lienhe.notify.models import Notification
+from lienhe.pagecache import TABLES_READ
 from tests.liaison.helpers import letter
 
 pytestmark = pytest.mark.list_cache
 
 NOW = dt.datetime(2026, 6, 10, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-TABLE = re.compile(r'(?:FROM|JOIN)\s+"(\w+)"', re.IGNORECASE)
 # Read before the cache is asked: who is signed in (session, user and the name of their
 # member record, roles in organizations) and the notifications badge, part of the key.
 READ_FOR_THE_KEY = {
@@ -62,7 +62,7 @@ def test_the_third_view_is_served_from_the_cache_with_the_same_html(page):
         third, warm = _view(client, url)
     assert second == third and "csrfmiddlewaretoken" in third
     assert len(warm) < len(cold)
-    assert not {t for sql in warm for t in TABLE.findall(sql)} - READ_FOR_THE_KEY
+    assert not {t for sql in warm for t in TABLES_READ.findall(sql)} - READ_FOR_THE_KEY
 
 
 def test_a_write_on_a_table_the_page_reads_shows_at_the_next_view(page, cast):
@@ -139,7 +139,7 @@ def test_a_cached_page_declares_every_table_it_reads(page):
     tablewrites.bump(["liaison_introduction"])
     with time_machine.travel(NOW, tick=False):
         _body, queries = _view(client, url)
-    read = {t for sql in queries for t in TABLE.findall(sql)}
+    read = {t for sql in queries for t in TABLES_READ.findall(sql)}
     assert read - READ_FOR_THE_KEY - set(detail.page_tables()) == set()
     assert all(tablewrites.is_versioned(t) for t in detail.page_tables())
 
@@ -223,7 +223,7 @@ def test_a_write_on_one_sections_tables_computes_that_section_only(cast, login):
         first, _queries = _view(staff, url)
         tablewrites.bump(["reviews_residencecomment"])
         again, queries = _view(staff, url)
-    read = {t for sql in queries for t in TABLE.findall(sql)}
+    read = {t for sql in queries for t in TABLES_READ.findall(sql)}
     assert "reviews_residencecomment" in read
     # (the letters' table is read by the member's visibility, before the page)
     assert not read & {"meetings_attendance", "meetings_meeting", "away_awayperiod"}
